@@ -77,6 +77,8 @@ export interface ModelResponse {
   errorMessage?: string;
   /** Set when stopReason is 'error', so callers can react (compact on 'prompt_too_long', stop on 'auth'). */
   errorKind?: ModelErrorKind;
+  /** tool_use blocks left out of `content` because their input JSON was cut off or invalid (e.g. at max_tokens). */
+  droppedToolUse?: { name: string; reason: string }[];
 }
 
 export type ModelErrorKind =

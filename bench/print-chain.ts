@@ -1,0 +1,55 @@
+// Benchmark: a 20-step bash chain in print mode against the scripted model server, through the built binary.
+// Prints wall time, time to first request, peak RSS and the size of the first request.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { reply, startModelServer } from '../test/support/model-server.js';
+import { TANDEM_BIN, tempDir, testEnv } from '../test/support/cli.js';
+
+const STEPS = 20;
+const RUNS = 5;
+
+interface Run { wallMs: number; firstRequestMs: number; peakRssKb?: number; firstRequestBytes: number }
+
+async function once(): Promise<Run> {
+  const server = await startModelServer();
+  for (let i = 1; i <= STEPS; i++) server.enqueue(reply().text(`Step ${i}.`).tool('bash', { command: `echo step ${i}` }));
+  server.enqueue(reply().text('All 20 steps done.'));
+  const workspace = tempDir();
+  const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+  const args = ['-p', 'run the chain'];
+  const [cmd, argv] = timeBin
+    ? [timeBin, ['-f', 'PEAK_RSS_KB=%M', process.execPath, TANDEM_BIN, ...args]]
+    : [process.execPath, [TANDEM_BIN, ...args]];
+  const started = performance.now();
+  let firstRequestMs = 0;
+  void server.waitForRequests(1).then(() => { firstRequestMs = performance.now() - started; });
+  const child = spawn(cmd, argv, { cwd: workspace, env: testEnv(server.url) as NodeJS.ProcessEnv });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => { stdout += d; });
+  child.stderr.on('data', (d) => { stderr += d; });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  const wallMs = performance.now() - started;
+  await server.close();
+  if (code !== 0 || !stdout.includes('All 20 steps done.')) {
+    throw new Error(`chain failed (exit ${code}):\n${stdout}\n${stderr}`);
+  }
+  const rss = /PEAK_RSS_KB=(\d+)/.exec(stderr)?.[1];
+  return {
+    wallMs,
+    firstRequestMs,
+    peakRssKb: rss ? Number(rss) : undefined,
+    firstRequestBytes: Buffer.byteLength(server.requests[0]!.rawBody),
+  };
+}
+
+const runs: Run[] = [];
+for (let i = 0; i < RUNS; i++) runs.push(await once());
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
+console.log(`print-mode ${STEPS}-step bash chain (median of ${RUNS} runs)`);
+console.log(`  wall time            ${fmt(median(runs.map((r) => r.wallMs)))}   (target < 0.4 s)`);
+console.log(`  time to 1st request  ${fmt(median(runs.map((r) => r.firstRequestMs)))}`);
+const rss = runs.map((r) => r.peakRssKb).filter((x): x is number => x !== undefined);
+console.log(`  peak RSS             ${rss.length ? `${(median(rss) / 1024).toFixed(1)} MiB` : 'n/a (no /usr/bin/time)'}   (target < 80 MiB)`);
+console.log(`  1st request size     ${runs[0]!.firstRequestBytes} bytes   (target < 8 KB)`);

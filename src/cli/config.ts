@@ -1,0 +1,123 @@
+// Configuration, highest first: flags, the environment, a .env file in the working directory, defaults.
+// Environment names follow Claude Code's so its users can switch without renaming anything.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseEnv } from 'node:util';
+
+export const DEFAULT_MODEL = 'claude-sonnet-4-5';
+
+export type OutputFormat = 'text' | 'json' | 'stream-json';
+export type NotifyMode = 'wake' | 'next-turn';
+
+export interface CliFlags {
+  model?: string;
+  baseUrl?: string;
+  cwd?: string;
+  maxTurns?: number;
+  outputFormat?: OutputFormat;
+  envOverride?: boolean;
+  systemPrompt?: string;
+  appendSystemPrompt?: string;
+  waitTasks?: number;
+  notify?: NotifyMode;
+  maxTasks?: number;
+}
+
+export interface Config {
+  cwd: string;
+  model: string;
+  apiKey?: string;
+  authToken?: string;
+  baseURL?: string;
+  maxTurns?: number;
+  maxTokens: number;
+  /** Retries of a failed model request (429, 5xx, overloaded, broken streams). */
+  maxRetries: number;
+  outputFormat: OutputFormat;
+  systemPrompt?: string;
+  appendSystemPrompt?: string;
+  /** Seconds print mode waits for still-running background tasks before it exits. */
+  waitTasksSec: number;
+  notify: NotifyMode;
+  maxTasks: number;
+  /** Where tandem keeps its own state (task registry, history). */
+  home: string;
+}
+
+/** A problem the user must fix; the CLI prints its message alone and exits with status 2. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Applies `<cwd>/.env` to `env`. Real environment values win, as with process.loadEnvFile, unless
+ * `override` asks for the seed's load_dotenv(override=True) semantics. Returns the file's path if loaded.
+ */
+export function loadDotEnv(cwd: string, env: NodeJS.ProcessEnv, override: boolean): string | undefined {
+  const file = path.join(cwd, '.env');
+  if (!existsSync(file)) return undefined;
+  let parsed: NodeJS.Dict<string>;
+  try {
+    parsed = parseEnv(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`Cannot read ${file}: ${(err as Error).message}`);
+  }
+  for (const [key, value] of Object.entries(parsed)) {
+    if (value !== undefined && (override || env[key] === undefined)) env[key] = value;
+  }
+  return file;
+}
+
+export function resolveConfig(flags: CliFlags, env: NodeJS.ProcessEnv, homeDir: string): Config {
+  const cwd = path.resolve(flags.cwd ?? '.');
+  const apiKey = nonEmpty(env.ANTHROPIC_API_KEY);
+  const authToken = nonEmpty(env.ANTHROPIC_AUTH_TOKEN);
+  const baseURL = nonEmpty(flags.baseUrl) ?? nonEmpty(env.ANTHROPIC_BASE_URL);
+  if (baseURL && !/^https?:\/\//.test(baseURL)) {
+    throw new ConfigError(`The base URL "${baseURL}" must start with http:// or https:// (--base-url or ANTHROPIC_BASE_URL).`);
+  }
+  const model = nonEmpty(flags.model) ?? nonEmpty(env.ANTHROPIC_MODEL) ?? nonEmpty(env.MODEL_ID) ?? DEFAULT_MODEL;
+  return {
+    cwd,
+    model,
+    apiKey,
+    authToken,
+    baseURL,
+    maxTurns: flags.maxTurns,
+    maxTokens: intFrom(env.TANDEM_MAX_TOKENS, 'TANDEM_MAX_TOKENS') ?? 16_384,
+    maxRetries: intFrom(env.TANDEM_MAX_RETRIES, 'TANDEM_MAX_RETRIES') ?? 7,
+    outputFormat: flags.outputFormat ?? 'text',
+    systemPrompt: flags.systemPrompt,
+    appendSystemPrompt: flags.appendSystemPrompt,
+    waitTasksSec: flags.waitTasks ?? intFrom(env.TANDEM_WAIT_TASKS, 'TANDEM_WAIT_TASKS') ?? 600,
+    notify: flags.notify ?? notifyFrom(env.TANDEM_NOTIFY) ?? 'wake',
+    maxTasks: flags.maxTasks ?? intFrom(env.TANDEM_MAX_TASKS, 'TANDEM_MAX_TASKS') ?? 32,
+    home: nonEmpty(env.TANDEM_HOME) ?? path.join(homeDir, '.tandem'),
+  };
+}
+
+/** Says which variable to set when no credential is configured. */
+export function requireCredentials(config: Config): void {
+  if (config.apiKey || config.authToken) return;
+  throw new ConfigError(
+    'No API key: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN for a bearer token) in the environment or in .env.',
+  );
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+function intFrom(value: string | undefined, name: string): number | undefined {
+  if (nonEmpty(value) === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a whole number, not "${value}".`);
+  return n;
+}
+
+function notifyFrom(value: string | undefined): NotifyMode | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'wake' || value === 'next-turn') return value;
+  throw new ConfigError(`TANDEM_NOTIFY must be "wake" or "next-turn", not "${value}".`);
+}

@@ -1,0 +1,128 @@
+// The tandem command: parse flags, load configuration, then run print mode or the REPL. Every exit path
+// kills the background tasks this process started.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { existsSync, statSync } from 'node:fs';
+import os from 'node:os';
+import {
+  ConfigError, loadDotEnv, requireCredentials, resolveConfig, type CliFlags,
+} from './config.js';
+import type { Runtime } from './runtime.js';
+
+declare const TANDEM_VERSION: string | undefined;
+const version = typeof TANDEM_VERSION === 'string' ? TANDEM_VERSION : '0.0.0-dev';
+
+interface Options extends CliFlags { print?: string | boolean }
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return n;
+}
+
+function buildProgram(): Command {
+  return new Command()
+    .name('tandem')
+    .description('A coding agent for the terminal that keeps thinking while its commands run.')
+    .version(version, '-v, --version')
+    .argument('[prompt...]', 'what to do (with -p); without -p, the REPL starts')
+    .option('-p, --print [prompt]', 'run headless: answer the prompt (or stdin) and exit')
+    .option('--model <name>', 'model id (env ANTHROPIC_MODEL or MODEL_ID)')
+    .option('--base-url <url>', 'API base URL (env ANTHROPIC_BASE_URL)')
+    .option('--cwd <dir>', 'workspace directory (default: the current directory)')
+    .option('--max-turns <n>', 'stop after this many model calls', positiveInt)
+    .addOption(new Option('--output-format <format>', 'print-mode output').choices(['text', 'json', 'stream-json']).default('text'))
+    .option('--system-prompt <text>', 'replace the built-in system prompt')
+    .option('--append-system-prompt <text>', 'append text to the system prompt')
+    .option('--wait-tasks <seconds>', 'print mode: how long to wait for running background tasks before exiting', Number)
+    .addOption(new Option('--notify <mode>', 'REPL: a task ending while idle wakes the agent, or waits for the next turn').choices(['wake', 'next-turn']))
+    .option('--max-tasks <n>', 'maximum concurrent background tasks', positiveInt)
+    .option('--env-override', 'let .env values override the real environment')
+    .showHelpAfterError('(tandem --help lists the options)');
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  program.parse(argv);
+  const opts = program.opts<Options>();
+  const positional = (program.args as string[]).join(' ').trim();
+
+  const cwd = opts.cwd ?? process.cwd();
+  if (!existsSync(cwd) || !statSync(cwd).isDirectory()) throw new ConfigError(`--cwd ${cwd}: no such directory.`);
+  loadDotEnv(cwd, process.env, !!opts.envOverride);
+  const config = resolveConfig({ ...opts, cwd }, process.env, os.homedir());
+
+  const printMode = opts.print !== undefined;
+  let prompt = typeof opts.print === 'string' ? [opts.print, positional].filter(Boolean).join(' ') : positional;
+  if (printMode && !prompt && !process.stdin.isTTY) prompt = (await readStdin()).trim();
+  if (printMode && !prompt) throw new ConfigError('No prompt: give one after -p, or pipe it on stdin.');
+  if (!printMode && prompt) throw new ConfigError(`To run "${prompt}" headless, use tandem -p "${prompt}".`);
+  requireCredentials(config);
+
+  const { createRuntime } = await import('./runtime.js');
+  const rt = await createRuntime(config, (l) => process.stderr.write(`tandem: ${l}\n`));
+  installExitHandlers(rt);
+  try {
+    if (printMode) return await runPrint(rt, prompt);
+    const { runRepl } = await import('./repl.js');
+    return await runRepl(rt);
+  } finally {
+    await rt.shutdown();
+  }
+}
+
+async function runPrint(rt: Runtime, prompt: string): Promise<number> {
+  const { runPrintMode } = await import('./print-mode.js');
+  const controller = new AbortController();
+  process.on('SIGINT', () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\ntandem: interrupted; stopping (Ctrl+C again to force)\n');
+    controller.abort(new Error('interrupted by the user'));
+  });
+  return runPrintMode(rt, prompt, {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+  }, controller.signal);
+}
+
+/** Whatever ends this process, its tasks end with it. */
+function installExitHandlers(rt: Runtime): void {
+  process.on('exit', () => rt.tasks.killAllSync());
+  const onSignal = (signal: NodeJS.Signals, code: number) => {
+    process.stderr.write(`\ntandem: ${signal}; killing background tasks\n`);
+    void rt.shutdown().finally(() => process.exit(code));
+    setTimeout(() => process.exit(code), 5_000).unref();
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM', 143));
+  process.on('SIGHUP', () => onSignal('SIGHUP', 129));
+}
+
+process.on('uncaughtException', (err) => {
+  process.stderr.write(`tandem: internal error: ${err.stack ?? err.message}\n`);
+  process.exit(1);
+});
+process.on('unhandledRejection', (err) => {
+  process.stderr.write(`tandem: internal error: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+    // Let stdout drain, then leave even if a stray handle lingers.
+    setTimeout(() => process.exit(code), 100).unref();
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`tandem: ${err.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`tandem: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

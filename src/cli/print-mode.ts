@@ -1,0 +1,131 @@
+// Headless mode (`tandem -p`): one prompt, tool activity on stderr, the answer on stdout as text, one JSON
+// object, or a JSON event per line. Background tasks still running at the end are waited for (bounded), and
+// the model gets a turn with their notices before tandem exits.
+import { runAgent } from '../core/agent-loop.js';
+import type { AgentEvent, AgentResult } from '../core/events.js';
+import { appendUserContent } from '../core/messages.js';
+import { addUsage, emptyUsage, type Message } from '../core/types.js';
+import type { OutputFormat } from './config.js';
+import type { Runtime } from './runtime.js';
+import { formatDuration, toolEndLine, toolStartLine } from './tool-lines.js';
+
+export interface PrintIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+export async function runPrintMode(rt: Runtime, prompt: string, io: PrintIO, signal: AbortSignal): Promise<number> {
+  const format = rt.config.outputFormat;
+  const started = Date.now();
+  const emitJson = (obj: unknown) => io.stdout(`${JSON.stringify(obj)}\n`);
+  if (format === 'stream-json') {
+    emitJson({
+      type: 'system', subtype: 'init', session_id: rt.sessionId, model: rt.config.model, cwd: rt.workspace.root,
+      tools: rt.tools.map((t) => t.name),
+    });
+  }
+  const emit = (event: AgentEvent) => {
+    if (format === 'stream-json') streamEvent(event, emitJson);
+    describeEvent(event, io.stderr);
+  };
+
+  const messages: Message[] = [{ role: 'user', content: [{ type: 'text', text: prompt }] }];
+  let usage = emptyUsage();
+  let turns = 0;
+  let result: AgentResult;
+  const deadline = started + rt.config.waitTasksSec * 1000;
+  const stillRunning: string[] = [];
+  for (;;) {
+    const remainingTurns = rt.config.maxTurns === undefined ? undefined : Math.max(0, rt.config.maxTurns - turns);
+    result = await runAgent(messages, {
+      model: rt.model, tools: rt.tools, system: rt.system, maxTokens: rt.config.maxTokens,
+      maxTurns: remainingTurns, signal, emit, beforeModelCall: rt.takeNotices,
+    });
+    usage = addUsage(usage, result.usage);
+    turns += result.turns;
+    if (result.outcome !== 'end_turn') break;
+    // The model ended its turn; tasks it started may still be running. Their notices get it one more turn.
+    const running = runningBackgroundTasks(rt);
+    if (running.length) {
+      const waitMs = Math.max(0, deadline - Date.now());
+      io.stderr(`… waiting for ${running.length} background task(s): ${running.map((t) => t.id).join(', ')}\n`);
+      const waited = await rt.tasks.wait(running.map((t) => t.id), 'all', waitMs, signal);
+      if (waited.interrupted) {
+        result = { ...result, outcome: 'aborted' };
+        break;
+      }
+      if (waited.timedOut && waited.done.length === 0) {
+        stillRunning.push(...waited.pending.map((t) => `${t.id} (${t.command})`));
+        break;
+      }
+    }
+    const notices = rt.takeNotices();
+    if (!notices.length) {
+      if (runningBackgroundTasks(rt).length) continue;
+      break;
+    }
+    appendUserContent(messages, notices);
+    emit({ type: 'injected', blocks: notices });
+  }
+  result = { ...result, usage, turns };
+  if (stillRunning.length) {
+    io.stderr(`tandem: --wait-tasks limit (${rt.config.waitTasksSec}s) reached; killing still-running tasks: ${stillRunning.join(', ')}\n`);
+  }
+
+  const durationMs = Date.now() - started;
+  const isError = result.outcome !== 'end_turn';
+  if (format === 'text') {
+    if (result.text) io.stdout(result.text.endsWith('\n') ? result.text : `${result.text}\n`);
+  } else {
+    emitJson({
+      type: 'result',
+      subtype: result.outcome === 'end_turn' ? 'success' : result.outcome,
+      is_error: isError,
+      result: result.text,
+      ...(result.errorMessage ? { error: result.errorMessage } : {}),
+      num_turns: result.turns,
+      duration_ms: durationMs,
+      usage: result.usage,
+      session_id: rt.sessionId,
+      ...(stillRunning.length ? { tasks_still_running: stillRunning } : {}),
+    });
+  }
+  if (result.outcome === 'aborted') return 130;
+  if (isError && format === 'text' && result.errorMessage) io.stderr(`tandem: ${result.errorMessage}\n`);
+  return isError ? 1 : 0;
+}
+
+function runningBackgroundTasks(rt: Runtime) {
+  return rt.tasks.list().filter((t) => t.status === 'running' && !t.foreground);
+}
+
+/** Progress lines for people: tool activity and notable loop events, on stderr. */
+function describeEvent(event: AgentEvent, write: (text: string) => void): void {
+  switch (event.type) {
+    case 'tool_start': write(`${toolStartLine(event.name, event.summary)}\n`); break;
+    case 'tool_end': write(`${toolEndLine(event.name, event.result, event.durationMs)}\n`); break;
+    case 'retry': write(`… ${event.reason}; retrying in ${formatDuration(event.delayMs)} (attempt ${event.attempt})\n`); break;
+    case 'injected': write(`… delivered ${event.blocks.length} background notice(s) to the model\n`); break;
+    case 'info': write(`… ${event.message}\n`); break;
+    default: break;
+  }
+}
+
+function streamEvent(event: AgentEvent, emitJson: (obj: unknown) => void): void {
+  switch (event.type) {
+    case 'text_delta': emitJson({ type: 'text_delta', text: event.text }); break;
+    case 'retry': emitJson({ type: 'retry', attempt: event.attempt, delay_ms: event.delayMs, reason: event.reason }); break;
+    case 'assistant_message': emitJson({ type: 'assistant', message: event.message, stop_reason: event.stopReason }); break;
+    case 'tool_start': emitJson({ type: 'tool_use', id: event.id, name: event.name, input: event.input }); break;
+    case 'tool_end':
+      emitJson({
+        type: 'tool_result', id: event.id, name: event.name, is_error: !!event.result.isError,
+        content: event.result.content, duration_ms: event.durationMs,
+      });
+      break;
+    case 'injected': emitJson({ type: 'notice', content: event.blocks }); break;
+    case 'usage': emitJson({ type: 'usage', usage: event.usage, total: event.total }); break;
+    case 'error': emitJson({ type: 'error', message: event.message }); break;
+    default: break;
+  }
+}

@@ -1,0 +1,138 @@
+// The plain line REPL, for dumb terminals and piped input: history across turns, streamed answers, tool lines,
+// task commands, and background notices that wake the agent when it is idle.
+import readline from 'node:readline';
+import { runAgent } from '../core/agent-loop.js';
+import type { AgentEvent } from '../core/events.js';
+import { appendUserContent } from '../core/messages.js';
+import type { Message } from '../core/types.js';
+import { describeStatus, type TaskNotice } from '../tasks/notices.js';
+import type { Runtime } from './runtime.js';
+import { runSlashCommand } from './slash-commands.js';
+import { formatDuration, toolEndLine, toolStartLine } from './tool-lines.js';
+
+export async function runRepl(rt: Runtime): Promise<number> {
+  const interactive = !!process.stdin.isTTY;
+  const rl = readline.createInterface({
+    input: process.stdin, output: process.stdout, prompt: 'tandem> ', terminal: interactive,
+  });
+  const messages: Message[] = [];
+  const queued: string[] = [];
+  let turn: AbortController | undefined;
+  let inputClosed = false;
+  let lastInterrupt = 0;
+  let atLineStart = true;
+  let exit!: () => void;
+  const exited = new Promise<void>((resolve) => { exit = resolve; });
+
+  const write = (text: string) => {
+    if (!text) return;
+    process.stdout.write(text);
+    atLineStart = text.endsWith('\n');
+  };
+  const line = (text: string) => write(`${atLineStart ? '' : '\n'}${text}\n`);
+  const prompt = () => { if (!inputClosed && !turn) rl.prompt(true); };
+
+  const emit = (event: AgentEvent) => {
+    switch (event.type) {
+      case 'text_delta': write(event.text); break;
+      case 'retry': line(`… ${event.reason}; retrying in ${formatDuration(event.delayMs)}`); break;
+      case 'tool_start': line(toolStartLine(event.name, event.summary)); break;
+      case 'tool_end': line(toolEndLine(event.name, event.result, event.durationMs)); break;
+      case 'info': line(`… ${event.message}`); break;
+      case 'error': line(`error: ${event.message}`); break;
+      default: break;
+    }
+  };
+
+  const runTurn = async (): Promise<void> => {
+    turn = new AbortController();
+    try {
+      const result = await runAgent(messages, {
+        model: rt.model, tools: rt.tools, system: rt.system, maxTokens: rt.config.maxTokens,
+        maxTurns: rt.config.maxTurns, signal: turn.signal, emit, beforeModelCall: rt.takeNotices,
+      });
+      if (!atLineStart) write('\n');
+      if (result.outcome === 'aborted') line('(interrupted; the conversation is kept)');
+    } finally {
+      turn = undefined;
+    }
+  };
+
+  /** Runs queued input and wakes for notices until there is nothing to do; one pump at a time. */
+  let pumping = false;
+  const pump = async () => {
+    if (pumping) return;
+    pumping = true;
+    try {
+      for (;;) {
+        if (rt.config.notify === 'wake' && rt.tasks.pendingNotices() > 0) {
+          await runTurn();
+          continue;
+        }
+        const text = queued.shift();
+        if (text === undefined) break;
+        if (text === 'exit' || text === 'quit') {
+          inputClosed = true;
+          break;
+        }
+        if (text.startsWith('/')) {
+          const reply = await runSlashCommand(text, rt);
+          if (reply.kind === 'exit') {
+            inputClosed = true;
+            break;
+          }
+          if (reply.kind === 'clear') messages.length = 0;
+          line(reply.text);
+          continue;
+        }
+        appendUserContent(messages, [{ type: 'text', text }]);
+        await runTurn();
+      }
+    } finally {
+      pumping = false;
+    }
+    if (inputClosed) exit();
+    else prompt();
+  };
+
+  const onNotice = (notice: TaskNotice) => {
+    line(`[task ${notice.task.id} ${describeStatus(notice.task)}: ${notice.task.command}]`);
+    if (rt.config.notify === 'wake') void pump();
+    else prompt();
+  };
+  rt.tasks.on('notice', onNotice);
+
+  rl.on('line', (input) => {
+    const text = input.trim();
+    if (text) queued.push(text);
+    void pump();
+  });
+  rl.on('close', () => {
+    // Ctrl+D at a terminal leaves now; piped input that ends lets queued work finish first.
+    inputClosed = true;
+    if (interactive) turn?.abort(new Error('exiting'));
+    if (!pumping) exit();
+  });
+  rl.on('SIGINT', () => {
+    if (turn) {
+      turn.abort(new Error('interrupted by the user'));
+      return;
+    }
+    const now = Date.now();
+    if (rl.line.length === 0 && now - lastInterrupt < 2000) {
+      rl.close();
+      return;
+    }
+    lastInterrupt = now;
+    rl.write(null, { ctrl: true, name: 'u' });
+    line('\n(Ctrl+C again to exit)');
+    prompt();
+  });
+
+  line(`tandem · ${rt.config.model} · ${rt.workspace.root}\nType /help for commands; exit or Ctrl+D leaves.`);
+  prompt();
+  await exited;
+  rt.tasks.off('notice', onNotice);
+  rl.close();
+  return 0;
+}

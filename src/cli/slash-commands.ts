@@ -1,0 +1,86 @@
+// Slash commands of the REPL. Each returns what to show; the REPL decides how.
+import { oneLine } from '../core/text.js';
+import { describeStatus } from '../tasks/notices.js';
+import type { Runtime } from './runtime.js';
+import { formatDuration } from './tool-lines.js';
+
+export type SlashReply = { kind: 'text' | 'clear' | 'exit'; text: string };
+
+export const SLASH_COMMANDS: Record<string, string> = {
+  '/help': 'show this list',
+  '/tasks': 'list background tasks with status and runtime',
+  '/kill ID|all': 'kill a background task, or all of them',
+  '/logs ID': "show a task's output",
+  '/clear': 'start a new conversation',
+  '/exit': 'leave tandem (running tasks are killed)',
+};
+
+export async function runSlashCommand(input: string, rt: Runtime): Promise<SlashReply> {
+  const [name = '', ...args] = input.trim().split(/\s+/);
+  const text = (t: string): SlashReply => ({ kind: 'text', text: t });
+  switch (name) {
+    case '/help':
+      return text(Object.entries(SLASH_COMMANDS).map(([cmd, what]) => `  ${cmd.padEnd(14)} ${what}`).join('\n'));
+    case '/tasks':
+      return text(taskTable(rt));
+    case '/kill': {
+      const id = args[0];
+      if (!id) return text('Usage: /kill ID|all');
+      if (id === 'all') {
+        const killed = await rt.tasks.killAll('user');
+        return text(killed.length ? killed.map((t) => `${t.id}: ${describeStatus(t)}`).join('\n') : 'No running tasks.');
+      }
+      if (!rt.tasks.get(id)) return text(`No task "${id}". /tasks lists them.`);
+      const snap = await rt.tasks.kill(id, 'user');
+      return text(`${snap.id}: ${describeStatus(snap)}`);
+    }
+    case '/logs': {
+      const id = args[0];
+      if (!id) return text('Usage: /logs ID');
+      if (!rt.tasks.get(id)) return text(`No task "${id}". /tasks lists them.`);
+      return text(rt.tasks.readAll(id, { maxChars: 20_000 }));
+    }
+    case '/clear':
+      return { kind: 'clear', text: '(new conversation)' };
+    case '/exit':
+    case '/quit':
+      return { kind: 'exit', text: '' };
+    default: {
+      const near = nearest(name, Object.keys(SLASH_COMMANDS).map((c) => c.split(' ')[0]!));
+      return text(`Unknown command ${name}.${near ? ` Did you mean ${near}?` : ''} /help lists the commands.`);
+    }
+  }
+}
+
+function taskTable(rt: Runtime): string {
+  const tasks = rt.tasks.list();
+  if (!tasks.length) return 'No background tasks.';
+  return tasks
+    .map((t) => `  ${t.id.padEnd(6)} ${t.status.padEnd(16)} ${formatDuration(t.runtimeMs).padStart(7)}  ${oneLine(t.description ?? t.command, 60)}`)
+    .join('\n');
+}
+
+/** The closest name by edit distance, if it is close enough to be a plausible typo. */
+function nearest(word: string, names: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDist = Infinity;
+  for (const n of names) {
+    const d = editDistance(word, n);
+    if (d < bestDist) [best, bestDist] = [n, d];
+  }
+  return bestDist <= 3 ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}

@@ -1,0 +1,113 @@
+// Runs one response's tool calls and returns their results in call order. A tool never takes the loop down:
+// unknown names, throws, timeouts and interrupts all become error results the model can read.
+import type { AgentEvent } from './events.js';
+import type { AgentTool, ToolResult, ToolResultBlock, ToolUseBlock } from './types.js';
+
+export interface ToolCallOptions {
+  signal?: AbortSignal;
+  emit: (event: AgentEvent) => void;
+  timeoutMs?: number;
+}
+
+/** How long a tool may take to wind down after an interrupt before the loop stops waiting for it. */
+const ABORT_GRACE_MS = 3_000;
+const DEFAULT_TOOL_TIMEOUT_MS = 20 * 60_000;
+
+export async function runToolCalls(
+  calls: ToolUseBlock[],
+  tools: AgentTool[],
+  opts: ToolCallOptions,
+): Promise<ToolResultBlock[]> {
+  const results: ToolResultBlock[] = [];
+  // Consecutive read-only calls run together; anything with side effects runs alone, in order.
+  for (let i = 0; i < calls.length;) {
+    const tool = findTool(tools, calls[i]!.name);
+    let end = i + 1;
+    if (tool?.readOnly) {
+      while (end < calls.length && findTool(tools, calls[end]!.name)?.readOnly) end++;
+    }
+    const batch = calls.slice(i, end);
+    results.push(...(await Promise.all(batch.map((call) => runOne(call, tools, opts)))));
+    i = end;
+  }
+  return results;
+}
+
+/** Exact name first; then a case-insensitive match, since models sometimes capitalise tool names. */
+function findTool(tools: AgentTool[], name: string): AgentTool | undefined {
+  return tools.find((t) => t.name === name) ?? tools.find((t) => t.name.toLowerCase() === name.toLowerCase());
+}
+
+async function runOne(call: ToolUseBlock, tools: AgentTool[], opts: ToolCallOptions): Promise<ToolResultBlock> {
+  const tool = findTool(tools, call.name);
+  const summary = safeSummary(tool, call.input);
+  opts.emit({ type: 'tool_start', id: call.id, name: call.name, input: call.input, summary });
+  const started = Date.now();
+  const result = await execute(call, tool, tools, opts);
+  opts.emit({ type: 'tool_end', id: call.id, name: call.name, result, durationMs: Date.now() - started });
+  return {
+    type: 'tool_result',
+    tool_use_id: call.id,
+    content: result.content || '(no output)',
+    ...(result.isError ? { is_error: true } : {}),
+  };
+}
+
+async function execute(
+  call: ToolUseBlock,
+  tool: AgentTool | undefined,
+  tools: AgentTool[],
+  opts: ToolCallOptions,
+): Promise<ToolResult> {
+  if (!tool) {
+    const names = tools.map((t) => t.name).join(', ');
+    return { content: `Unknown tool "${call.name}". Available tools: ${names}.`, isError: true };
+  }
+  if (opts.signal?.aborted) {
+    return { content: 'Interrupted by the user before this tool ran.', isError: true };
+  }
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(opts.signal?.reason);
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let graceTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const running = Promise.resolve()
+    .then(() => tool.execute(call.input, {
+      signal: controller.signal,
+      toolUseId: call.id,
+      onProgress: (text) => opts.emit({ type: 'tool_progress', id: call.id, text }),
+    }))
+    .catch((err: unknown): ToolResult => ({
+      content: `Tool ${tool.name} failed: ${err instanceof Error ? err.message : String(err)}`,
+      isError: true,
+    }));
+  const timedOut = new Promise<ToolResult>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort(new Error('tool timeout'));
+      resolve({ content: `Tool ${tool.name} did not finish within ${Math.round(timeoutMs / 1000)}s and was stopped.`, isError: true });
+    }, timeoutMs);
+  });
+  // After an interrupt the tool gets a grace period to return its own (partial) result.
+  const abandoned = new Promise<ToolResult>((resolve) => {
+    controller.signal.addEventListener('abort', () => {
+      graceTimer = setTimeout(() => resolve({ content: 'Interrupted by the user.', isError: true }), ABORT_GRACE_MS);
+    }, { once: true });
+  });
+  try {
+    return await Promise.race([running, timedOut, abandoned]);
+  } finally {
+    clearTimeout(timer);
+    clearTimeout(graceTimer);
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+function safeSummary(tool: AgentTool | undefined, input: unknown): string {
+  try {
+    return tool?.summarize?.(input) ?? '';
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,27 @@
+// The tool set tandem gives the model.
+import type { AgentTool } from '../core/types.js';
+import type { TaskManager } from '../tasks/task-manager.js';
+import type { Workspace } from '../workspace/paths.js';
+import { createBackgroundRunTool } from './background-run.js';
+import { createBashTool } from './bash.js';
+import { createCheckBackgroundTool } from './check-background.js';
+import { createEditFileTool } from './edit-file.js';
+import { createKillBackgroundTool } from './kill-background.js';
+import { createReadFileTool } from './read-file.js';
+import { createWaitBackgroundTool } from './wait-background.js';
+import { createWriteBackgroundTool } from './write-background.js';
+import { createWriteFileTool } from './write-file.js';
+
+export function createTools(workspace: Workspace, tasks: TaskManager): AgentTool[] {
+  return [
+    createBashTool(tasks),
+    createReadFileTool(workspace),
+    createWriteFileTool(workspace),
+    createEditFileTool(workspace),
+    createBackgroundRunTool(tasks),
+    createCheckBackgroundTool(tasks),
+    createWaitBackgroundTool(tasks),
+    createKillBackgroundTool(tasks),
+    createWriteBackgroundTool(tasks),
+  ];
+}

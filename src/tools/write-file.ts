@@ -1,0 +1,35 @@
+// write_file: create or replace a whole file in the workspace, atomically, creating parent folders.
+import { z } from 'zod';
+import type { AgentTool } from '../core/types.js';
+import { countLines } from '../core/text.js';
+import { writeFileAtomic } from '../workspace/atomic-write.js';
+import { displayPath, resolveInWorkspace, type Workspace } from '../workspace/paths.js';
+import { count } from './file-hints.js';
+import { defineTool } from './tool.js';
+
+const schema = z.object({
+  path: z.string().describe('File path, relative to the workspace root (an absolute path inside it also works).'),
+  content: z.string().describe('The complete new content of the file.'),
+});
+
+const DESCRIPTION = `Create a file, or replace a file's whole content, in the workspace. Missing parent folders are \
+created; an existing file keeps its permissions. Paths are relative to the workspace root.
+To change part of an existing file, use edit_file instead (read the file first); use write_file for new files \
+or complete rewrites, and pass the full content: nothing of the old file is kept.`;
+
+/** The write_file tool, confined to `ws.root`. */
+export function createWriteFileTool(ws: Workspace): AgentTool {
+  return defineTool({
+    name: 'write_file',
+    description: DESCRIPTION,
+    schema,
+    summarize: ({ path, content }) => `${path} (${count(countLines(content), 'line', 'lines')})`,
+    async execute({ path, content }) {
+      const abs = await resolveInWorkspace(ws, path, 'write');
+      const shown = displayPath(ws, abs);
+      const { created, bytes } = await writeFileAtomic(abs, content, shown);
+      const what = created ? 'created a new file' : 'overwrote the existing file';
+      return `Wrote ${count(bytes, 'byte', 'bytes')} (${count(countLines(content), 'line', 'lines')}) to ${shown}; ${what}.`;
+    },
+  });
+}

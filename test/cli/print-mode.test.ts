@@ -1,0 +1,150 @@
+// End-to-end: the built binary in print mode against the scripted model server.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Message } from '../../src/core/types.js';
+import { runTandem, tempDir, testEnv } from '../support/cli.js';
+import { fault, reply, startModelServer, type ModelServer } from '../support/model-server.js';
+
+let server: ModelServer;
+let cwd: string;
+beforeEach(async () => {
+  server = await startModelServer();
+  cwd = tempDir();
+});
+afterEach(async () => { await server.close(); });
+
+describe('tandem -p', () => {
+  it('prints the final answer on stdout and tool activity on stderr', async () => {
+    server.enqueue(reply().text('Checking.').tool('bash', { command: 'echo hello-from-bash' }));
+    server.enqueue(reply().text('The command printed hello-from-bash.'));
+    const run = await runTandem(['-p', 'say hello'], { cwd, env: testEnv(server.url) });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('The command printed hello-from-bash.\n');
+    expect(run.stderr).toMatch(/> bash: echo hello-from-bash/);
+    expect(run.stderr).toMatch(/ok .*hello-from-bash/);
+    const second = server.requests[1]!.body.messages as Message[];
+    expect(JSON.stringify(second.at(-1))).toContain('hello-from-bash');
+    expect(server.requests[0]!.headers['x-api-key']).toBe('sk-ant-test-0000-FAKE-KEY-for-tests');
+  });
+
+  it('reads the prompt from stdin', async () => {
+    server.enqueue(reply().text('Got it.'));
+    const run = await runTandem(['-p'], { cwd, env: testEnv(server.url), input: 'prompt from a pipe\n' });
+    expect(run.code).toBe(0);
+    expect(JSON.stringify(server.requests[0]!.body.messages)).toContain('prompt from a pipe');
+  });
+
+  it('prints one JSON object with --output-format json', async () => {
+    server.enqueue(reply().text('Forty-two.').usage({ input_tokens: 120, output_tokens: 7 }));
+    const run = await runTandem(['-p', 'answer', '--output-format', 'json'], { cwd, env: testEnv(server.url) });
+    expect(run.code).toBe(0);
+    const out = JSON.parse(run.stdout);
+    expect(out).toMatchObject({
+      type: 'result', subtype: 'success', is_error: false, result: 'Forty-two.', num_turns: 1,
+      usage: { input_tokens: 120, output_tokens: 7 },
+    });
+    expect(out.session_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(out.duration_ms).toBeGreaterThanOrEqual(0);
+  });
+
+  it('prints one JSON event per line with --output-format stream-json', async () => {
+    server.enqueue(reply().text('Running.').tool('bash', { command: 'echo streamed' }));
+    server.enqueue(reply().text('Done.'));
+    const run = await runTandem(['-p', 'go', '--output-format', 'stream-json'], { cwd, env: testEnv(server.url) });
+    expect(run.code).toBe(0);
+    const events = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const types = events.map((e) => e.type);
+    expect(types[0]).toBe('system');
+    expect(types).toContain('text_delta');
+    expect(types).toContain('usage');
+    const toolUse = events.find((e) => e.type === 'tool_use');
+    expect(toolUse).toMatchObject({ name: 'bash', input: { command: 'echo streamed' } });
+    const toolResult = events.find((e) => e.type === 'tool_result');
+    expect(toolResult.content).toContain('streamed');
+    expect(types.indexOf('tool_use')).toBeLessThan(types.indexOf('tool_result'));
+    expect(events.at(-1)).toMatchObject({ type: 'result', is_error: false, result: 'Done.' });
+  });
+
+  it('exits 2 with one clear line when no API key is set', async () => {
+    const env = testEnv(server.url, { ANTHROPIC_API_KEY: undefined });
+    const run = await runTandem(['-p', 'hi'], { cwd, env });
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(/ANTHROPIC_API_KEY/);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('takes the key from .env, while the real environment wins over it', async () => {
+    writeFileSync(path.join(cwd, '.env'), 'ANTHROPIC_API_KEY=sk-from-dotenv\nANTHROPIC_MODEL=claude-from-dotenv\n');
+    server.enqueue(reply().text('a'));
+    const fromFile = await runTandem(['-p', 'hi'], { cwd, env: testEnv(server.url, { ANTHROPIC_API_KEY: undefined }) });
+    expect(fromFile.code).toBe(0);
+    expect(server.requests[0]!.headers['x-api-key']).toBe('sk-from-dotenv');
+    expect(server.requests[0]!.body.model).toBe('claude-from-dotenv');
+
+    server.enqueue(reply().text('b'));
+    await runTandem(['-p', 'hi'], { cwd, env: testEnv(server.url, { ANTHROPIC_MODEL: 'claude-from-env' }) });
+    expect(server.requests[1]!.body.model).toBe('claude-from-env');
+
+    server.enqueue(reply().text('c'));
+    await runTandem(['-p', 'hi', '--env-override'], { cwd, env: testEnv(server.url, { ANTHROPIC_MODEL: 'claude-from-env' }) });
+    expect(server.requests[2]!.body.model).toBe('claude-from-dotenv');
+
+    server.enqueue(reply().text('d'));
+    await runTandem(['-p', 'hi', '--model', 'claude-from-flag'], { cwd, env: testEnv(server.url, { ANTHROPIC_MODEL: 'claude-from-env' }) });
+    expect(server.requests[3]!.body.model).toBe('claude-from-flag');
+  });
+
+  it('sends ANTHROPIC_AUTH_TOKEN as a bearer token', async () => {
+    server.enqueue(reply().text('ok'));
+    const env = testEnv(server.url, { ANTHROPIC_API_KEY: undefined, ANTHROPIC_AUTH_TOKEN: 'tok-123' });
+    const run = await runTandem(['-p', 'hi'], { cwd, env });
+    expect(run.code).toBe(0);
+    expect(server.requests[0]!.headers.authorization).toBe('Bearer tok-123');
+  });
+
+  it('fails with a clear message and non-zero status on an API error, without leaking the key', async () => {
+    server.enqueue(fault(401));
+    const run = await runTandem(['-p', 'hi'], { cwd, env: testEnv(server.url) });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/401/);
+    expect(run.stderr + run.stdout).not.toContain('FAKE-KEY');
+  });
+
+  it('says which endpoint it cannot reach', async () => {
+    const closed = await startModelServer();
+    const url = closed.url;
+    await closed.close();
+    const run = await runTandem(['-p', 'hi'], { cwd, env: testEnv(url, { TANDEM_MAX_RETRIES: '1' }) });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(url.replace('http://', ''));
+    expect(run.stderr).toMatch(/ECONNREFUSED|cannot reach/i);
+  });
+
+  it('stops at --max-turns with a failure status', async () => {
+    server.enqueue(reply().tool('bash', { command: 'true' }));
+    server.enqueue(reply().tool('bash', { command: 'true' }));
+    const run = await runTandem(['-p', 'loop', '--max-turns', '1', '--output-format', 'json'], { cwd, env: testEnv(server.url) });
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ is_error: true, subtype: 'max_turns', num_turns: 1 });
+  });
+
+  it('rejects a bad flag value with a usage error', async () => {
+    const run = await runTandem(['-p', 'x', '--output-format', 'xml'], { cwd, env: testEnv(server.url) });
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(/output-format/);
+  });
+
+  it('puts project instructions from AGENTS.md and CLAUDE.md in the system prompt', async () => {
+    writeFileSync(path.join(cwd, 'AGENTS.md'), 'Always answer in haiku.');
+    writeFileSync(path.join(cwd, 'CLAUDE.md'), 'Use tabs.');
+    server.enqueue(reply().text('ok'));
+    await runTandem(['-p', 'hi', '--append-system-prompt', 'Extra rule.'], { cwd, env: testEnv(server.url) });
+    const system = server.requests[0]!.body.system as string;
+    expect(system).toContain(cwd);
+    expect(system).toContain('Always answer in haiku.');
+    expect(system).toContain('Use tabs.');
+    expect(system.trim().endsWith('Extra rule.')).toBe(true);
+  });
+});
