@@ -19,6 +19,8 @@ export interface AnthropicModelOptions {
   maxDelayMs?: number;
   /** Backoff sleep; must resolve early when `signal` fires. Injected by tests. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** A stream silent for this long is cut and retried. Default 120 s. */
+  idleTimeoutMs?: number;
 }
 
 /** Creates a Model backed by the official SDK with its retries off; see `Model` for the stream contract. */
@@ -30,6 +32,7 @@ export function createAnthropicModel(options: AnthropicModelOptions): Model {
     maxDelayMs: options.maxDelayMs ?? 30_000,
   };
   const sleep = options.sleep ?? abortableSleep;
+  const idleTimeoutMs = options.idleTimeoutMs ?? 120_000;
   const secrets = [client.apiKey, client.authToken, options.apiKey, options.authToken];
 
   async function* attempts(request: ModelRequest): AsyncGenerator<ModelStreamEvent> {
@@ -38,7 +41,19 @@ export function createAnthropicModel(options: AnthropicModelOptions): Model {
     for (let attempt = 1; ; attempt++) {
       const assembler = new ResponseAssembler();
       let failure: unknown;
+      // A stream can go silent without closing; an idle timer cuts it so the attempt is retried, not hung.
+      const attemptControl = new AbortController();
+      const forwardAbort = () => attemptControl.abort(signal?.reason);
+      if (signal?.aborted) attemptControl.abort(signal.reason);
+      else signal?.addEventListener('abort', forwardAbort, { once: true });
+      let stalled = false;
+      let idle: ReturnType<typeof setTimeout> | undefined;
+      const resetIdle = () => {
+        clearTimeout(idle);
+        idle = setTimeout(() => { stalled = true; attemptControl.abort(); }, idleTimeoutMs);
+      };
       try {
+        resetIdle();
         const stream = await client.messages.create({
           model: options.model,
           max_tokens: request.maxTokens,
@@ -46,11 +61,20 @@ export function createAnthropicModel(options: AnthropicModelOptions): Model {
           messages: request.messages as Anthropic.MessageParam[],
           ...(request.tools.length > 0 && { tools: request.tools as Anthropic.Tool[] }),
           stream: true,
-        }, { signal });
-        for await (const event of stream) yield* assembler.apply(event);
+        }, { signal: attemptControl.signal });
+        for await (const event of stream) {
+          resetIdle();
+          yield* assembler.apply(event);
+        }
         if (!assembler.complete) failure = new IncompleteStreamError();
       } catch (error) {
         failure = error;
+      } finally {
+        clearTimeout(idle);
+        signal?.removeEventListener('abort', forwardAbort);
+      }
+      if (stalled && !signal?.aborted) {
+        failure = new IncompleteStreamError(`the response stream was silent for ${Math.round(idleTimeoutMs / 1000)}s`);
       }
       if (failure === undefined) return yield done(assembler.finish());
       if (signal?.aborted) return yield done(assembler.finish('aborted'));

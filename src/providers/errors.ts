@@ -26,8 +26,8 @@ export interface FailureContext {
 
 /** The SSE stream ended without `message_stop`. */
 export class IncompleteStreamError extends Error {
-  constructor() {
-    super('the response stream ended before message_stop');
+  constructor(message = 'the response stream ended before message_stop') {
+    super(message);
   }
 }
 

@@ -9,9 +9,9 @@
 //   {"type":"notice","level":"info"|"warning"|"error","text":"…","ts":"ISO"}   shown to the user, not the model
 //   {"type":"task","event":"start","id":"t1","command":"npm test","ts":"ISO"}
 //   {"type":"task","event":"end","id":"t1","status":"exited 0","ts":"ISO"}
-//   {"type":"compaction","summary":"…","messages":[Message…],"focus"?:"…","usage"?:Usage,"ts":"ISO"}
+//   {"type":"compaction","summary":"…","messages":[Message…],"focus"?:"…","usage"?:Usage,"model"?:"…","ts":"ISO"}
 //        The conversation was replaced by `messages` (the summary message plus the kept recent turns); message
-//        records after it extend that new context.
+//        records after it extend that new context. `usage` is what the summarising request cost.
 //
 // Readers skip lines they cannot parse and record types they do not know, so the format can grow.
 import type { ContentBlock, Message, Usage } from '../core/types.js';
@@ -28,7 +28,7 @@ export interface NoticeRecord { type: 'notice'; level: 'info' | 'warning' | 'err
 export interface TaskStartRecord { type: 'task'; event: 'start'; id: string; command: string; ts: string }
 export interface TaskEndRecord { type: 'task'; event: 'end'; id: string; status: string; ts: string }
 export interface CompactionRecord {
-  type: 'compaction'; summary: string; messages: Message[]; focus?: string; usage?: Usage; ts: string;
+  type: 'compaction'; summary: string; messages: Message[]; focus?: string; usage?: Usage; model?: string; ts: string;
 }
 
 export type TranscriptRecord =

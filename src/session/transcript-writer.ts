@@ -81,7 +81,7 @@ export class TranscriptWriter {
     this.append({ type: 'task', event: 'end', id, status });
   }
 
-  compaction(summary: string, messages: Message[], extra: { focus?: string; usage?: Usage } = {}): void {
+  compaction(summary: string, messages: Message[], extra: { focus?: string; usage?: Usage; model?: string } = {}): void {
     this.append({ type: 'compaction', summary, messages, ...extra });
   }
 

@@ -279,3 +279,16 @@ async function unusedUrl(): Promise<string> {
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   return `http://127.0.0.1:${port}`;
 }
+
+describe('stalled streams', () => {
+  it('cuts a stream that goes silent and retries it, keeping one copy of the answer', async () => {
+    server.enqueue(reply().text('half an answer').hang());
+    server.enqueue(reply().text('the whole answer'));
+    const { events, response } = await collect(model({ idleTimeoutMs: 200 }).stream(request()));
+    const retry = events.find((e) => e.type === 'retry');
+    expect(retry).toMatchObject({ type: 'retry', attempt: 2 });
+    expect((retry as { reason: string }).reason).toMatch(/silent/);
+    expect(response.stopReason).toBe('end_turn');
+    expect(response.content).toEqual([{ type: 'text', text: 'the whole answer' }]);
+  });
+});
