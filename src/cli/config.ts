@@ -42,6 +42,10 @@ export interface Config {
   maxTasks: number;
   /** Where tandem keeps its own state (task registry, history). */
   home: string;
+  /** Tokens of context the model takes; default from the model's known window. */
+  contextWindow?: number;
+  /** Fraction of the context window at which the conversation is compacted. */
+  compactThreshold: number;
 }
 
 /** A problem the user must fix; the CLI prints its message alone and exits with status 2. */
@@ -93,6 +97,8 @@ export function resolveConfig(flags: CliFlags, env: NodeJS.ProcessEnv, homeDir: 
     notify: flags.notify ?? notifyFrom(env.TANDEM_NOTIFY) ?? 'wake',
     maxTasks: flags.maxTasks ?? intFrom(env.TANDEM_MAX_TASKS, 'TANDEM_MAX_TASKS') ?? 32,
     home: nonEmpty(env.TANDEM_HOME) ?? path.join(homeDir, '.tandem'),
+    contextWindow: intFrom(env.TANDEM_CONTEXT_WINDOW, 'TANDEM_CONTEXT_WINDOW'),
+    compactThreshold: fractionFrom(env.TANDEM_COMPACT_THRESHOLD, 'TANDEM_COMPACT_THRESHOLD') ?? 0.8,
   };
 }
 
@@ -113,6 +119,13 @@ function intFrom(value: string | undefined, name: string): number | undefined {
   if (nonEmpty(value) === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a whole number, not "${value}".`);
+  return n;
+}
+
+function fractionFrom(value: string | undefined, name: string): number | undefined {
+  if (nonEmpty(value) === undefined) return undefined;
+  const n = Number(value);
+  if (!(n > 0 && n <= 1)) throw new ConfigError(`${name} must be a fraction between 0 and 1, not "${value}".`);
   return n;
 }
 

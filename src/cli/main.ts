@@ -11,7 +11,7 @@ import type { Runtime } from './runtime.js';
 declare const TANDEM_VERSION: string | undefined;
 const version = typeof TANDEM_VERSION === 'string' ? TANDEM_VERSION : '0.0.0-dev';
 
-interface Options extends CliFlags { print?: string | boolean }
+interface Options extends CliFlags { print?: string | boolean; continue?: boolean; resume?: string | boolean }
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -36,6 +36,8 @@ function buildProgram(): Command {
     .option('--wait-tasks <seconds>', 'print mode: how long to wait for running background tasks before exiting', Number)
     .addOption(new Option('--notify <mode>', 'REPL: a task ending while idle wakes the agent, or waits for the next turn').choices(['wake', 'next-turn']))
     .option('--max-tasks <n>', 'maximum concurrent background tasks', positiveInt)
+    .option('-c, --continue', 'resume the latest session of this workspace')
+    .option('-r, --resume [id]', 'resume a session by id (or a unique prefix); without an id, list them')
     .option('--env-override', 'let .env values override the real environment')
     .showHelpAfterError('(tandem --help lists the options)');
 }
@@ -47,6 +49,7 @@ async function readStdin(): Promise<string> {
 }
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[2] === 'sessions') return listSessionsCommand(argv.slice(3));
   const program = buildProgram();
   program.parse(argv);
   const opts = program.opts<Options>();
@@ -62,10 +65,18 @@ async function main(argv: string[]): Promise<number> {
   if (printMode && !prompt && !process.stdin.isTTY) prompt = (await readStdin()).trim();
   if (printMode && !prompt) throw new ConfigError('No prompt: give one after -p, or pipe it on stdin.');
   if (!printMode && prompt) throw new ConfigError(`To run "${prompt}" headless, use tandem -p "${prompt}".`);
+  if (opts.resume === true) {
+    const listed = await listSessionsCommand(['--cwd', config.cwd]);
+    process.stderr.write('tandem: choose one with tandem --resume ID (a unique prefix of the id will do)\n');
+    return listed === 0 ? 2 : listed;
+  }
   requireCredentials(config);
 
   const { createRuntime } = await import('./runtime.js');
-  const rt = await createRuntime(config, (l) => process.stderr.write(`tandem: ${l}\n`));
+  const resume = opts.continue ? { latest: true as const } : typeof opts.resume === 'string' ? { id: opts.resume } : undefined;
+  const rt = await createRuntime(config, {
+    version, resume, log: (l) => process.stderr.write(`tandem: ${l}\n`),
+  });
   installExitHandlers(rt);
   try {
     if (printMode) return await runPrint(rt, prompt);
@@ -74,6 +85,18 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await rt.shutdown();
   }
+}
+
+/** `tandem sessions [--cwd DIR]`: the workspace's saved sessions, newest first. */
+async function listSessionsCommand(args: string[]): Promise<number> {
+  const cwdAt = args.indexOf('--cwd');
+  const cwd = cwdAt >= 0 && args[cwdAt + 1] ? args[cwdAt + 1]! : process.cwd();
+  const { realpathSync } = await import('node:fs');
+  const { listSessions, sessionsDir, formatSessionList } = await import('../session/session-store.js');
+  const config = resolveConfig({ cwd }, process.env, os.homedir());
+  const sessions = listSessions(sessionsDir(config.home, realpathSync(config.cwd)));
+  process.stdout.write(sessions.length ? `${formatSessionList(sessions)}\n` : 'No saved sessions in this workspace.\n');
+  return 0;
 }
 
 async function runPrint(rt: Runtime, prompt: string): Promise<number> {
@@ -118,7 +141,7 @@ main(process.argv).then(
     setTimeout(() => process.exit(code), 100).unref();
   },
   (err: unknown) => {
-    if (err instanceof ConfigError) {
+    if (err instanceof ConfigError || (err instanceof Error && err.name === 'SessionLookupError')) {
       process.stderr.write(`tandem: ${err.message}\n`);
       process.exit(2);
     }

@@ -4,7 +4,7 @@
 import { runAgent } from '../core/agent-loop.js';
 import type { AgentEvent, AgentResult } from '../core/events.js';
 import { appendUserContent } from '../core/messages.js';
-import { addUsage, emptyUsage, type Message } from '../core/types.js';
+import { addUsage, emptyUsage } from '../core/types.js';
 import type { OutputFormat } from './config.js';
 import type { Runtime } from './runtime.js';
 import { formatDuration, toolEndLine, toolStartLine } from './tool-lines.js';
@@ -20,16 +20,19 @@ export async function runPrintMode(rt: Runtime, prompt: string, io: PrintIO, sig
   const emitJson = (obj: unknown) => io.stdout(`${JSON.stringify(obj)}\n`);
   if (format === 'stream-json') {
     emitJson({
-      type: 'system', subtype: 'init', session_id: rt.sessionId, model: rt.config.model, cwd: rt.workspace.root,
+      type: 'system', subtype: 'init', session_id: rt.session.id, model: rt.config.model, cwd: rt.workspace.root,
       tools: rt.tools.map((t) => t.name),
     });
   }
   const emit = (event: AgentEvent) => {
+    rt.record(event);
     if (format === 'stream-json') streamEvent(event, emitJson);
     describeEvent(event, io.stderr);
   };
 
-  const messages: Message[] = [{ role: 'user', content: [{ type: 'text', text: prompt }] }];
+  const messages = rt.messages;
+  appendUserContent(messages, [{ type: 'text', text: prompt }]);
+  rt.session.recorder.sync();
   let usage = emptyUsage();
   let turns = 0;
   let result: AgentResult;
@@ -86,7 +89,7 @@ export async function runPrintMode(rt: Runtime, prompt: string, io: PrintIO, sig
       num_turns: result.turns,
       duration_ms: durationMs,
       usage: result.usage,
-      session_id: rt.sessionId,
+      session_id: rt.session.id,
       ...(stillRunning.length ? { tasks_still_running: stillRunning } : {}),
     });
   }

@@ -4,7 +4,6 @@ import readline from 'node:readline';
 import { runAgent } from '../core/agent-loop.js';
 import type { AgentEvent } from '../core/events.js';
 import { appendUserContent } from '../core/messages.js';
-import type { Message } from '../core/types.js';
 import { describeStatus, type TaskNotice } from '../tasks/notices.js';
 import type { Runtime } from './runtime.js';
 import { runSlashCommand } from './slash-commands.js';
@@ -15,7 +14,7 @@ export async function runRepl(rt: Runtime): Promise<number> {
   const rl = readline.createInterface({
     input: process.stdin, output: process.stdout, prompt: 'tandem> ', terminal: interactive,
   });
-  const messages: Message[] = [];
+  const messages = rt.messages;
   const queued: string[] = [];
   let turn: AbortController | undefined;
   let inputClosed = false;
@@ -33,6 +32,7 @@ export async function runRepl(rt: Runtime): Promise<number> {
   const prompt = () => { if (!inputClosed && !turn) rl.prompt(true); };
 
   const emit = (event: AgentEvent) => {
+    rt.record(event);
     switch (event.type) {
       case 'text_delta': write(event.text); break;
       case 'retry': line(`… ${event.reason}; retrying in ${formatDuration(event.delayMs)}`); break;
@@ -54,6 +54,7 @@ export async function runRepl(rt: Runtime): Promise<number> {
       if (!atLineStart) write('\n');
       if (result.outcome === 'aborted') line('(interrupted; the conversation is kept)');
     } finally {
+      rt.session.recorder.sync();
       turn = undefined;
     }
   };
@@ -77,15 +78,16 @@ export async function runRepl(rt: Runtime): Promise<number> {
         }
         if (text.startsWith('/')) {
           const reply = await runSlashCommand(text, rt);
+        rt.session.recorder.sync();
           if (reply.kind === 'exit') {
             inputClosed = true;
             break;
           }
-          if (reply.kind === 'clear') messages.length = 0;
           line(reply.text);
           continue;
         }
         appendUserContent(messages, [{ type: 'text', text }]);
+        rt.session.recorder.sync();
         await runTurn();
       }
     } finally {

@@ -1,13 +1,16 @@
-// Wires the layers for one tandem process: model, workspace, task engine, tools, system prompt, and the
-// hook that delivers task notices right before each model call.
-import { randomUUID } from 'node:crypto';
+// Wires the layers for one tandem process: session, model, workspace, task engine, tools, system prompt, and
+// the hook that delivers task notices right before each model call.
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { ContentBlock, Model } from '../core/types.js';
-import type { AgentTool } from '../core/types.js';
+import type { AgentEvent } from '../core/events.js';
+import type { AgentTool, ContentBlock, Message, Model } from '../core/types.js';
 import { createAnthropicModel } from '../providers/anthropic.js';
+import { AutoCompactor } from '../session/auto-compact.js';
+import { withContextBudget } from '../session/context-budget.js';
+import { contextWindowOf } from '../session/pricing.js';
+import { openSession, type OpenedSession } from '../session/session-open.js';
 import { formatNotice } from '../tasks/notices.js';
 import { TaskManager } from '../tasks/task-manager.js';
 import { createTools } from '../tools/index.js';
@@ -17,16 +20,28 @@ import { buildSystemPrompt } from './system-prompt.js';
 
 export interface Runtime {
   config: Config;
-  sessionId: string;
+  session: OpenedSession;
+  /** The conversation (the session's messages, extended in place by the loop). */
+  messages: Message[];
   model: Model;
+  compactor: AutoCompactor;
+  contextWindow: number;
   tools: AgentTool[];
   tasks: TaskManager;
   workspace: Workspace;
   system: string;
   /** Drains ended tasks' notices into blocks for the trailing user message. */
   takeNotices(): ContentBlock[];
-  /** Kills every task and waits for them to end. */
+  /** Records a loop event in the transcript; front ends call it from their emit before displaying. */
+  record(event: AgentEvent): void;
+  /** Kills every task, waits for them to end, and closes the transcript. */
   shutdown(): Promise<void>;
+}
+
+export interface RuntimeOptions {
+  version: string;
+  resume?: { latest: true } | { id: string };
+  log: (line: string) => void;
 }
 
 /** Variables holding tandem's own credentials; commands it runs do not inherit them. */
@@ -34,25 +49,49 @@ export const CREDENTIAL_VARS = [
   'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'OPENAI_API_KEY', 'GEMINI_API_KEY', 'GOOGLE_API_KEY',
 ];
 
-export async function createRuntime(config: Config, log: (line: string) => void): Promise<Runtime> {
-  const sessionId = randomUUID();
+export async function createRuntime(config: Config, opts: RuntimeOptions): Promise<Runtime> {
+  const workspace0 = await createWorkspace(config.cwd);
+  const session = openSession({
+    home: config.home, workspaceRoot: workspace0.root, model: config.model, version: opts.version, resume: opts.resume,
+    writer: { onError: (err) => opts.log(`cannot write the transcript (${err.message}); this session will not be saved`) },
+  });
+  for (const line of session.report) opts.log(line);
+
   const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
-  const logDir = path.join(os.tmpdir(), `tandem-${uid}`, sessionId);
-  const registryDir = path.join(config.home, 'running-tasks');
+  const logDir = path.join(os.tmpdir(), `tandem-${uid}`, session.id);
   await mkdir(logDir, { recursive: true, mode: 0o700 });
-  for (const line of await TaskManager.reapOrphans(registryDir)) log(line);
+  const registryDir = path.join(config.home, 'running-tasks');
+  for (const line of await TaskManager.reapOrphans(registryDir)) opts.log(line);
 
   const env = { ...process.env };
   for (const name of CREDENTIAL_VARS) delete env[name];
   const tasks = new TaskManager({ cwd: config.cwd, logDir, registryDir, env, maxConcurrent: config.maxTasks });
-  const workspace = await createWorkspace(config.cwd, [logDir]);
-  const model = createAnthropicModel({
+  tasks.on('start', (t) => session.writer.taskStart(t.id, t.command));
+  tasks.on('end', (t) => session.writer.taskEnd(t.id, t.status));
+  const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir] };
+
+  const provider = createAnthropicModel({
     model: config.model,
     apiKey: config.apiKey,
     authToken: config.authToken,
     baseURL: config.baseURL,
     maxAttempts: config.maxRetries + 1,
   });
+  const contextWindow = config.contextWindow ?? contextWindowOf(config.model);
+  const compactor = new AutoCompactor(provider, {
+    contextWindow,
+    threshold: config.compactThreshold,
+    onStart: (reason) => opts.log(reason === 'manual' ? 'compacting the conversation…' : `context is nearly full (${reason}); compacting the conversation…`),
+    onCompacted: (result) => {
+      session.recorder.compacted(result);
+      opts.log(`compacted: ${result.summarised} messages summarised, ${result.kept} kept`);
+    },
+    onError: (err) => opts.log(`compaction failed: ${err.message}`),
+  });
+  compactor.noteUsage(session.loaded?.lastUsage);
+  // The compactor edits the loop's own message array, so it must be the outermost wrapper.
+  const model = compactor.wrap(withContextBudget(provider));
+
   const system = buildSystemPrompt({
     cwd: workspace.root,
     home: config.home,
@@ -65,14 +104,22 @@ export async function createRuntime(config: Config, log: (line: string) => void)
   });
   return {
     config,
-    sessionId,
+    session,
+    messages: session.messages,
     model,
+    compactor,
+    contextWindow,
     tools: createTools(workspace, tasks),
     tasks,
     workspace,
     system,
     takeNotices: () => tasks.drainNotices().map((n) => ({ type: 'text', text: formatNotice(n) })),
-    shutdown: () => tasks.shutdown(),
+    record: (event) => session.recorder.onEvent(event),
+    shutdown: async () => {
+      await tasks.shutdown();
+      session.recorder.sync();
+      session.writer.close();
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 // Slash commands of the REPL. Each returns what to show; the REPL decides how.
 import { oneLine } from '../core/text.js';
+import { formatCostReport } from '../session/pricing.js';
 import { describeStatus } from '../tasks/notices.js';
 import type { Runtime } from './runtime.js';
 import { formatDuration } from './tool-lines.js';
@@ -12,6 +13,8 @@ export const SLASH_COMMANDS: Record<string, string> = {
   '/kill ID|all': 'kill a background task, or all of them',
   '/logs ID': "show a task's output",
   '/clear': 'start a new conversation',
+  '/compact [focus]': 'summarise the conversation to free context',
+  '/cost': 'tokens, context used and money spent',
   '/exit': 'leave tandem (running tasks are killed)',
 };
 
@@ -20,7 +23,7 @@ export async function runSlashCommand(input: string, rt: Runtime): Promise<Slash
   const text = (t: string): SlashReply => ({ kind: 'text', text: t });
   switch (name) {
     case '/help':
-      return text(Object.entries(SLASH_COMMANDS).map(([cmd, what]) => `  ${cmd.padEnd(14)} ${what}`).join('\n'));
+      return text(Object.entries(SLASH_COMMANDS).map(([cmd, what]) => `  ${cmd.padEnd(18)} ${what}`).join('\n'));
     case '/tasks':
       return text(taskTable(rt));
     case '/kill': {
@@ -41,7 +44,21 @@ export async function runSlashCommand(input: string, rt: Runtime): Promise<Slash
       return text(rt.tasks.readAll(id, { maxChars: 20_000 }));
     }
     case '/clear':
+      rt.messages.length = 0;
       return { kind: 'clear', text: '(new conversation)' };
+    case '/compact': {
+      if (rt.messages.length < 2) return text('Nothing to compact yet.');
+      try {
+        const result = await rt.compactor.compact(rt.messages, 'manual', { focus: args.join(' ') || undefined });
+        return text(`Compacted: ${result.summarised} messages summarised, ${result.kept} kept.`);
+      } catch (err) {
+        return text(`Compaction failed: ${(err as Error).message}`);
+      }
+    }
+    case '/cost':
+      return text(formatCostReport({
+        usageByModel: rt.session.recorder.usageByModel, lastUsage: rt.compactor.lastUsage, contextWindow: rt.contextWindow,
+      }));
     case '/exit':
     case '/quit':
       return { kind: 'exit', text: '' };

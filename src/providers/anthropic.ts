@@ -1,6 +1,7 @@
 // The Anthropic Messages API as a Model: streams one request, retrying whole requests itself, and never throws.
 import Anthropic, { type ClientOptions } from '@anthropic-ai/sdk';
 import { emptyUsage, type Model, type ModelRequest, type ModelResponse, type ModelStreamEvent, type Usage } from '../core/types.js';
+import { withCacheBreakpoints } from './cache-control.js';
 import { ResponseAssembler } from './anthropic-response.js';
 import { classifyFailure, cleanMessage, IncompleteStreamError } from './errors.js';
 import { abortableSleep, backoffDelayMs, type RetryPolicy } from './retry.js';
@@ -54,12 +55,13 @@ export function createAnthropicModel(options: AnthropicModelOptions): Model {
       };
       try {
         resetIdle();
+        const parts = withCacheBreakpoints(request);
         const stream = await client.messages.create({
           model: options.model,
           max_tokens: request.maxTokens,
-          ...(request.system && { system: request.system }),
-          messages: request.messages as Anthropic.MessageParam[],
-          ...(request.tools.length > 0 && { tools: request.tools as Anthropic.Tool[] }),
+          ...(parts.system.length > 0 && { system: parts.system }),
+          messages: parts.messages as Anthropic.MessageParam[],
+          ...(parts.tools.length > 0 && { tools: parts.tools as Anthropic.Tool[] }),
           stream: true,
         }, { signal: attemptControl.signal });
         for await (const event of stream) {

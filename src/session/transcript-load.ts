@@ -87,7 +87,7 @@ export function parseTranscript(text: string): LoadedTranscript {
 }
 
 /** Header and first prompt from the start of a file, without reading all of it; for session listings. */
-export function readTranscriptHead(file: string, maxBytes = 256 * 1024): { header?: SessionRecord; firstPrompt?: string } {
+export function readTranscriptHead(file: string, maxBytes = 64 * 1024): { header?: SessionRecord; firstPrompt?: string } {
   const fd = openSync(file, 'r');
   let text: string;
   try {

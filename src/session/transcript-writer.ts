@@ -55,7 +55,8 @@ export class TranscriptWriter {
       const ts = (this.#opts.now?.() ?? new Date()).toISOString();
       const text = records.map((r) => `${JSON.stringify({ ...r, ts: r.ts ?? ts })}\n`).join('');
       writeAll(this.#fd!, Buffer.from(text, 'utf8'));
-      if (this.#opts.fsync) fsyncSync(this.#fd!);
+      // A compaction replaces the context the session resumes from: worth a disk flush even without fsync.
+      if (this.#opts.fsync || record.type === 'compaction') fsyncSync(this.#fd!);
     } catch (err) {
       this.#fail(err);
     }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Message } from '../../src/core/types.js';
 import { runTandem, tempDir, testEnv } from '../support/cli.js';
-import { fault, reply, startModelServer, type ModelServer } from '../support/model-server.js';
+import { fault, reply, startModelServer, systemText, type ModelServer } from '../support/model-server.js';
 
 let server: ModelServer;
 let cwd: string;
@@ -141,7 +141,7 @@ describe('tandem -p', () => {
     writeFileSync(path.join(cwd, 'CLAUDE.md'), 'Use tabs.');
     server.enqueue(reply().text('ok'));
     await runTandem(['-p', 'hi', '--append-system-prompt', 'Extra rule.'], { cwd, env: testEnv(server.url) });
-    const system = server.requests[0]!.body.system as string;
+    const system = systemText(server.requests[0]!.body);
     expect(system).toContain(cwd);
     expect(system).toContain('Always answer in haiku.');
     expect(system).toContain('Use tabs.');

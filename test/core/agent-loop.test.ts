@@ -6,7 +6,7 @@ import { appendUserContent } from '../../src/core/messages.js';
 import type { AgentTool, Message, ToolResultBlock, ToolUseBlock } from '../../src/core/types.js';
 import { createAnthropicModel } from '../../src/providers/anthropic.js';
 import { defineTool } from '../../src/tools/tool.js';
-import { fault, reply, startModelServer, type ModelServer } from '../support/model-server.js';
+import { fault, reply, startModelServer, systemText, withoutCacheControl, type ModelServer } from '../support/model-server.js';
 
 let server: ModelServer;
 beforeEach(async () => { server = await startModelServer(); });
@@ -52,7 +52,7 @@ describe('agent loop', () => {
     const result = await runAgent(messages, options());
     expect(result).toMatchObject({ outcome: 'end_turn', text: 'Hello there.', turns: 1 });
     expect(messages).toHaveLength(2);
-    expect(server.requests[0]!.body.system).toBe('You are a test.');
+    expect(systemText(server.requests[0]!.body)).toBe('You are a test.');
     expect(server.requests[0]!.body.tools!.map((t: { name: string }) => t.name)).toEqual(['echo']);
   });
 
@@ -62,7 +62,7 @@ describe('agent loop', () => {
     const messages = prompt('go');
     const result = await runAgent(messages, options());
     expect(result.outcome).toBe('end_turn');
-    const second = server.requests[1]!.body.messages as Message[];
+    const second = withoutCacheControl(server.requests[1]!.body.messages as Message[]);
     const last = second.at(-1)!;
     expect(last.role).toBe('user');
     expect(last.content).toEqual([
@@ -83,7 +83,7 @@ describe('agent loop', () => {
       .tool('boom', {}, 'toolu_c'));
     server.enqueue(reply().text('ok'));
     await runAgent(prompt('x'), options([echoTool, boom]));
-    const results = (server.requests[1]!.body.messages as Message[]).at(-1)!.content as ToolResultBlock[];
+    const results = (withoutCacheControl(server.requests[1]!.body.messages as Message[])).at(-1)!.content as ToolResultBlock[];
     expect(results.map((r) => r.is_error)).toEqual([true, true, true]);
     expect(results[0]!.content).toMatch(/Unknown tool "nope".*echo, boom/);
     expect(results[1]!.content).toMatch(/Invalid input for echo: text: .*string/i);
@@ -94,7 +94,7 @@ describe('agent loop', () => {
     server.enqueue(reply().tool('Echo', { text: 'hi' }, 'toolu_c'));
     server.enqueue(reply().text('ok'));
     await runAgent(prompt('x'), options());
-    const results = (server.requests[1]!.body.messages as Message[]).at(-1)!.content as ToolResultBlock[];
+    const results = (withoutCacheControl(server.requests[1]!.body.messages as Message[])).at(-1)!.content as ToolResultBlock[];
     expect(results[0]).toEqual({ type: 'tool_result', tool_use_id: 'toolu_c', content: 'hi' });
   });
 
@@ -114,7 +114,7 @@ describe('agent loop', () => {
     server.enqueue(reply().tool('look', { n: 1 }).tool('look', { n: 2 }));
     server.enqueue(reply().text('ok'));
     await runAgent(prompt('x'), options([rendezvous]));
-    const results = (server.requests[1]!.body.messages as Message[]).at(-1)!.content as ToolResultBlock[];
+    const results = (withoutCacheControl(server.requests[1]!.body.messages as Message[])).at(-1)!.content as ToolResultBlock[];
     expect(results.map((r) => r.content)).toEqual(['seen 1', 'seen 2']);
   });
 
@@ -124,7 +124,7 @@ describe('agent loop', () => {
     let calls = 0;
     const hook = () => (++calls === 2 ? [{ type: 'text' as const, text: '<notice>task b1 ended</notice>' }] : []);
     await runAgent(prompt('x'), options([echoTool], { beforeModelCall: hook }));
-    const body = server.requests[1]!.body.messages as Message[];
+    const body = withoutCacheControl(server.requests[1]!.body.messages as Message[]);
     expect(body.at(-1)).toEqual({
       role: 'user',
       content: [
@@ -142,7 +142,7 @@ describe('agent loop', () => {
     await runAgent(messages, options());
     const result = await runAgent(messages, options([echoTool], { beforeModelCall: () => [{ type: 'text', text: 'notice' }] }));
     expect(result.text).toBe('Reacting to the notice.');
-    expect((server.requests[1]!.body.messages as Message[]).map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    expect((withoutCacheControl(server.requests[1]!.body.messages as Message[])).map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
     // Nothing to say and no hook content: no request at all.
     const idle = await runAgent(messages, options());
     expect(idle.turns).toBe(0);
@@ -155,7 +155,7 @@ describe('agent loop', () => {
     const o = options();
     const result = await runAgent(prompt('long answer'), o);
     expect(result).toMatchObject({ outcome: 'end_turn', text: 'The first half and the rest.', turns: 2 });
-    const second = server.requests[1]!.body.messages as Message[];
+    const second = withoutCacheControl(server.requests[1]!.body.messages as Message[]);
     expect(second.at(-1)!.role).toBe('user');
     expect(JSON.stringify(second.at(-1))).toContain('max_tokens');
     expect(o.events.some((e) => e.type === 'info')).toBe(true);
@@ -165,7 +165,7 @@ describe('agent loop', () => {
     server.enqueue(reply().text('Writing it.').toolJson('echo', '{"text": "unfinish').stop('max_tokens'));
     server.enqueue(reply().text('ok'));
     await runAgent(prompt('x'), options());
-    const second = server.requests[1]!.body.messages as Message[];
+    const second = withoutCacheControl(server.requests[1]!.body.messages as Message[]);
     expect(JSON.stringify(second)).not.toContain('tool_use');
     expect(JSON.stringify(second.at(-1))).toMatch(/call to echo.*incomplete/);
   });
@@ -224,7 +224,7 @@ describe('agent loop', () => {
     appendUserContent(messages, [{ type: 'text', text: 'carry on' }]);
     const next = await runAgent(messages, options([slow, echoTool]));
     expect(next.text).toBe('Back again.');
-    assertValidConversation(server.requests[1]!.body.messages as Message[]);
+    assertValidConversation(withoutCacheControl(server.requests[1]!.body.messages as Message[]));
   });
 
   it('cancels an in-flight request on interrupt', async () => {

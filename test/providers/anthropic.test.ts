@@ -91,7 +91,7 @@ describe('assembly', () => {
     expect(response.content).toMatchObject([{ type: 'tool_use', name: 'list_tasks', input: {} }]);
   });
 
-  it('sends model, max_tokens, system, tools and messages as given', async () => {
+  it('sends model, max_tokens, system, tools and messages, with prompt-cache breakpoints', async () => {
     server.enqueue(reply().text('ok'));
     const req = request();
     await collect(model().stream(req));
@@ -100,8 +100,14 @@ describe('assembly', () => {
     expect(sent!.headers['x-api-key']).toBe(FAKE_KEY);
     expect(sent!.headers.authorization).toBeUndefined();
     expect(sent!.headers['anthropic-version']).toBeTruthy();
+    const cache = { cache_control: { type: 'ephemeral' } };
     expect(sent!.body).toEqual({
-      model: 'claude-test', max_tokens: 1024, system: 'You are terse.', messages: req.messages, tools: req.tools, stream: true,
+      model: 'claude-test',
+      max_tokens: 1024,
+      system: [{ type: 'text', text: 'You are terse.', ...cache }],
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'list files', ...cache }] }],
+      tools: [{ ...req.tools[0], ...cache }],
+      stream: true,
     });
   });
 

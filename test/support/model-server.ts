@@ -204,3 +204,15 @@ async function pause(ms: number, stop: AbortSignal): Promise<boolean> {
     return false;
   }
 }
+
+/** A copy of a recorded request part without prompt-cache markers, for comparing conversations. */
+export function withoutCacheControl<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value, (key, v) => (key === 'cache_control' ? undefined : v))) as T;
+}
+
+/** The system prompt of a recorded request as one string, whether sent as a string or as text blocks. */
+export function systemText(body: { system?: unknown }): string {
+  const s = body.system;
+  if (typeof s === 'string') return s;
+  return Array.isArray(s) ? s.map((b: { text?: string }) => b.text ?? '').join('') : '';
+}

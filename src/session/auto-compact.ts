@@ -1,0 +1,113 @@
+// Automatic compaction around model calls: before a request that would pass the threshold, and after a
+// "prompt is too long" refusal (then the request is sent again). It edits the loop's conversation in place.
+import type { Message, Model, ModelRequest, ModelStreamEvent, Usage } from '../core/types.js';
+import { compactConversation, CompactionError, type CompactionResult, type CompactOptions } from './compaction.js';
+import { contextTokens } from './pricing.js';
+
+export type CompactionReason = 'threshold' | 'prompt_too_long' | 'manual';
+
+export interface AutoCompactOptions {
+  contextWindow: number;
+  /** Fraction of the window at which to compact before sending. Default 0.8. */
+  threshold?: number;
+  compact?: Omit<CompactOptions, 'signal' | 'focus'>;
+  /** Compaction is starting (it takes a model call): show progress. */
+  onStart?: (reason: CompactionReason) => void;
+  /** The conversation was replaced: record it in the transcript, tell the user. */
+  onCompacted?: (result: CompactionResult, reason: CompactionReason) => void;
+  /** Automatic compaction failed; the request goes ahead as it was. */
+  onError?: (error: CompactionError, reason: CompactionReason) => void;
+}
+
+/**
+ * Tracks how full the context is from each response's usage and compacts when needed. Contract: the wrapped
+ * model (see `wrap`) must be the one runAgent calls directly, because it compacts `request.messages` in
+ * place, and that array is the loop's conversation.
+ */
+export class AutoCompactor {
+  #model: Model;
+  #opts: AutoCompactOptions;
+  #last?: Usage;
+  /** After a failed automatic compaction, the estimate must grow past this before trying again. */
+  #retryAbove = 0;
+
+  /** `model` makes the summarising requests (usually the session's model, unwrapped). */
+  constructor(model: Model, opts: AutoCompactOptions) {
+    this.#model = model;
+    this.#opts = opts;
+  }
+
+  /** Seeds the measurement, e.g. from LoadedTranscript.lastUsage on resume. */
+  noteUsage(usage: Usage | undefined): void {
+    this.#last = usage;
+  }
+
+  get lastUsage(): Usage | undefined { return this.#last; }
+
+  /**
+   * Tokens the next request is expected to carry: the last measured context plus a rough count (4 characters a
+   * token) of what came after the last assistant message, or of everything when nothing was measured.
+   */
+  estimateTokens(messages: Message[]): number {
+    const since = this.#last ? messages.findLastIndex((m) => m.role === 'assistant') + 1 : 0;
+    const added = messages.slice(since).reduce((n, m) => n + JSON.stringify(m.content).length, 0);
+    return (this.#last ? contextTokens(this.#last) : 0) + Math.ceil(added / 4);
+  }
+
+  /** Compacts `messages` in place and reports it; throws CompactionError when it cannot. */
+  async compact(messages: Message[], reason: CompactionReason, opts: { focus?: string; signal?: AbortSignal } = {}): Promise<CompactionResult> {
+    this.#opts.onStart?.(reason);
+    const result = await compactConversation(messages, this.#model, { ...this.#opts.compact, ...opts });
+    messages.splice(0, messages.length, ...result.messages);
+    this.#last = undefined;
+    this.#opts.onCompacted?.(result, reason);
+    return result;
+  }
+
+  /** Compacts when the estimate reaches the threshold; failures are reported, not thrown. */
+  async maybeCompact(messages: Message[], signal?: AbortSignal): Promise<CompactionResult | undefined> {
+    const estimate = this.estimateTokens(messages);
+    const limit = this.#opts.contextWindow * (this.#opts.threshold ?? 0.8);
+    if (estimate < limit || estimate < this.#retryAbove) return undefined;
+    const result = await this.#tryCompact(messages, 'threshold', signal);
+    // Do not pay for a failing summary on every request: wait for another 5% of the window first.
+    this.#retryAbove = result ? 0 : estimate + this.#opts.contextWindow * 0.05;
+    return result;
+  }
+
+  /** A Model that compacts before a request when needed, and once after a prompt_too_long error, then retries. */
+  wrap(inner: Model): Model {
+    const self = this;
+    return {
+      id: inner.id,
+      async *stream(request: ModelRequest): AsyncGenerator<ModelStreamEvent> {
+        await self.maybeCompact(request.messages, request.signal);
+        for (let attempt = 1; ; attempt++) {
+          let retry = false;
+          for await (const event of inner.stream(request)) {
+            if (event.type !== 'done') { yield event; continue; }
+            const { response } = event;
+            if (response.errorKind === 'prompt_too_long' && attempt === 1 && !request.signal?.aborted) {
+              retry = (await self.#tryCompact(request.messages, 'prompt_too_long', request.signal)) !== undefined;
+            }
+            if (retry) break;
+            if (response.stopReason !== 'error' && response.stopReason !== 'aborted') self.#last = response.usage;
+            yield event;
+          }
+          if (!retry) return;
+          yield { type: 'retry', attempt: attempt + 1, delayMs: 0, reason: 'the prompt was too long, so the conversation was compacted' };
+        }
+      },
+    };
+  }
+
+  async #tryCompact(messages: Message[], reason: CompactionReason, signal?: AbortSignal): Promise<CompactionResult | undefined> {
+    try {
+      return await this.compact(messages, reason, { signal });
+    } catch (err) {
+      const error = err instanceof CompactionError ? err : new CompactionError(String(err));
+      this.#opts.onError?.(error, reason);
+      return undefined;
+    }
+  }
+}

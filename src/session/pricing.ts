@@ -1,0 +1,106 @@
+// What tokens cost and how big a model's context is, for /cost and auto-compaction. Prices are USD per
+// million tokens from Anthropic's pricing page; cache writes are the 5-minute rate (tandem's breakpoints).
+import type { Usage } from '../core/types.js';
+
+export interface ModelPrice {
+  /** Family name shown in /cost. */
+  name: string;
+  input: number;
+  output: number;
+  cacheWrite: number;
+  cacheRead: number;
+}
+
+const price = (name: string, input: number, output: number): ModelPrice =>
+  ({ name, input, output, cacheWrite: input * 1.25, cacheRead: input * 0.1 });
+
+/** Matched in order against a normalised id ("claude-sonnet-4-5-20250929" or Bedrock/Vertex forms). */
+const PRICES: [RegExp, ModelPrice][] = [
+  [/opus-4-[5-9](?!\d)/, price('Claude Opus 4.5+', 5, 25)],
+  [/opus-4/, price('Claude Opus 4/4.1', 15, 75)],
+  [/sonnet-4/, price('Claude Sonnet 4.x', 3, 15)],
+  [/haiku-4/, price('Claude Haiku 4.x', 1, 5)],
+  [/3-opus|opus-3/, price('Claude 3 Opus', 15, 75)],
+  [/3-[57]-sonnet|sonnet-3-[57]|3-sonnet/, price('Claude 3.x Sonnet', 3, 15)],
+  [/3-5-haiku|haiku-3-5/, price('Claude 3.5 Haiku', 0.8, 4)],
+  [/3-haiku|haiku-3/, price('Claude 3 Haiku', 0.25, 1.25)],
+];
+
+export const DEFAULT_CONTEXT_WINDOW = 200_000;
+
+/** Price of a model id, or undefined for models not in the table (they are shown in tokens only). */
+export function priceOf(model: string): ModelPrice | undefined {
+  const id = model.toLowerCase().replace(/\./g, '-');
+  if (!id.includes('claude') && !/(opus|sonnet|haiku)/.test(id)) return undefined;
+  return PRICES.find(([re]) => re.test(id))?.[1];
+}
+
+/** Context window in tokens. Every Claude model has 200k by default (1M needs a beta header tandem does not send). */
+export function contextWindowOf(_model: string): number {
+  return DEFAULT_CONTEXT_WINDOW;
+}
+
+/** USD for `usage` on `model`, or undefined when the model's price is unknown. */
+export function costOf(model: string, usage: Usage): number | undefined {
+  const p = priceOf(model);
+  if (!p) return undefined;
+  return (
+    usage.input_tokens * p.input +
+    usage.output_tokens * p.output +
+    usage.cache_creation_input_tokens * p.cacheWrite +
+    usage.cache_read_input_tokens * p.cacheRead
+  ) / 1_000_000;
+}
+
+/** Tokens the next request will carry at least: the last prompt (fresh + cached) plus the reply to it. */
+export function contextTokens(usage: Usage): number {
+  return usage.input_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens + usage.output_tokens;
+}
+
+export function formatUsd(usd: number): string {
+  if (usd === 0) return '$0.00';
+  if (usd < 0.01) return `$${usd.toFixed(4)}`;
+  return `$${usd.toFixed(2)}`;
+}
+
+/** "1,234" below 10k, "12.3k" and "1.20M" above. */
+export function formatTokens(n: number): string {
+  if (n < 10_000) return n.toLocaleString('en-US');
+  if (n < 1_000_000) return `${(n / 1000).toFixed(1)}k`;
+  return `${(n / 1_000_000).toFixed(2)}M`;
+}
+
+export interface CostReportInput {
+  /** Session usage per model id (LoadedTranscript.usageByModel, or tracked live). */
+  usageByModel: Record<string, Usage>;
+  /** Usage of the last response, for how full the context is. */
+  lastUsage?: Usage;
+  contextWindow: number;
+}
+
+/** The /cost text: context used, then tokens and money per model and in total. */
+export function formatCostReport(input: CostReportInput): string {
+  const lines: string[] = [];
+  if (input.lastUsage) {
+    const used = contextTokens(input.lastUsage);
+    const pct = Math.round((used / input.contextWindow) * 100);
+    lines.push(`Context: ${formatTokens(used)} of ${formatTokens(input.contextWindow)} tokens (${pct}%)`);
+  } else {
+    lines.push(`Context: not measured yet (window ${formatTokens(input.contextWindow)} tokens)`);
+  }
+  let total = 0;
+  let unpriced = false;
+  for (const [model, u] of Object.entries(input.usageByModel)) {
+    const cost = costOf(model, u);
+    if (cost === undefined) unpriced = true;
+    else total += cost;
+    lines.push(
+      `${model}: ${formatTokens(u.input_tokens)} in, ${formatTokens(u.output_tokens)} out, ` +
+      `${formatTokens(u.cache_read_input_tokens)} cache read, ${formatTokens(u.cache_creation_input_tokens)} cache write` +
+      ` = ${cost === undefined ? 'price unknown' : formatUsd(cost)}`,
+    );
+  }
+  if (Object.keys(input.usageByModel).length === 0) lines.push('No model calls yet.');
+  else lines.push(`Total: ${formatUsd(total)}${unpriced ? ' (plus models with unknown prices, counted in tokens only)' : ''}`);
+  return lines.join('\n');
+}

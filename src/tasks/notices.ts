@@ -1,0 +1,98 @@
+// How a task's state is put into words. One status sentence (describeStatus) serves notices, checks and kill
+// results alike; formatNotice wraps an ended task's report in markup that command output cannot forge.
+import { constants } from 'node:os';
+import type { KilledBy, TaskNotice, TaskSnapshot } from './types.js';
+
+export const NOTICE_TAG = 'tandem-task-notice';
+
+const BY: Record<KilledBy, string> = {
+  model: 'the model',
+  user: 'the user',
+  timeout: 'its timeout',
+  shutdown: 'tandem shutting down',
+};
+
+const signalByNumber = new Map<number, string>(Object.entries(constants.signals).map(([n, v]) => [v, n]));
+
+/** "exited with code 1", "killed by the model (SIGTERM)", "timed out after 300s and was killed (SIGTERM)". */
+export function describeStatus(t: TaskSnapshot): string {
+  switch (t.status) {
+    case 'running':
+      return `running for ${formatDuration(t.runtimeMs)}`;
+    case 'failed_to_start':
+      return `failed to start: ${t.failReason ?? 'unknown reason'}`;
+    case 'timed_out':
+      return `timed out after ${formatDuration(t.timeoutMs ?? t.runtimeMs)} and was killed${killDetail(t)}`;
+    case 'killed':
+      return `killed by ${BY[t.killedBy ?? 'model']}${killDetail(t)}`;
+    case 'exited':
+      if (t.signal) return `was ended by signal ${t.signal} (not sent by tandem)`;
+      return `exited with code ${t.exitCode ?? '?'}${exitCodeHint(t.exitCode)}`;
+  }
+}
+
+function killDetail(t: TaskSnapshot): string {
+  if (t.signal === 'SIGKILL') return ' (SIGKILL: it was still running after SIGTERM)';
+  return t.signal ? ` (${t.signal})` : '';
+}
+
+/** Shell conventions that make a bare number readable; the number itself is always shown. */
+function exitCodeHint(code: number | undefined): string {
+  if (code === 126) return ' (found but not executable)';
+  if (code === 127) return ' (command not found)';
+  if (code !== undefined && code > 128 && code < 128 + 65) {
+    const name = signalByNumber.get(code - 128);
+    if (name) return ` (128+${code - 128}: how a shell reports a process ended by ${name})`;
+  }
+  return '';
+}
+
+/** "850ms", "12.4s", "5m03s", "2h10m". */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s < 10 ? s.toFixed(1) : Math.round(s)}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+/**
+ * Makes text unable to open or close a notice: any spelling of the tag name (any case, `<`, `&lt;`, `</`)
+ * gets a zero-width space inside it, so it reads the same to a person but never matches the real markup.
+ */
+export function neutralize(text: string): string {
+  return text.replace(/tandem(\s*)-(\s*)task(\s*)-(\s*)notice/gi, (m) => m.replace(/-/, '\u200b-'));
+}
+
+/** The text block the model receives when a background task has ended. */
+export function formatNotice(notice: TaskNotice): string {
+  const t = notice.task;
+  const attrs = [`id="${attr(t.id)}"`, `status="${t.status}"`];
+  if (t.exitCode !== undefined) attrs.push(`exit_code="${t.exitCode}"`);
+  if (t.signal) attrs.push(`signal="${t.signal}"`);
+  attrs.push(`runtime="${formatDuration(t.runtimeMs)}"`);
+  const lines = [
+    `<${NOTICE_TAG} ${attrs.join(' ')}>`,
+    `This is an automatic notice from the tandem harness (not from the user): background task ${t.id} `
+      + `${describeStatus(t)}.`,
+    `command: ${neutralize(oneLineCommand(t.command))}`,
+  ];
+  if (t.description) lines.push(`description: ${neutralize(t.description.replace(/\s+/g, ' '))}`);
+  if (notice.tail) {
+    lines.push('last lines of output:', neutralize(notice.tail));
+  } else {
+    lines.push('(no output)');
+  }
+  lines.push(`full log: ${t.logPath}`, `</${NOTICE_TAG}>`);
+  return lines.join('\n');
+}
+
+function attr(value: string): string {
+  return value.replace(/[^A-Za-z0-9_.-]/g, '');
+}
+
+function oneLineCommand(command: string): string {
+  const flat = command.replace(/\s*\n\s*/g, ' ⏎ ');
+  return flat.length > 500 ? `${flat.slice(0, 499)}…` : flat;
+}

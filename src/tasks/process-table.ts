@@ -1,0 +1,185 @@
+// A snapshot of the machine's processes (pid, parent, group, start time, pid namespace) and the walk that
+// finds every process belonging to a task. Linux reads /proc; elsewhere `ps` gives pid/ppid/pgid only.
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+
+export interface ProcInfo {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  /** Clock ticks since boot (Linux); identifies a process across pid reuse. */
+  startTime?: number;
+  /** e.g. "pid:[4026532177]" (Linux, only when asked for). */
+  pidNs?: string;
+}
+
+export type ProcessTable = Map<number, ProcInfo>;
+
+/** A process as seen once: pid plus start time, so a later signal never hits a reused pid. */
+export interface ProcIdentity { pid: number; startTime?: number }
+
+const hasProc = process.platform === 'linux';
+
+/** Parses /proc/<pid>/stat; the command name may hold spaces and parentheses, so split after the last ')'. */
+export function parseStat(text: string): { ppid: number; pgid: number; startTime: number; zombie: boolean } | undefined {
+  const close = text.lastIndexOf(')');
+  if (close < 0) return undefined;
+  const fields = text.slice(close + 2).split(' ');
+  // fields[0] is field 3 (state); field N is fields[N - 3].
+  return {
+    ppid: Number(fields[1]), pgid: Number(fields[2]), startTime: Number(fields[19]), zombie: fields[0] === 'Z',
+  };
+}
+
+/** A live (not zombie) process, or undefined. */
+export function readProc(pid: number, withNs = false): ProcInfo | undefined {
+  if (!hasProc) return scanPs().get(pid);
+  try {
+    const stat = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    // A zombie has exited and cannot be signalled into anything: it only waits to be reaped.
+    if (!stat || stat.zombie) return undefined;
+    const info: ProcInfo = { pid, ppid: stat.ppid, pgid: stat.pgid, startTime: stat.startTime };
+    if (withNs) info.pidNs = readNs(pid, 'pid');
+    return info;
+  } catch {
+    return undefined;
+  }
+}
+
+export function readNs(pid: number | 'self', kind: 'pid' | 'pid_for_children'): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/${kind}`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Start time of a process in clock ticks since boot, or undefined where unknown (non-Linux, gone). */
+export function processStartTime(pid: number): number | undefined {
+  return hasProc ? readProc(pid)?.startTime : undefined;
+}
+
+/** True if the process exists and, when a start time is known, is the same process (not a reused pid). */
+export function isAlive(who: ProcIdentity): boolean {
+  if (hasProc) {
+    const info = readProc(who.pid);
+    if (!info) return false;
+    return who.startTime === undefined || info.startTime === who.startTime;
+  }
+  try {
+    process.kill(who.pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export function scanProcesses(withNs = false): ProcessTable {
+  if (!hasProc) return scanPs();
+  const table: ProcessTable = new Map();
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return table;
+  }
+  for (const name of names) {
+    const c = name.charCodeAt(0);
+    if (c < 48 || c > 57) continue;
+    const info = readProc(Number(name), withNs);
+    if (info) table.set(info.pid, info);
+  }
+  return table;
+}
+
+function scanPs(): ProcessTable {
+  const table: ProcessTable = new Map();
+  const out = spawnSync('ps', ['-A', '-o', 'pid=', '-o', 'ppid=', '-o', 'pgid='], { encoding: 'utf8' });
+  for (const line of (out.stdout ?? '').split('\n')) {
+    const [pid, ppid, pgid] = line.trim().split(/\s+/).map(Number);
+    if (pid && !Number.isNaN(ppid)) table.set(pid, { pid, ppid, pgid });
+  }
+  return table;
+}
+
+export interface MemberQuery {
+  /** The process tandem spawned (unshare, or the shell). */
+  rootPid: number;
+  rootStartTime?: number;
+  /** The task's process group (the root's pid, as it was spawned detached). */
+  pgid?: number;
+  /** The task's pid namespace, when it runs in one. */
+  pidNs?: string;
+  /** Only count group members started at or after this tick (guards against a reused group id). */
+  notBefore?: number;
+}
+
+/**
+ * Every live process of a task: the root (if it is still the same process), its process group, the members
+ * of its pid namespace, and, transitively, every descendant of any of those. A process that left the group
+ * (setsid) is found only while it still has a parent inside the set: once re-parented to init it is out of
+ * reach in process-group mode. In a pid namespace nothing escapes: orphans are re-parented to its PID 1.
+ */
+export function findMembers(table: ProcessTable, q: MemberQuery): ProcInfo[] {
+  const members = new Map<number, ProcInfo>();
+  const root = table.get(q.rootPid);
+  if (root && (q.rootStartTime === undefined || root.startTime === q.rootStartTime)) members.set(root.pid, root);
+  for (const p of table.values()) {
+    if (p.pid === process.pid) continue;
+    const inGroup = q.pgid !== undefined && p.pgid === q.pgid
+      && (q.notBefore === undefined || p.startTime === undefined || p.startTime >= q.notBefore);
+    const inNs = q.pidNs !== undefined && p.pidNs === q.pidNs;
+    if (inGroup || inNs) members.set(p.pid, p);
+  }
+  if (members.size === 0) return [];
+  const children = new Map<number, ProcInfo[]>();
+  for (const p of table.values()) {
+    const list = children.get(p.ppid);
+    if (list) list.push(p);
+    else children.set(p.ppid, [p]);
+  }
+  const queue = [...members.keys()];
+  while (queue.length) {
+    const pid = queue.pop()!;
+    for (const child of children.get(pid) ?? []) {
+      if (members.has(child.pid) || child.pid === process.pid) continue;
+      members.set(child.pid, child);
+      queue.push(child.pid);
+    }
+  }
+  return [...members.values()];
+}
+
+/** Sends a signal, ignoring processes that are already gone; true if it was delivered. */
+export function signalProcess(who: ProcIdentity, signal: NodeJS.Signals): boolean {
+  if (who.startTime !== undefined && !isAlive(who)) return false;
+  try {
+    process.kill(who.pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Boot-relative clock ticks for "now", comparable with ProcInfo.startTime (Linux). */
+export function nowTicks(): number | undefined {
+  if (!hasProc) return undefined;
+  try {
+    const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+    return Math.floor(uptime * CLOCK_TICKS);
+  } catch {
+    return undefined;
+  }
+}
+
+/** USER_HZ: 100 on every Linux architecture node runs on. */
+const CLOCK_TICKS = 100;

@@ -1,0 +1,121 @@
+// Records of running tasks on disk, one JSON file each, so that a tandem started after one that died can
+// find what it left running and kill it. An owner is dead when its pid is gone or belongs to a process with
+// another start time (pid reuse).
+import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findMembers, isAlive, processStartTime, scanProcesses, signalProcess, type ProcInfo } from './process-table.js';
+
+export interface TaskRecord {
+  taskId: string;
+  /** The spawned process (unshare or the shell) and its group. */
+  pid: number;
+  pgid: number;
+  /** Start time (clock ticks since boot) of `pid`, so a reused pid is never taken for the task. */
+  pidStartTime?: number;
+  ownerPid: number;
+  ownerStartTime?: number;
+  startedAt: number;
+  command: string;
+  isolation: string;
+}
+
+const ownerStart = processStartTime(process.pid);
+
+export class TaskRegistry {
+  private dirReady = false;
+
+  constructor(readonly dir: string) {}
+
+  /** Writes a record atomically (temp file + rename); failures are ignored (the registry is best effort). */
+  add(record: Omit<TaskRecord, 'ownerPid' | 'ownerStartTime'>): void {
+    const full: TaskRecord = { ...record, ownerPid: process.pid, ownerStartTime: ownerStart };
+    try {
+      if (!this.dirReady) mkdirSync(this.dir, { recursive: true });
+      this.dirReady = true;
+      const file = this.fileOf(record.taskId);
+      writeFileSync(`${file}.tmp`, JSON.stringify(full));
+      renameSync(`${file}.tmp`, file);
+    } catch {
+      // Without a record only orphan reaping after a crash is lost.
+    }
+  }
+
+  remove(taskId: string): void {
+    try {
+      unlinkSync(this.fileOf(taskId));
+    } catch {
+      // already gone
+    }
+  }
+
+  private fileOf(taskId: string): string {
+    return join(this.dir, `${process.pid}-${ownerStart ?? 0}-${taskId}.json`);
+  }
+}
+
+const REAP_GRACE_MS = 1000;
+
+/**
+ * Kills what dead tandem processes left running and removes their records. Live owners are left alone.
+ * Returns one human line per record handled.
+ */
+export async function reapOrphans(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  const orphans: { file: string; record: TaskRecord }[] = [];
+  for (const name of names) {
+    const file = join(dir, name);
+    let record: TaskRecord;
+    try {
+      record = JSON.parse(readFileSync(file, 'utf8')) as TaskRecord;
+    } catch {
+      continue; // being written, or not ours
+    }
+    if (isAlive({ pid: record.ownerPid, startTime: record.ownerStartTime })) continue;
+    orphans.push({ file, record });
+  }
+  if (!orphans.length) return [];
+  const table = scanProcesses();
+  const victims = orphans.map(({ record }) => findMembers(table, {
+    rootPid: record.pid,
+    rootStartTime: record.pidStartTime,
+    pgid: record.pgid,
+    notBefore: record.pidStartTime,
+  }));
+  for (const procs of victims) for (const p of procs) signalProcess(p, 'SIGTERM');
+  await waitGone(victims.flat(), REAP_GRACE_MS);
+  const lines: string[] = [];
+  orphans.forEach(({ file, record }, i) => {
+    const procs = victims[i];
+    let forced = 0;
+    for (const p of procs) if (signalProcess(p, 'SIGKILL')) forced++;
+    try {
+      unlinkSync(file);
+    } catch {
+      // another tandem reaped it first
+    }
+    const what = `task ${record.taskId} (\`${short(record.command)}\`) of tandem process ${record.ownerPid}, which is gone`;
+    lines.push(procs.length
+      ? `killed ${procs.length} leftover process${procs.length === 1 ? '' : 'es'} of ${what}`
+        + `${forced ? ` (${forced} needed SIGKILL)` : ''}`
+      : `removed the record of ${what}; its processes had already ended`);
+  });
+  return lines;
+}
+
+/** Polls: these processes are not our children, so no exit event exists for them. */
+async function waitGone(procs: ProcInfo[], ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (procs.some((p) => isAlive(p)) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+function short(command: string): string {
+  const flat = command.replace(/\s+/g, ' ').trim();
+  return flat.length > 80 ? `${flat.slice(0, 79)}…` : flat;
+}

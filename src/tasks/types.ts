@@ -1,0 +1,92 @@
+// Public types of the task engine: what a task is, how it ended, and what the model is told about it.
+
+export type TaskStatus = 'running' | 'exited' | 'killed' | 'timed_out' | 'failed_to_start';
+export type KilledBy = 'model' | 'user' | 'timeout' | 'shutdown';
+export type Isolation = 'auto' | 'pid-namespace' | 'process-group';
+
+/** A point-in-time copy of a task's state; never mutated after it is handed out. */
+export interface TaskSnapshot {
+  id: string;
+  command: string;
+  description?: string;
+  status: TaskStatus;
+  /** Set when the task's process exited on its own terms (also after a kill, if it exited rather than died). */
+  exitCode?: number;
+  /** For 'killed'/'timed_out': the strongest signal tandem had to send. Otherwise the signal that ended it. */
+  signal?: string;
+  killedBy?: KilledBy;
+  failReason?: string;
+  /** Epoch milliseconds. */
+  startedAt: number;
+  endedAt?: number;
+  runtimeMs: number;
+  /** Every byte the task wrote, including bytes past the disk cap. */
+  outputBytes: number;
+  logPath: string;
+  tty: boolean;
+  foreground: boolean;
+  /** The engine-enforced timeout, if any. */
+  timeoutMs?: number;
+}
+
+/** Delivered once per ended background task (see TaskManager.drainNotices). */
+export interface TaskNotice {
+  task: TaskSnapshot;
+  /** The last lines of output, cleaned and bounded. */
+  tail: string;
+}
+
+export interface TaskManagerOptions {
+  cwd: string;
+  /** Where `<id>.log` files go; choose a folder outside the workspace. */
+  logDir: string;
+  /** Where running-task records live so a later process can reap orphans. */
+  registryDir: string;
+  maxConcurrent?: number;
+  maxLogBytes?: number;
+  env?: NodeJS.ProcessEnv;
+  shell?: string;
+  isolation?: Isolation;
+  killGraceMs?: number;
+}
+
+export interface StartOptions {
+  command: string;
+  description?: string;
+  timeoutMs?: number;
+  tty?: boolean;
+  foreground?: boolean;
+}
+
+export interface ReadOptions {
+  /** Keep only lines matching this pattern. */
+  filter?: RegExp;
+  /** Keep only the last N lines (after filtering). */
+  tail?: number;
+  maxChars?: number;
+}
+
+export interface WaitResult {
+  done: TaskSnapshot[];
+  pending: TaskSnapshot[];
+  timedOut: boolean;
+  interrupted: boolean;
+}
+
+/** Thrown by start() when maxConcurrent tasks are running; names them so the caller can choose one to end. */
+export class TaskLimitError extends Error {
+  override name = 'TaskLimitError';
+  constructor(readonly limit: number, readonly running: TaskSnapshot[]) {
+    const list = running.map((t) => `${t.id} (${t.command.length > 60 ? `${t.command.slice(0, 59)}…` : t.command})`);
+    super(`${running.length} tasks are already running, the limit is ${limit}: ${list.join(', ')}. `
+      + 'Wait for one to end or kill one before starting another.');
+  }
+}
+
+/** Thrown for an id the manager does not know. */
+export class UnknownTaskError extends Error {
+  override name = 'UnknownTaskError';
+  constructor(readonly taskId: string, known: string[]) {
+    super(`There is no task "${taskId}". ${known.length ? `Known tasks: ${known.join(', ')}.` : 'No tasks have been started.'}`);
+  }
+}

@@ -1,0 +1,288 @@
+// Commands that run another command: `sudo CMD`, `env X=1 CMD`, `timeout 5 CMD`, `xargs CMD`, `find -exec CMD ;`,
+// `bash -c SCRIPT`, `eval SCRIPT`… and `tee FILE`, which writes files. Pure functions over evaluated words.
+import path from 'node:path';
+import { type Arg, dynamic, isDynamic } from './shell-words.js';
+
+/** A command found inside another one. */
+export interface InnerCommand {
+  argv: Arg[];
+  /** `NAME=value` words that `env` puts in front of it. */
+  assigns: Arg[];
+}
+
+/** What a carrier command does besides (or instead of) running itself. */
+export interface Carried {
+  /** How to name the carrier in messages: `sudo`, `bash -c`, `find -exec`. */
+  via: string;
+  /** The carrier is itself a command to judge (sudo, find); otherwise only what it carries is. */
+  keepOuter: boolean;
+  inners: InnerCommand[];
+  /** Shell source the carrier runs (`bash -c`, `eval`, `su -c`, `watch`): to be parsed and walked. */
+  scripts: Arg[];
+  /** Files it writes (`tee FILE`, `time -o FILE`, `find -fprint FILE`); a DynamicArg when unknown. */
+  writes: Arg[];
+}
+
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'yash', 'fish']);
+
+/** The carrier reading of `argv`, or undefined for an ordinary command. */
+export function unwrapCarrier(argv: readonly Arg[]): Carried | undefined {
+  const first = argv[0];
+  if (first === undefined || isDynamic(first)) return undefined;
+  const name = path.basename(first);
+  const args = argv.slice(1);
+  if (SHELLS.has(name)) return shellC(name, args);
+  if (name === 'busybox' && typeof args[0] === 'string' && SHELLS.has(args[0])) return shellC(args[0], args.slice(1));
+  switch (name) {
+    case 'eval':
+      return args.length ? carried('eval', { scripts: [joinScript(args)] }) : undefined;
+    case 'env':
+      return envCarrier(args);
+    case 'nohup':
+    case 'builtin':
+      return replace(name, args, 0, '', []);
+    case 'nice':
+      return replace(name, args, 0, 'n', ['adjustment']);
+    case 'ionice':
+      return args.some((a) => a === '-p' || a === '-P' || a === '-u') ? undefined : replace(name, args, 0, 'cnt', ['class', 'classdata']);
+    case 'setsid':
+      return replace(name, args, 0, '', []);
+    case 'stdbuf':
+      return replace(name, args, 0, 'ioe', ['input', 'output', 'error']);
+    case 'timeout': {
+      const at = operandIndex(args, 0, 'ks', ['kill-after', 'signal']);
+      return at.dynamic ? unknownInner('timeout', args, at.index) : replace('timeout', args, at.index + 1, '', []);
+    }
+    case 'time':
+      return timeCarrier(args);
+    case 'command':
+      return args.some((a) => a === '-v' || a === '-V') ? undefined : replace('command', args, 0, '', []);
+    case 'exec': {
+      const at = operandIndex(args, 0, 'a', []);
+      if (!at.dynamic && at.index >= args.length) return carried('exec', {}); // only redirections
+      return replace('exec', args, 0, 'a', []);
+    }
+    case 'xargs':
+      return xargsCarrier(args);
+    case 'find':
+      return findCarrier(args);
+    case 'sudo':
+      return sudoCarrier(args);
+    case 'doas': {
+      const at = operandIndex(args, 0, 'uC', []);
+      return nested('doas', args, at);
+    }
+    case 'su':
+      return suCarrier(args);
+    case 'watch':
+      return watchCarrier(args);
+    case 'tee':
+      return teeCarrier(args);
+    case 'trap':
+      return trapCarrier(args);
+    default:
+      return undefined;
+  }
+}
+
+function carried(via: string, parts: Partial<Carried>): Carried {
+  return { via, keepOuter: false, inners: [], scripts: [], writes: [], ...parts };
+}
+
+/** A transparent wrapper: only the command after its options counts. */
+function replace(via: string, args: Arg[], start: number, short: string, long: string[]): Carried {
+  const at = operandIndex(args, start, short, long);
+  if (at.dynamic) return unknownInner(via, args, at.index);
+  const inner = args.slice(at.index);
+  return inner.length ? carried(via, { inners: [{ argv: inner, assigns: [] }] }) : carried(via, { keepOuter: true });
+}
+
+/** Options could not be told apart from the command (a dynamic word): judge the rest as an unknown command. */
+function unknownInner(via: string, args: Arg[], from: number): Carried {
+  const rest = args.slice(from);
+  return carried(via, { inners: [{ argv: rest.length ? rest : [dynamic('…')], assigns: [] }] });
+}
+
+/** The sudo-like carriers: they are judged themselves, and so is the command they run. */
+function nested(via: string, args: Arg[], at: { index: number; dynamic: boolean }): Carried {
+  const inner = args.slice(at.index);
+  const inners = at.dynamic || inner.length ? [{ argv: inner.length ? inner : [dynamic('…')], assigns: [] }] : [];
+  return carried(via, { keepOuter: true, inners });
+}
+
+/**
+ * Skips GNU-style options from `start`: `short` lists the letters that take a value, `long` the long options
+ * that do. Returns the index of the first operand; `dynamic` when a word there is not known statically.
+ */
+export function operandIndex(args: readonly Arg[], start: number, short: string, long: string[]): { index: number; dynamic: boolean } {
+  let i = start;
+  while (i < args.length) {
+    const a = args[i];
+    if (isDynamic(a)) return { index: i, dynamic: true };
+    if (a === '--') return { index: i + 1, dynamic: false };
+    if (!a.startsWith('-') || a === '-') return { index: i, dynamic: false };
+    if (a.startsWith('--')) {
+      if (!a.includes('=') && long.includes(a.slice(2))) i++;
+      i++;
+      continue;
+    }
+    for (let k = 1; k < a.length; k++) {
+      if (short.includes(a[k])) {
+        if (k === a.length - 1) i++;
+        break;
+      }
+    }
+    i++;
+  }
+  return { index: args.length, dynamic: false };
+}
+
+function joinScript(args: readonly Arg[]): Arg {
+  return args.every((a) => !isDynamic(a)) ? args.join(' ') : dynamic(args.map((a) => (isDynamic(a) ? a.text : a)).join(' '));
+}
+
+/** `bash [options] -c SCRIPT [name args…]`; `bash file.sh` and plain `bash` are ordinary commands. */
+function shellC(name: string, args: Arg[]): Carried | undefined {
+  let commandMode = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (isDynamic(a)) return commandMode ? carried(`${name} -c`, { scripts: [a] }) : unknownInner(name, args, i);
+    if (a === '--') {
+      return commandMode && i + 1 < args.length ? carried(`${name} -c`, { scripts: [args[i + 1]] }) : undefined;
+    }
+    if (a === '-o' || a === '+o' || a === '-O' || a === '+O' || a === '--rcfile' || a === '--init-file') {
+      i++;
+      continue;
+    }
+    if (a.startsWith('--')) continue;
+    if ((a.startsWith('-') || a.startsWith('+')) && a.length > 1) {
+      if (a.startsWith('-') && a.includes('c')) commandMode = true;
+      continue;
+    }
+    return commandMode ? carried(`${name} -c`, { scripts: [a] }) : undefined;
+  }
+  return undefined;
+}
+
+/** `env [-i] [-u NAME] [-C DIR] [NAME=VALUE]… [CMD [ARG]…]`; `-S STRING` is not followed (unknown command). */
+function envCarrier(args: Arg[]): Carried {
+  const assigns: string[] = [];
+  let i = 0;
+  while (i < args.length) {
+    const a = args[i];
+    if (isDynamic(a)) return unknownInner('env', args, i);
+    if (a === '--') {
+      i++;
+      break;
+    }
+    if (a === '-S' || a.startsWith('--split-string') || (/^-[^-]/.test(a) && a.includes('S'))) {
+      return unknownInner('env', args, i);
+    }
+    if (a === '-u' || a === '-C' || a === '--unset' || a === '--chdir') {
+      i += 2;
+      continue;
+    }
+    if (a.startsWith('-') && a !== '-') {
+      i++;
+      continue;
+    }
+    break;
+  }
+  while (i < args.length) {
+    const a = args[i];
+    if (isDynamic(a)) {
+      if (a.text.includes('=')) return unknownInner('env', args, i);
+      break;
+    }
+    if (!/^[A-Za-z_][A-Za-z0-9_]*=/.test(a)) break;
+    assigns.push(a);
+    i++;
+  }
+  const inner = args.slice(i);
+  if (!inner.length) return carried('env', { keepOuter: true });
+  return carried('env', { inners: [{ argv: inner, assigns }] });
+}
+
+/** The `time` program (the bash keyword is parsed as syntax): `-o FILE` writes a file. */
+function timeCarrier(args: Arg[]): Carried {
+  const writes: Arg[] = [];
+  args.forEach((a, i) => {
+    if (a === '-o' || a === '--output') writes.push(args[i + 1] ?? dynamic('…'));
+    else if (typeof a === 'string' && a.startsWith('--output=')) writes.push(a.slice('--output='.length));
+  });
+  const at = operandIndex(args, 0, 'fo', ['format', 'output']);
+  if (at.dynamic) return { ...unknownInner('time', args, at.index), writes };
+  const inner = args.slice(at.index);
+  return carried('time', { keepOuter: !inner.length, inners: inner.length ? [{ argv: inner, assigns: [] }] : [], writes });
+}
+
+/** `xargs [options] [CMD [ARG]…]`: CMD gets more arguments from stdin, so it is judged as open-ended. */
+function xargsCarrier(args: Arg[]): Carried {
+  const at = operandIndex(args, 0, 'aEILnPsd', ['arg-file', 'delimiter', 'eof', 'max-args', 'max-procs', 'max-chars', 'process-slot-var']);
+  if (at.dynamic) return unknownInner('xargs', args, at.index);
+  const inner = args.slice(at.index);
+  const argv = inner.length ? inner : ['echo'];
+  return carried('xargs', { inners: [{ argv: [...argv, dynamic('<arguments from stdin>')], assigns: [] }] });
+}
+
+/** `find … -exec CMD ;` and friends; `-fprint FILE` and `-delete` change files. */
+function findCarrier(args: Arg[]): Carried | undefined {
+  const inners: InnerCommand[] = [];
+  const writes: Arg[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (a === '-exec' || a === '-execdir' || a === '-ok' || a === '-okdir') {
+      const argv: Arg[] = [];
+      for (i++; i < args.length && args[i] !== ';' && args[i] !== '+'; i++) argv.push(args[i]);
+      inners.push({ argv: argv.length ? argv : [dynamic('…')], assigns: [] });
+    } else if (a === '-fprint' || a === '-fprint0' || a === '-fls' || a === '-fprintf') {
+      writes.push(args[++i] ?? dynamic('…'));
+    } else if (a === '-delete') {
+      writes.push(dynamic('files matched by find -delete'));
+    }
+  }
+  if (!inners.length && !writes.length) return undefined;
+  return carried('find -exec', { keepOuter: true, inners, writes });
+}
+
+/** `sudo [options] CMD`: both sudo's line and the command it runs must be allowed. */
+function sudoCarrier(args: Arg[]): Carried | undefined {
+  const noCommand = ['-e', '--edit', '-l', '--list', '-v', '--validate', '-k', '-K', '--remove-timestamp', '-V', '--version', '-h', '--help'];
+  if (args.some((a) => typeof a === 'string' && noCommand.includes(a))) return undefined;
+  const at = operandIndex(args, 0, 'CDghpRrTtUu', ['close-from', 'chdir', 'group', 'host', 'prompt', 'chroot', 'role', 'type', 'command-timeout', 'other-user', 'user']);
+  return nested('sudo', args, at);
+}
+
+/** `su [options] [user] -c CMD`. */
+function suCarrier(args: Arg[]): Carried | undefined {
+  const scripts: Arg[] = [];
+  args.forEach((a, i) => {
+    if (a === '-c' || a === '--command') scripts.push(args[i + 1] ?? dynamic('…'));
+    else if (typeof a === 'string' && a.startsWith('--command=')) scripts.push(a.slice('--command='.length));
+  });
+  return scripts.length ? carried('su -c', { keepOuter: true, scripts }) : undefined;
+}
+
+/** `watch [options] CMD…` runs `sh -c "CMD…"` again and again (`-x`: exec the words directly). */
+function watchCarrier(args: Arg[]): Carried | undefined {
+  const at = operandIndex(args, 0, 'nq', ['interval']);
+  if (at.dynamic) return unknownInner('watch', args, at.index);
+  const rest = args.slice(at.index);
+  if (!rest.length) return undefined;
+  const exec = args.slice(0, at.index).some((a) => a === '-x' || a === '--exec');
+  return exec ? carried('watch', { inners: [{ argv: rest, assigns: [] }] }) : carried('watch', { scripts: [joinScript(rest)] });
+}
+
+/** `tee [-a] FILE…` only writes the files it names; it needs no command rule of its own. */
+function teeCarrier(args: Arg[]): Carried {
+  const end = args.indexOf('--');
+  const writes = args.filter((a, i) => isDynamic(a) || (end >= 0 && i > end) || (i !== end && (!a.startsWith('-') || a === '-')));
+  return carried('tee', { writes });
+}
+
+/** `trap 'CMD' SIGNAL…` runs CMD later, in this shell. */
+function trapCarrier(args: Arg[]): Carried | undefined {
+  const [first] = args;
+  if (first === undefined || first === '-' || first === '-l' || first === '-p' || first === '--' || args.length < 2) return undefined;
+  return carried('trap', { scripts: [first] });
+}

@@ -1,0 +1,253 @@
+// The permission decision: deny rules, then ask rules, then allow rules, then the mode's default, applied to
+// every part of a request (each simple command and file a command touches). A command is allowed only if
+// every part is.
+import { realpath } from 'node:fs/promises';
+import path from 'node:path';
+import { isInside } from '../paths.js';
+import { commandForms, isFreeBuiltin } from './command-forms.js';
+import { type PathContext, type PermissionRule, type RuleKind, compilePathGlob, matchCommand, parseRule } from './rules.js';
+import type { PermissionSettings } from './settings.js';
+import { type CommandPart, type FilePart, analyzeCommand } from './shell-analysis.js';
+import { printModeDenial, suggestCommandRule, suggestPathRule } from './suggest.js';
+import type { AccessRequest, Decision, Mode, PartDecision, Verdict } from './types.js';
+
+export interface PolicyOptions {
+  /** The workspace root; relative rule globs are anchored here and acceptEdits writes stop at it. */
+  workspaceRoot: string;
+  /** Home folder, for `~/` in rules and commands. */
+  home: string;
+  /** Overrides the settings' defaultMode. */
+  mode?: Mode;
+  /** Print mode: nobody can answer, so every "ask" becomes a "deny" that says how to allow it. */
+  nonInteractive?: boolean;
+}
+
+type Judgement = Omit<PartDecision, 'kind' | 'text' | 'via'>;
+
+const SEVERITY: Record<Verdict, number> = { allow: 0, ask: 1, deny: 2 };
+
+/** Decides requests under a set of rules and a mode. Contract: `check` never throws for any request. */
+export class PermissionPolicy {
+  private readonly rules: PermissionRule[];
+  private currentMode: Mode;
+  private readonly globs = new Map<string, (p: string) => boolean>();
+  private roots?: Promise<string[]>;
+
+  constructor(settings: PermissionSettings, private readonly opts: PolicyOptions) {
+    this.rules = [...settings.rules];
+    this.currentMode = opts.mode ?? settings.defaultMode;
+  }
+
+  get mode(): Mode {
+    return this.currentMode;
+  }
+
+  /** Switches mode for later checks (e.g. the user cycles modes in the REPL). */
+  setMode(mode: Mode): void {
+    this.currentMode = mode;
+  }
+
+  /** Adds a rule for the rest of the session ("yes, during this session"). Throws RuleSyntaxError. */
+  addRule(text: string, kind: RuleKind = 'allow', source = 'session'): PermissionRule {
+    const rule = { ...parseRule(text), kind, source };
+    this.rules.push(rule);
+    return rule;
+  }
+
+  /** Every rule in force, for /permissions-style listings. */
+  describeRules(): { rule: string; kind: RuleKind; source: string }[] {
+    return this.rules.map((r) => ({ rule: r.text, kind: r.kind, source: r.source }));
+  }
+
+  async check(request: AccessRequest): Promise<Decision> {
+    let decision: Decision;
+    try {
+      decision = await this.decide(request);
+    } catch (err) {
+      decision = { decision: 'ask', reason: `the permission check failed (${(err as Error).message}), so this needs approval` };
+    }
+    return this.opts.nonInteractive ? printModeDenial(decision, this.modeHint(decision)) : decision;
+  }
+
+  private async decide(request: AccessRequest): Promise<Decision> {
+    if (request.kind !== 'command') {
+      const abs = path.resolve(this.opts.workspaceRoot, request.path);
+      const j = await this.judgePath(request.kind, abs);
+      return { ...j, suggestions: j.suggestion ? [j.suggestion] : undefined };
+    }
+    const analysis = await analyzeCommand(request.command, { cwd: request.cwd, home: this.opts.home });
+    if (!analysis.ok) {
+      return combine([{
+        kind: 'unparsed',
+        text: request.command,
+        decision: this.mode === 'plan' ? 'deny' : 'ask',
+        reason: `cannot be parsed (${analysis.error}), so what it runs cannot be checked`,
+      }]);
+    }
+    const parts = await Promise.all(analysis.parts.map(async (part): Promise<PartDecision> => ({
+      kind: part.kind,
+      text: part.text,
+      ...(part.via ? { via: part.via } : {}),
+      ...(part.kind === 'command' ? this.judgeCommand(part) : await this.judgeFile(part)),
+    })));
+    if (!parts.length) return { decision: 'allow', reason: 'runs no command and writes no file', parts };
+    return combine(parts);
+  }
+
+  private judgeCommand(part: CommandPart): Judgement {
+    const forms = commandForms(part);
+    const bash = (kind: RuleKind) => this.rules.filter((r) => r.tool === 'Bash' && r.kind === kind);
+    let possible: { rule: PermissionRule } | undefined;
+    for (const kind of ['deny', 'ask'] as const) {
+      for (const rule of bash(kind)) {
+        if (!rule.command || forms.all.some((f) => matchCommand(rule.command!, f, 'certain'))) {
+          return { decision: kind, reason: `matches ${kind} rule ${rule.text}`, rule: ruleRef(rule) };
+        }
+        if (!possible && forms.all.some((f) => matchCommand(rule.command!, f, 'possible'))) possible = { rule };
+      }
+    }
+    if (possible) {
+      const { rule } = possible;
+      return {
+        decision: 'ask',
+        reason: `might match ${rule.kind} rule ${rule.text}: part of it is only known when it runs`,
+        rule: ruleRef(rule),
+      };
+    }
+    const allow = bash('allow').find((r) => !r.command || matchCommand(r.command, forms.allow, 'certain'));
+    if (allow) return { decision: 'allow', reason: `is allowed by ${allow.text}`, rule: ruleRef(allow) };
+    if (isFreeBuiltin(part)) return { decision: 'allow', reason: 'is a shell built-in with no side effects' };
+    const note = part.note ? ` (${part.note})` : '';
+    const suggestion = part.note ? undefined : suggestCommandRule(part.argv, part.assigns);
+    const withSuggestion = suggestion ? { suggestion } : {};
+    switch (this.mode) {
+      case 'bypassPermissions':
+        return { decision: 'allow', reason: `is allowed by bypassPermissions mode${note}` };
+      case 'plan':
+        return { decision: 'deny', reason: `does not run in plan mode: no rule allows it${note}`, ...withSuggestion };
+      default:
+        return { decision: 'ask', reason: `needs approval: no rule allows it${note}`, ...withSuggestion };
+    }
+  }
+
+  private async judgeFile(part: FilePart): Promise<Judgement> {
+    if (part.path !== undefined) return this.judgePath(part.kind, part.path);
+    const tool = part.kind === 'write' ? 'Edit' : 'Read';
+    const doing = part.kind === 'write' ? 'writes' : 'reads';
+    const related = this.rules.filter((r) => r.tool === tool && r.kind !== 'allow');
+    const bare = related.find((r) => !r.pathGlob);
+    if (bare) return { decision: bare.kind as Verdict, reason: `matches ${bare.kind} rule ${bare.text}`, rule: ruleRef(bare) };
+    const unknown = `${doing} a file only known when it runs`;
+    if (related.length) {
+      return { decision: 'ask', reason: `${unknown}, which might match ${related[0].kind} rule ${related[0].text}`, rule: ruleRef(related[0]) };
+    }
+    if (this.mode === 'bypassPermissions') return { decision: 'allow', reason: `${unknown}; allowed by bypassPermissions mode` };
+    if (this.mode === 'plan' && part.kind === 'write') return { decision: 'deny', reason: `${unknown}; plan mode writes nothing` };
+    return { decision: 'ask', reason: `${unknown}, so it needs approval` };
+  }
+
+  /** Read and Edit rules, then the workspace boundary and the mode. */
+  private async judgePath(access: 'read' | 'write', abs: string): Promise<Judgement> {
+    const roots = await this.workspaceRoots();
+    const real = await realPathOf(abs);
+    const forms = [...new Set([abs, real])];
+    const tool = access === 'write' ? 'Edit' : 'Read';
+    const shown = displayPath(roots[0], real);
+    const matches = (rule: PermissionRule, p: string) => !rule.pathGlob || roots.some((root) => this.glob(rule.pathGlob!, root)(p));
+    for (const kind of ['deny', 'ask'] as const) {
+      const rule = this.rules.find((r) => r.tool === tool && r.kind === kind && forms.some((p) => matches(r, p)));
+      if (rule) return { decision: kind, reason: `${shown} matches ${kind} rule ${rule.text}`, rule: ruleRef(rule) };
+    }
+    const allow = this.rules.find((r) => r.tool === tool && r.kind === 'allow' && forms.every((p) => matches(r, p)));
+    if (allow) return { decision: 'allow', reason: `${shown} is allowed by ${allow.text}`, rule: ruleRef(allow) };
+    const inside = roots.some((root) => isInside(root, real));
+    const suggestion = suggestPathRule(tool, real, { root: roots[0], home: this.opts.home });
+    const where = inside ? 'inside the workspace' : 'outside the workspace';
+    if (access === 'read') {
+      if (this.mode === 'bypassPermissions') return { decision: 'allow', reason: `reading ${shown} is allowed by bypassPermissions mode` };
+      if (inside) return { decision: 'allow', reason: `reading ${shown} is allowed ${where}` };
+      return { decision: 'ask', reason: `reading ${shown} (${where}) needs approval`, suggestion };
+    }
+    const settingsDir = roots.some((root) => isInside(path.join(root, '.tandem'), real));
+    switch (this.mode) {
+      case 'bypassPermissions':
+        return { decision: 'allow', reason: `writing ${shown} is allowed by bypassPermissions mode` };
+      case 'plan':
+        return { decision: 'deny', reason: `writing ${shown}: plan mode writes nothing`, suggestion };
+      case 'acceptEdits':
+        if (inside && !settingsDir) return { decision: 'allow', reason: `writing ${shown} is allowed ${where} in acceptEdits mode` };
+        break;
+    }
+    const why = settingsDir ? ' (tandem settings always need approval)' : '';
+    return { decision: 'ask', reason: `writing ${shown} (${where}) needs approval${why}`, suggestion };
+  }
+
+  private glob(glob: string, root: string): (p: string) => boolean {
+    const key = `${root}\0${glob}`;
+    let test = this.globs.get(key);
+    if (!test) {
+      const ctx: PathContext = { root, home: this.opts.home };
+      test = compilePathGlob(glob, ctx);
+      this.globs.set(key, test);
+    }
+    return test;
+  }
+
+  /** The real root first, then the root as given when it differs (a symlinked path). */
+  private workspaceRoots(): Promise<string[]> {
+    this.roots ??= (async () => {
+      const given = path.resolve(this.opts.workspaceRoot);
+      const real = await realPathOf(given);
+      return [...new Set([real, given])];
+    })();
+    return this.roots;
+  }
+
+  /** In print mode, writes inside the workspace can also be allowed by acceptEdits mode. */
+  private modeHint(decision: Decision): string | undefined {
+    if (this.mode !== 'default' || decision.decision !== 'ask') return undefined;
+    const asking = decision.parts?.filter((p) => p.decision === 'ask') ?? [];
+    const onlyWrites = decision.parts ? asking.every((p) => p.kind === 'write') : false;
+    return onlyWrites && asking.every((p) => p.reason.includes('inside the workspace')) ? 'or use permission mode acceptEdits' : undefined;
+  }
+}
+
+/** The strictest part decides; the reason names the parts that made it so. */
+function combine(parts: PartDecision[]): Decision {
+  const worst = parts.reduce<Verdict>((w, p) => (SEVERITY[p.decision] > SEVERITY[w] ? p.decision : w), 'allow');
+  const deciding = parts.filter((p) => p.decision === worst);
+  const describe = (p: PartDecision) => `\`${p.text}\`${p.via ? ` (via ${p.via})` : ''} ${p.reason}`;
+  const lead = worst === 'deny' ? 'Denied' : worst === 'ask' ? 'Needs approval' : 'Allowed';
+  const suggestions = [...new Set(deciding.flatMap((p) => (p.suggestion ? [p.suggestion] : [])))];
+  return {
+    decision: worst,
+    reason: `${lead}: ${deciding.map(describe).join('; ')}`,
+    ...(deciding[0].rule ? { rule: deciding[0].rule } : {}),
+    ...(suggestions.length && worst !== 'allow' ? { suggestion: suggestions[0], suggestions } : {}),
+    parts,
+  };
+}
+
+function ruleRef(rule: PermissionRule): string {
+  return `${rule.text} from ${rule.source}`;
+}
+
+function displayPath(root: string, abs: string): string {
+  return isInside(root, abs) && abs !== root ? path.relative(root, abs) : abs;
+}
+
+/** The real path of `p`, following symlinks; a missing tail is appended to its deepest existing ancestor. */
+async function realPathOf(p: string): Promise<string> {
+  const missing: string[] = [];
+  let current = p;
+  for (;;) {
+    try {
+      return path.join(await realpath(current), ...missing.reverse());
+    } catch {
+      const parent = path.dirname(current);
+      if (parent === current) return p;
+      missing.push(path.basename(current));
+      current = parent;
+    }
+  }
+}

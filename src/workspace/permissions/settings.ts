@@ -1,0 +1,211 @@
+// Permission settings: reads ~/.tandem/settings.json, .tandem/settings.json and .tandem/settings.local.json,
+// validates them (errors name file:line:column), and merges them with the --allow / --deny flags.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { JsonSyntaxError, type LocatedJson, type Location, locate, parseJsonWithLocations } from './json-locations.js';
+import { KNOWN_TOOLS, type PermissionRule, type RuleKind, RuleSyntaxError, parseRule } from './rules.js';
+import type { Mode } from './types.js';
+
+/** Everything the permission system and sandbox take from settings, merged. */
+export interface PermissionSettings {
+  /** All rules, lowest precedence source first (order does not change decisions: deny > ask > allow). */
+  rules: PermissionRule[];
+  defaultMode: Mode;
+  /** Where `defaultMode` came from: a file, `--permission-mode`, or `default`. */
+  modeSource: string;
+  sandbox: {
+    enabled: boolean;
+    /** Commands in the sandbox may use the network. */
+    network: boolean;
+    /** Absolute folders writable inside the sandbox besides the workspace and /tmp (e.g. ~/.npm). */
+    extraWritable: string[];
+  };
+  /** Commands keep the model providers' API keys in their environment (`env.inheritCredentials`). */
+  inheritCredentials: boolean;
+  /** Settings files that were found and read, lowest precedence first. */
+  files: string[];
+  /** Problems that are not errors, e.g. a rule naming `bash` instead of `Bash`. */
+  warnings: string[];
+}
+
+/** A settings file or flag that cannot be used. The message starts with `file:line:column:`. */
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+  constructor(message: string, readonly file: string, readonly location?: Location) {
+    super(location ? `${file}:${location.line}:${location.column}: ${message}` : `${file}: ${message}`);
+  }
+}
+
+export interface LoadSettingsOptions {
+  /** The folder holding `.tandem/settings.json` for the user (normally the home folder). */
+  home: string;
+  workspaceRoot: string;
+  cliAllow?: string[];
+  cliDeny?: string[];
+  cliAsk?: string[];
+  /** --permission-mode: wins over every file. */
+  cliMode?: Mode;
+  /** --sandbox: wins over `sandbox.enabled` in files. */
+  cliSandbox?: boolean;
+}
+
+/** The settings files in precedence order, lowest first. */
+export function settingsFiles(home: string, workspaceRoot: string): string[] {
+  return [
+    path.join(home, '.tandem', 'settings.json'),
+    path.join(workspaceRoot, '.tandem', 'settings.json'),
+    path.join(workspaceRoot, '.tandem', 'settings.local.json'),
+  ];
+}
+
+const MODE_VALUES = ['default', 'acceptEdits', 'plan', 'bypassPermissions'] as const;
+const RuleList = z.array(z.string());
+// Loose objects: settings files carried over from other tools may hold keys tandem does not use.
+const SettingsSchema = z.looseObject({
+  permissions: z.looseObject({
+    allow: RuleList.optional(),
+    ask: RuleList.optional(),
+    deny: RuleList.optional(),
+    defaultMode: z.enum(MODE_VALUES).optional(),
+  }).optional(),
+  sandbox: z.looseObject({
+    enabled: z.boolean().optional(),
+    network: z.boolean().optional(),
+    extraWritable: z.array(z.string()).optional(),
+  }).optional(),
+  env: z.looseObject({ inheritCredentials: z.boolean().optional() }).optional(),
+});
+
+/** One file's contribution, before merging. */
+export interface FileSettings {
+  rules: PermissionRule[];
+  defaultMode?: Mode;
+  sandbox: { enabled?: boolean; network?: boolean; extraWritable: string[] };
+  inheritCredentials?: boolean;
+  warnings: string[];
+}
+
+/** Validates one file's text. Throws SettingsError naming `file`, the line and column, and the problem. */
+export function parseSettingsText(text: string, file: string, ctx: { home: string; workspaceRoot: string }): FileSettings {
+  let json: LocatedJson;
+  try {
+    json = text.trim() === '' ? { value: {}, locations: new Map() } : parseJsonWithLocations(text);
+  } catch (err) {
+    if (err instanceof JsonSyntaxError) throw new SettingsError(`invalid JSON: ${err.message}`, file, err.location);
+    throw err;
+  }
+  const parsed = SettingsSchema.safeParse(json.value);
+  if (!parsed.success) {
+    const [first, ...more] = parsed.error.issues;
+    const line = (issue: z.core.$ZodIssue) => `${dotted(issue.path)}: ${issue.message}`;
+    const rest = more.map((issue) => {
+      const loc = locate(json, issue.path);
+      return `\n${file}:${loc.line}:${loc.column}: ${line(issue)}`;
+    });
+    throw new SettingsError(line(first) + rest.join(''), file, locate(json, first.path));
+  }
+  const { permissions, sandbox, env } = parsed.data;
+  const rules: PermissionRule[] = [];
+  const warnings: string[] = [];
+  for (const kind of ['allow', 'ask', 'deny'] as const) {
+    (permissions?.[kind] ?? []).forEach((text, index) => {
+      const where = locate(json, ['permissions', kind, index]);
+      const rule = ruleOrThrow(text, kind, file, where);
+      const warning = nearMiss(rule);
+      if (warning) warnings.push(`${file}:${where.line}:${where.column}: ${warning}`);
+      rules.push(rule);
+    });
+  }
+  return {
+    rules,
+    defaultMode: permissions?.defaultMode,
+    sandbox: {
+      enabled: sandbox?.enabled,
+      network: sandbox?.network,
+      extraWritable: (sandbox?.extraWritable ?? []).map((p) => expandPath(p, ctx)),
+    },
+    inheritCredentials: env?.inheritCredentials,
+    warnings,
+  };
+}
+
+/** Reads and merges every settings file that exists, then the flags. Throws SettingsError. */
+export async function loadPermissionSettings(opts: LoadSettingsOptions): Promise<PermissionSettings> {
+  const merged: PermissionSettings = {
+    rules: [],
+    defaultMode: 'default',
+    modeSource: 'default',
+    sandbox: { enabled: false, network: false, extraWritable: [] },
+    inheritCredentials: false,
+    files: [],
+    warnings: [],
+  };
+  for (const file of settingsFiles(opts.home, opts.workspaceRoot)) {
+    const text = await readSettingsFile(file);
+    if (text === undefined) continue;
+    const s = parseSettingsText(text, file, opts);
+    merged.files.push(file);
+    merged.rules.push(...s.rules);
+    merged.warnings.push(...s.warnings);
+    if (s.defaultMode) {
+      merged.defaultMode = s.defaultMode;
+      merged.modeSource = file;
+    }
+    merged.sandbox.enabled = s.sandbox.enabled ?? merged.sandbox.enabled;
+    merged.sandbox.network = s.sandbox.network ?? merged.sandbox.network;
+    merged.sandbox.extraWritable.push(...s.sandbox.extraWritable);
+    merged.inheritCredentials = s.inheritCredentials ?? merged.inheritCredentials;
+  }
+  const flags: [RuleKind, string, string[] | undefined][] = [['allow', '--allow', opts.cliAllow], ['ask', '--ask', opts.cliAsk], ['deny', '--deny', opts.cliDeny]];
+  for (const [kind, flag, texts] of flags) {
+    for (const text of texts ?? []) {
+      const rule = ruleOrThrow(text, kind, flag);
+      const warning = nearMiss(rule);
+      if (warning) merged.warnings.push(`${flag} ${text}: ${warning}`);
+      merged.rules.push(rule);
+    }
+  }
+  if (opts.cliMode) {
+    merged.defaultMode = opts.cliMode;
+    merged.modeSource = '--permission-mode';
+  }
+  if (opts.cliSandbox !== undefined) merged.sandbox.enabled = opts.cliSandbox;
+  return merged;
+}
+
+async function readSettingsFile(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new SettingsError(`cannot read settings: ${(err as Error).message}`, file);
+  }
+}
+
+function ruleOrThrow(text: string, kind: RuleKind, source: string, where?: Location): PermissionRule {
+  try {
+    return { ...parseRule(text), kind, source };
+  } catch (err) {
+    if (!(err instanceof RuleSyntaxError)) throw err;
+    const prefix = where ? `permissions.${kind}: ` : `${kind} rule: `;
+    throw new SettingsError(prefix + err.message, source, where);
+  }
+}
+
+/** Rules for other tools are kept (and never match); one that looks like a misspelt tandem tool is worth a word. */
+function nearMiss(rule: PermissionRule): string | undefined {
+  if (rule.tool in KNOWN_TOOLS || rule.tool === 'Edit') return undefined;
+  const known = Object.keys(KNOWN_TOOLS).find((k) => k.toLowerCase() === rule.tool.toLowerCase());
+  return known ? `"${rule.text}" names no tandem tool; tool names are case-sensitive (did you mean ${known}?)` : undefined;
+}
+
+function dotted(p: readonly PropertyKey[]): string {
+  if (!p.length) return 'settings';
+  return p.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join('');
+}
+
+function expandPath(p: string, { home, workspaceRoot }: { home: string; workspaceRoot: string }): string {
+  if (p === '~' || p.startsWith('~/')) return path.join(home, p.slice(1));
+  return path.resolve(workspaceRoot, p);
+}
