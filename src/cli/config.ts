@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
+import { MODES, type Mode } from '../workspace/permissions/types.js';
 
 export const DEFAULT_MODEL = 'claude-sonnet-4-5';
 
@@ -21,6 +22,10 @@ export interface CliFlags {
   waitTasks?: number;
   notify?: NotifyMode;
   maxTasks?: number;
+  permissionMode?: string;
+  allow?: string[];
+  deny?: string[];
+  sandbox?: boolean;
 }
 
 export interface Config {
@@ -46,6 +51,11 @@ export interface Config {
   contextWindow?: number;
   /** Fraction of the context window at which the conversation is compacted. */
   compactThreshold: number;
+  permissionMode?: Mode;
+  allow: string[];
+  deny: string[];
+  /** --sandbox given: run every command under bubblewrap (settings files may also ask for it). */
+  sandbox?: boolean;
 }
 
 /** A problem the user must fix; the CLI prints its message alone and exits with status 2. */
@@ -99,6 +109,10 @@ export function resolveConfig(flags: CliFlags, env: NodeJS.ProcessEnv, homeDir: 
     home: nonEmpty(env.TANDEM_HOME) ?? path.join(homeDir, '.tandem'),
     contextWindow: intFrom(env.TANDEM_CONTEXT_WINDOW, 'TANDEM_CONTEXT_WINDOW'),
     compactThreshold: fractionFrom(env.TANDEM_COMPACT_THRESHOLD, 'TANDEM_COMPACT_THRESHOLD') ?? 0.8,
+    permissionMode: modeFrom(flags.permissionMode),
+    allow: flags.allow ?? [],
+    deny: flags.deny ?? [],
+    sandbox: flags.sandbox,
   };
 }
 
@@ -120,6 +134,12 @@ function intFrom(value: string | undefined, name: string): number | undefined {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${name} must be a whole number, not "${value}".`);
   return n;
+}
+
+function modeFrom(value: string | undefined): Mode | undefined {
+  if (value === undefined) return undefined;
+  if ((MODES as readonly string[]).includes(value)) return value as Mode;
+  throw new ConfigError(`--permission-mode must be one of ${MODES.join(', ')}, not "${value}".`);
 }
 
 function fractionFrom(value: string | undefined, name: string): number | undefined {

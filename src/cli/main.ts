@@ -11,7 +11,16 @@ import type { Runtime } from './runtime.js';
 declare const TANDEM_VERSION: string | undefined;
 const version = typeof TANDEM_VERSION === 'string' ? TANDEM_VERSION : '0.0.0-dev';
 
-interface Options extends CliFlags { print?: string | boolean; continue?: boolean; resume?: string | boolean }
+interface Options extends CliFlags {
+  print?: string | boolean;
+  continue?: boolean;
+  resume?: string | boolean;
+  dangerouslySkipPermissions?: boolean;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -36,6 +45,11 @@ function buildProgram(): Command {
     .option('--wait-tasks <seconds>', 'print mode: how long to wait for running background tasks before exiting', Number)
     .addOption(new Option('--notify <mode>', 'REPL: a task ending while idle wakes the agent, or waits for the next turn').choices(['wake', 'next-turn']))
     .option('--max-tasks <n>', 'maximum concurrent background tasks', positiveInt)
+    .addOption(new Option('--permission-mode <mode>', 'what runs without asking').choices(['default', 'acceptEdits', 'plan', 'bypassPermissions']))
+    .option('--allow <rule>', 'allow rule, e.g. "Bash(npm test:*)" (repeatable)', collect, [])
+    .option('--deny <rule>', 'deny rule, e.g. "Bash(git push:*)" (repeatable)', collect, [])
+    .option('--dangerously-skip-permissions', 'same as --permission-mode bypassPermissions')
+    .option('--sandbox', 'run every command under bubblewrap: read-only system, no network')
     .option('-c, --continue', 'resume the latest session of this workspace')
     .option('-r, --resume [id]', 'resume a session by id (or a unique prefix); without an id, list them')
     .option('--env-override', 'let .env values override the real environment')
@@ -58,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
   const cwd = opts.cwd ?? process.cwd();
   if (!existsSync(cwd) || !statSync(cwd).isDirectory()) throw new ConfigError(`--cwd ${cwd}: no such directory.`);
   loadDotEnv(cwd, process.env, !!opts.envOverride);
+  if (opts.dangerouslySkipPermissions) opts.permissionMode = 'bypassPermissions';
   const config = resolveConfig({ ...opts, cwd }, process.env, os.homedir());
 
   const printMode = opts.print !== undefined;
@@ -75,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
   const { createRuntime } = await import('./runtime.js');
   const resume = opts.continue ? { latest: true as const } : typeof opts.resume === 'string' ? { id: opts.resume } : undefined;
   const rt = await createRuntime(config, {
-    version, resume, log: (l) => process.stderr.write(`tandem: ${l}\n`),
+    version, resume, interactive: !printMode, log: (l) => process.stderr.write(`tandem: ${l}\n`),
   });
   installExitHandlers(rt);
   try {
@@ -125,6 +140,9 @@ function installExitHandlers(rt: Runtime): void {
   process.on('SIGHUP', () => onSignal('SIGHUP', 129));
 }
 
+/** Errors that are the user's to fix: their message alone, exit status 2. */
+const USER_ERRORS = new Set(['SessionLookupError', 'SettingsError']);
+
 process.on('uncaughtException', (err) => {
   process.stderr.write(`tandem: internal error: ${err.stack ?? err.message}\n`);
   process.exit(1);
@@ -141,7 +159,7 @@ main(process.argv).then(
     setTimeout(() => process.exit(code), 100).unref();
   },
   (err: unknown) => {
-    if (err instanceof ConfigError || (err instanceof Error && err.name === 'SessionLookupError')) {
+    if (err instanceof ConfigError || (err instanceof Error && USER_ERRORS.has(err.name))) {
       process.stderr.write(`tandem: ${err.message}\n`);
       process.exit(2);
     }

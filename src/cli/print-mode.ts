@@ -42,7 +42,7 @@ export async function runPrintMode(rt: Runtime, prompt: string, io: PrintIO, sig
     const remainingTurns = rt.config.maxTurns === undefined ? undefined : Math.max(0, rt.config.maxTurns - turns);
     result = await runAgent(messages, {
       model: rt.model, tools: rt.tools, system: rt.system, maxTokens: rt.config.maxTokens,
-      maxTurns: remainingTurns, signal, emit, beforeModelCall: rt.takeNotices,
+      maxTurns: remainingTurns, signal, emit, beforeModelCall: rt.takeNotices, authorize: rt.authorize,
     });
     usage = addUsage(usage, result.usage);
     turns += result.turns;

@@ -6,6 +6,7 @@ import type { AgentEvent } from '../core/events.js';
 import { appendUserContent } from '../core/messages.js';
 import { describeStatus, type TaskNotice } from '../tasks/notices.js';
 import type { Runtime } from './runtime.js';
+import { askApproval } from './repl-approval.js';
 import { runSlashCommand } from './slash-commands.js';
 import { formatDuration, toolEndLine, toolStartLine } from './tool-lines.js';
 
@@ -49,7 +50,7 @@ export async function runRepl(rt: Runtime): Promise<number> {
     try {
       const result = await runAgent(messages, {
         model: rt.model, tools: rt.tools, system: rt.system, maxTokens: rt.config.maxTokens,
-        maxTurns: rt.config.maxTurns, signal: turn.signal, emit, beforeModelCall: rt.takeNotices,
+        maxTurns: rt.config.maxTurns, signal: turn.signal, emit, beforeModelCall: rt.takeNotices, authorize: rt.authorize,
       });
       if (!atLineStart) write('\n');
       if (result.outcome === 'aborted') line('(interrupted; the conversation is kept)');
@@ -103,6 +104,7 @@ export async function runRepl(rt: Runtime): Promise<number> {
     else prompt();
   };
   rt.tasks.on('notice', onNotice);
+  rt.setApprover((request, signal) => askApproval(rl, request, line, signal));
 
   rl.on('line', (input) => {
     const text = input.trim();
@@ -134,6 +136,7 @@ export async function runRepl(rt: Runtime): Promise<number> {
   line(`tandem · ${rt.config.model} · ${rt.workspace.root}\nType /help for commands; exit or Ctrl+D leaves.`);
   prompt();
   await exited;
+  rt.setApprover(undefined);
   rt.tasks.off('notice', onNotice);
   rl.close();
   return 0;

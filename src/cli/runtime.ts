@@ -14,7 +14,12 @@ import { openSession, type OpenedSession } from '../session/session-open.js';
 import { formatNotice } from '../tasks/notices.js';
 import { TaskManager } from '../tasks/task-manager.js';
 import { createTools } from '../tools/index.js';
+import { loadPermissionSettings, PermissionPolicy } from '../workspace/permissions/index.js';
+import { commandEnv, redactSecrets, secretValues } from '../workspace/secrets.js';
 import { createWorkspace, type Workspace } from '../workspace/paths.js';
+import type { Authorize } from '../core/tool-calls.js';
+import type { Approver } from './approval.js';
+import { createPermissionGate } from './permission-gate.js';
 import type { Config } from './config.js';
 import { buildSystemPrompt } from './system-prompt.js';
 
@@ -34,37 +39,51 @@ export interface Runtime {
   takeNotices(): ContentBlock[];
   /** Records a loop event in the transcript; front ends call it from their emit before displaying. */
   record(event: AgentEvent): void;
+  policy: PermissionPolicy;
+  /** The loop's authorize hook: permission rules, and questions to the approver. */
+  authorize: Authorize;
+  /** Front ends that can ask the person install their approver here. */
+  setApprover(approver: Approver | undefined): void;
   /** Kills every task, waits for them to end, and closes the transcript. */
   shutdown(): Promise<void>;
 }
 
 export interface RuntimeOptions {
   version: string;
+  /** A person can answer permission questions (REPL, UI); false in print mode. */
+  interactive: boolean;
   resume?: { latest: true } | { id: string };
   log: (line: string) => void;
 }
 
-/** Variables holding tandem's own credentials; commands it runs do not inherit them. */
-export const CREDENTIAL_VARS = [
-  'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'OPENAI_API_KEY', 'GEMINI_API_KEY', 'GOOGLE_API_KEY',
-];
-
 export async function createRuntime(config: Config, opts: RuntimeOptions): Promise<Runtime> {
   const workspace0 = await createWorkspace(config.cwd);
+  const registryDir = path.join(config.home, 'running-tasks');
+  for (const line of await TaskManager.reapOrphans(registryDir)) opts.log(line);
+
+  const settings = await loadPermissionSettings({
+    home: os.homedir(), userSettingsFile: path.join(config.home, 'settings.json'), workspaceRoot: workspace0.root,
+    cliAllow: config.allow, cliDeny: config.deny, cliMode: config.permissionMode, cliSandbox: config.sandbox,
+  });
+  for (const warning of settings.warnings) opts.log(warning);
+  const policy = new PermissionPolicy(settings, { workspaceRoot: workspace0.root, home: os.homedir(), nonInteractive: !opts.interactive });
+  if (policy.mode === 'bypassPermissions') opts.log('permission mode bypassPermissions: every tool call runs without asking (deny rules still hold)');
+  const secrets = secretValues(process.env, settings);
+  const redact = (text: string) => redactSecrets(text, secrets);
+
   const session = openSession({
     home: config.home, workspaceRoot: workspace0.root, model: config.model, version: opts.version, resume: opts.resume,
-    writer: { onError: (err) => opts.log(`cannot write the transcript (${err.message}); this session will not be saved`) },
+    writer: {
+      redact,
+      onError: (err) => opts.log(`cannot write the transcript (${err.message}); this session will not be saved`),
+    },
   });
   for (const line of session.report) opts.log(line);
 
   const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
   const logDir = path.join(os.tmpdir(), `tandem-${uid}`, session.id);
   await mkdir(logDir, { recursive: true, mode: 0o700 });
-  const registryDir = path.join(config.home, 'running-tasks');
-  for (const line of await TaskManager.reapOrphans(registryDir)) opts.log(line);
-
-  const env = { ...process.env };
-  for (const name of CREDENTIAL_VARS) delete env[name];
+  const env = commandEnv(process.env, settings);
   const tasks = new TaskManager({ cwd: config.cwd, logDir, registryDir, env, maxConcurrent: config.maxTasks });
   tasks.on('start', (t) => session.writer.taskStart(t.id, t.command));
   tasks.on('end', (t) => session.writer.taskEnd(t.id, t.status));
@@ -100,7 +119,12 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     date: new Date(),
     isGitRepo: isInsideGitRepo(workspace.root),
     override: config.systemPrompt,
-    append: config.appendSystemPrompt,
+    append: [config.appendSystemPrompt, policy.mode === 'plan' ? PLAN_MODE_NOTE : undefined].filter(Boolean).join('\n\n') || undefined,
+  });
+  let approver: Approver | undefined;
+  const authorize = createPermissionGate({
+    policy, workspace, ownReadRoots: [logDir], log: opts.log,
+    get approver() { return approver; },
   });
   return {
     config,
@@ -109,16 +133,33 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     model,
     compactor,
     contextWindow,
-    tools: createTools(workspace, tasks),
+    tools: createTools(workspace, tasks).map((tool) => redactingTool(tool, redact)),
     tasks,
     workspace,
     system,
-    takeNotices: () => tasks.drainNotices().map((n) => ({ type: 'text', text: formatNotice(n) })),
+    takeNotices: () => tasks.drainNotices().map((n) => ({ type: 'text', text: redact(formatNotice(n)) })),
     record: (event) => session.recorder.onEvent(event),
+    policy,
+    authorize,
+    setApprover: (a) => { approver = a; },
     shutdown: async () => {
       await tasks.shutdown();
       session.recorder.sync();
       session.writer.close();
+    },
+  };
+}
+
+const PLAN_MODE_NOTE = 'You are in plan mode: nothing may be written and no command runs unless a rule allows it. ' +
+  'Investigate by reading files, then present a plan for the user to approve; do not try to make changes.';
+
+/** Keys tandem holds never reach the model through tool output (a command that prints .env, say). */
+function redactingTool(tool: AgentTool, redact: (text: string) => string): AgentTool {
+  return {
+    ...tool,
+    execute: async (input, ctx) => {
+      const result = await tool.execute(input, ctx);
+      return { ...result, content: redact(result.content) };
     },
   };
 }

@@ -2,7 +2,7 @@
 // (model, tools, the before-call hook, event sink) is handed in, so tests drive it with a scripted model.
 import type { AgentEvent, AgentResult } from './events.js';
 import { appendUserContent, userText } from './messages.js';
-import { runToolCalls } from './tool-calls.js';
+import { runToolCalls, type Authorize } from './tool-calls.js';
 import {
   addUsage, emptyUsage,
   type AgentTool, type ContentBlock, type Message, type Model, type ModelResponse, type ToolUseBlock,
@@ -22,6 +22,8 @@ export interface AgentLoopOptions {
   emit?: (event: AgentEvent) => void;
   /** A tool call still running after this long is abandoned with an error result. */
   toolTimeoutMs?: number;
+  /** Runs before each tool call; may deny it (see Authorize). */
+  authorize?: Authorize;
 }
 
 const MAX_TOKENS_CONTINUATIONS = 3;
@@ -92,7 +94,7 @@ export async function runAgent(messages: Message[], opts: AgentLoopOptions): Pro
     if (toolUses.length) {
       text = '';
       const results = await runToolCalls(toolUses, opts.tools, {
-        signal: opts.signal, emit, timeoutMs: opts.toolTimeoutMs,
+        signal: opts.signal, emit, timeoutMs: opts.toolTimeoutMs, authorize: opts.authorize,
       });
       messages.push({ role: 'user', content: results });
       emit({ type: 'turn_end', turn: turns, stopReason: response.stopReason });

@@ -7,7 +7,14 @@ export interface ToolCallOptions {
   signal?: AbortSignal;
   emit: (event: AgentEvent) => void;
   timeoutMs?: number;
+  authorize?: Authorize;
 }
+
+/**
+ * Decides whether a call may run (permission rules, a person's approval). Resolves undefined to let it run, or
+ * the result to give the model instead (a denial saying why and what would allow it).
+ */
+export type Authorize = (call: ToolUseBlock, tool: AgentTool, signal?: AbortSignal) => Promise<ToolResult | undefined>;
 
 /** How long a tool may take to wind down after an interrupt before the loop stops waiting for it. */
 const ABORT_GRACE_MS = 3_000;
@@ -65,6 +72,15 @@ async function execute(
   }
   if (opts.signal?.aborted) {
     return { content: 'Interrupted by the user before this tool ran.', isError: true };
+  }
+  if (opts.authorize) {
+    try {
+      const denied = await opts.authorize(call, tool, opts.signal);
+      if (denied) return denied;
+    } catch (err) {
+      return { content: `Permission check failed, so ${tool.name} did not run: ${err instanceof Error ? err.message : String(err)}`, isError: true };
+    }
+    if (opts.signal?.aborted) return { content: 'Interrupted by the user before this tool ran.', isError: true };
   }
   const controller = new AbortController();
   const onAbort = () => controller.abort(opts.signal?.reason);

@@ -11,6 +11,8 @@ export interface TranscriptWriterOptions {
   /** Called once, on the first write that fails; the writer then stops writing. */
   onError?: (error: Error) => void;
   now?: () => Date;
+  /** Applied to each line before it is written, e.g. to replace API keys with [REDACTED]. */
+  redact?: (line: string) => string;
 }
 
 export interface SessionHeader { id: string; cwd: string; model: string; version: string }
@@ -53,7 +55,8 @@ export class TranscriptWriter {
       const records = [...this.#pending, record];
       this.#pending = [];
       const ts = (this.#opts.now?.() ?? new Date()).toISOString();
-      const text = records.map((r) => `${JSON.stringify({ ...r, ts: r.ts ?? ts })}\n`).join('');
+      const redact = this.#opts.redact ?? ((line: string) => line);
+      const text = records.map((r) => `${redact(JSON.stringify({ ...r, ts: r.ts ?? ts }))}\n`).join('');
       writeAll(this.#fd!, Buffer.from(text, 'utf8'));
       // A compaction replaces the context the session resumes from: worth a disk flush even without fsync.
       if (this.#opts.fsync || record.type === 'compaction') fsyncSync(this.#fd!);

@@ -3,6 +3,8 @@
 import { constants } from 'node:os';
 import type { KilledBy, TaskNotice, TaskSnapshot } from './types.js';
 
+export type { TaskNotice } from './types.js';
+
 export const NOTICE_TAG = 'tandem-task-notice';
 
 const BY: Record<KilledBy, string> = {
@@ -51,7 +53,7 @@ function exitCodeHint(code: number | undefined): string {
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`;
   const s = ms / 1000;
-  if (s < 60) return `${s < 10 ? s.toFixed(1) : Math.round(s)}s`;
+  if (s < 60) return `${Number(s.toFixed(1))}s`;
   const m = Math.floor(s / 60);
   if (m < 60) return `${m}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
@@ -74,7 +76,7 @@ export function formatNotice(notice: TaskNotice): string {
   attrs.push(`runtime="${formatDuration(t.runtimeMs)}"`);
   const lines = [
     `<${NOTICE_TAG} ${attrs.join(' ')}>`,
-    `This is an automatic notice from the tandem harness (not from the user): background task ${t.id} `
+    `This is an automatic notice from the tandem harness (not from the user): background task ${t.id} ended: `
       + `${describeStatus(t)}.`,
     `command: ${neutralize(oneLineCommand(t.command))}`,
   ];

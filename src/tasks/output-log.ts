@@ -2,7 +2,7 @@
 // memory. Any byte range can be read back synchronously: from disk, from writes still in flight, or, past the
 // cap, from the ring. Memory stays bounded however much a task prints; `append` returning false asks the
 // source to pause until `onDrain` fires.
-import { closeSync, openSync, readSync, write as fsWrite, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, writev as fsWritev, writeSync } from 'node:fs';
 import { TailRing } from './tail-ring.js';
 
 export const RING_BYTES = 64 * 1024;
@@ -117,7 +117,7 @@ export class OutputLog {
     if (this.fd === undefined || this.writing) return;
     for (const u of this.unflushed) {
       try {
-        writeSync(this.fd, u.buf, 0, u.buf.length, u.offset < 0 ? null : u.offset);
+        writeSync(this.fd, u.buf, 0, u.buf.length, u.offset < 0 ? this.cutAt ?? null : u.offset);
       } catch {
         break;
       }
@@ -149,12 +149,13 @@ export class OutputLog {
       pieces.push(next.buf);
       length += next.buf.length;
     }
-    const data = pieces.length === 1 ? pieces[0] : Buffer.concat(pieces, length);
-    fsWrite(this.fd, data, 0, data.length, position, (err) => {
+    // writev: the queued chunks go out as they are, without a copy into one big buffer.
+    fsWritev(this.fd, pieces, position, (err, written) => {
       this.writing = false;
       this.unflushed.splice(0, pieces.length);
       this.unflushedBytes -= length;
       if (err) this.failDisk(err, position);
+      else if (written < length) this.failDisk(new Error(`short write (${written} of ${length} bytes)`), position + written);
       if (this.unflushedBytes < LOW_WATER) this.onDrain?.();
       this.pump();
     });

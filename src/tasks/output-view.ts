@@ -22,17 +22,20 @@ export function renderRange(log: OutputLog, start: number, end: number, opts: Vi
   if (opts.filter) return renderFiltered(log, start, end, opts.filter, opts.tail, maxChars, hint);
   if (opts.tail !== undefined) return renderTail(log, start, end, opts.tail, maxChars, hint);
   const size = end - start;
-  // Bytes are at least as many as characters, and cleaning only shortens text: reading 2x the budget keeps
-  // head and tail full even when ANSI codes are stripped, while never reading more than a bounded amount.
-  const budget = maxChars * 2;
-  if (size <= budget) return headTail(cleanOutput(decode(log.readRange(start, end))), maxChars, hint).text;
-  const headBytes = Math.floor(budget * 0.4);
-  const tailBytes = budget - headBytes;
-  const head = cleanOutput(decode(log.readRange(start, start + headBytes)));
-  const tail = cleanOutput(decode(log.readRange(end - tailBytes, end)));
-  const skipped = size - headBytes - tailBytes;
-  const joined = `${head}\n[... ${skipped} bytes elided; ${hint} ...]\n${tail}`;
-  return headTail(joined, maxChars, hint).text;
+  // Bytes are at least as many as characters and cleaning only shortens text, so a range of up to twice the
+  // budget is read whole and cut by characters; a bigger one is read as a head and a tail only.
+  if (size <= maxChars * 2) return headTail(cleanOutput(decode(log.readRange(start, end))), maxChars, hint).text;
+  const headBytes = Math.floor(maxChars * 0.4);
+  const tailBytes = maxChars - headBytes;
+  let head = decode(log.readRange(start, start + headBytes));
+  let tail = decode(log.readRange(end - tailBytes, end));
+  // Cut on line boundaries when there are any nearby, and count exactly what was left out.
+  const headCut = head.lastIndexOf('\n');
+  if (headCut > headBytes / 2) head = head.slice(0, headCut + 1);
+  const tailCut = tail.indexOf('\n');
+  if (tailCut >= 0 && tailCut < tailBytes / 2) tail = tail.slice(tailCut + 1);
+  const elided = size - Buffer.byteLength(head) - Buffer.byteLength(tail);
+  return `${cleanOutput(head)}\n[... ${elided} bytes elided; ${hint} ...]\n${cleanOutput(tail)}`;
 }
 
 /** The last `lines` lines of the range (reading back only as far as needed). */

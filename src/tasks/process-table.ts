@@ -1,7 +1,10 @@
-// A snapshot of the machine's processes (pid, parent, group, start time, pid namespace) and the walk that
-// finds every process belonging to a task. Linux reads /proc; elsewhere `ps` gives pid/ppid/pgid only.
+// A snapshot of the machine's processes (pid, parent, group, start time, pid namespace, task token) and the
+// walk that finds every process belonging to a task. Linux reads /proc; elsewhere `ps` gives pid/ppid/pgid.
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+
+/** Every task's processes inherit this variable, so they can be found even after leaving group and parent. */
+export const TASK_TOKEN_VAR = 'TANDEM_TASK_TOKEN';
 
 export interface ProcInfo {
   pid: number;
@@ -9,8 +12,15 @@ export interface ProcInfo {
   pgid: number;
   /** Clock ticks since boot (Linux); identifies a process across pid reuse. */
   startTime?: number;
-  /** e.g. "pid:[4026532177]" (Linux, only when asked for). */
+  /** e.g. "pid:[4026532177]" (Linux, when the scan asked for namespaces). */
   pidNs?: string;
+  /** The TANDEM_TASK_TOKEN of its environment (Linux, when the scan asked for tokens). */
+  token?: string;
+}
+
+export interface ScanOptions {
+  ns?: boolean;
+  tokens?: boolean;
 }
 
 export type ProcessTable = Map<number, ProcInfo>;
@@ -32,14 +42,15 @@ export function parseStat(text: string): { ppid: number; pgid: number; startTime
 }
 
 /** A live (not zombie) process, or undefined. */
-export function readProc(pid: number, withNs = false): ProcInfo | undefined {
+export function readProc(pid: number, opts: ScanOptions = {}): ProcInfo | undefined {
   if (!hasProc) return scanPs().get(pid);
   try {
     const stat = parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
     // A zombie has exited and cannot be signalled into anything: it only waits to be reaped.
     if (!stat || stat.zombie) return undefined;
     const info: ProcInfo = { pid, ppid: stat.ppid, pgid: stat.pgid, startTime: stat.startTime };
-    if (withNs) info.pidNs = readNs(pid, 'pid');
+    if (opts.ns) info.pidNs = readNs(pid, 'pid');
+    if (opts.tokens) info.token = readToken(pid);
     return info;
   } catch {
     return undefined;
@@ -52,6 +63,23 @@ export function readNs(pid: number | 'self', kind: 'pid' | 'pid_for_children'): 
   } catch {
     return undefined;
   }
+}
+
+const TOKEN_PREFIX = `${TASK_TOKEN_VAR}=`;
+
+/** The task token in a process's initial environment (what it was exec'd with). */
+function readToken(pid: number): string | undefined {
+  let env: string;
+  try {
+    env = `\0${readFileSync(`/proc/${pid}/environ`, 'latin1')}`;
+  } catch {
+    return undefined;
+  }
+  const at = env.indexOf(`\0${TOKEN_PREFIX}`);
+  if (at < 0) return undefined;
+  const start = at + 1 + TOKEN_PREFIX.length;
+  const end = env.indexOf('\0', start);
+  return env.slice(start, end < 0 ? undefined : end);
 }
 
 /** Start time of a process in clock ticks since boot, or undefined where unknown (non-Linux, gone). */
@@ -74,8 +102,23 @@ export function isAlive(who: ProcIdentity): boolean {
   }
 }
 
-export function scanProcesses(withNs = false): ProcessTable {
-  if (!hasProc) return scanPs();
+const SCAN_REUSE_MS = 5;
+let lastScan: { table: ProcessTable; at: number; opts: ScanOptions } | undefined;
+
+/**
+ * Every live process. A scan is reused for a few milliseconds, so killing many tasks at once (shutdown)
+ * costs one walk of /proc, not one per task.
+ */
+export function scanProcesses(opts: ScanOptions = {}): ProcessTable {
+  const now = performance.now();
+  if (lastScan && now - lastScan.at < SCAN_REUSE_MS
+    && (lastScan.opts.ns || !opts.ns) && (lastScan.opts.tokens || !opts.tokens)) return lastScan.table;
+  const table = hasProc ? scanProc(opts) : scanPs();
+  lastScan = { table, at: now, opts };
+  return table;
+}
+
+function scanProc(opts: ScanOptions): ProcessTable {
   const table: ProcessTable = new Map();
   let names: string[];
   try {
@@ -86,7 +129,7 @@ export function scanProcesses(withNs = false): ProcessTable {
   for (const name of names) {
     const c = name.charCodeAt(0);
     if (c < 48 || c > 57) continue;
-    const info = readProc(Number(name), withNs);
+    const info = readProc(Number(name), opts);
     if (info) table.set(info.pid, info);
   }
   return table;
@@ -103,22 +146,25 @@ function scanPs(): ProcessTable {
 }
 
 export interface MemberQuery {
-  /** The process tandem spawned (unshare, or the shell). */
+  /** The process tandem spawned (unshare, or the shell); -1 if it is gone. */
   rootPid: number;
   rootStartTime?: number;
   /** The task's process group (the root's pid, as it was spawned detached). */
   pgid?: number;
   /** The task's pid namespace, when it runs in one. */
   pidNs?: string;
+  /** The task's environment token (needs a scan with tokens). */
+  token?: string;
   /** Only count group members started at or after this tick (guards against a reused group id). */
   notBefore?: number;
 }
 
 /**
  * Every live process of a task: the root (if it is still the same process), its process group, the members
- * of its pid namespace, and, transitively, every descendant of any of those. A process that left the group
- * (setsid) is found only while it still has a parent inside the set: once re-parented to init it is out of
- * reach in process-group mode. In a pid namespace nothing escapes: orphans are re-parented to its PID 1.
+ * of its pid namespace, the processes carrying its environment token, and, transitively, every descendant
+ * of any of those. In a pid namespace nothing escapes (orphans are re-parented to its PID 1). Without one, a
+ * process that left the group (setsid) and lost its parent is still found by its token, unless it was
+ * started with a scrubbed environment (env -i).
  */
 export function findMembers(table: ProcessTable, q: MemberQuery): ProcInfo[] {
   const members = new Map<number, ProcInfo>();
@@ -129,7 +175,8 @@ export function findMembers(table: ProcessTable, q: MemberQuery): ProcInfo[] {
     const inGroup = q.pgid !== undefined && p.pgid === q.pgid
       && (q.notBefore === undefined || p.startTime === undefined || p.startTime >= q.notBefore);
     const inNs = q.pidNs !== undefined && p.pidNs === q.pidNs;
-    if (inGroup || inNs) members.set(p.pid, p);
+    const hasToken = q.token !== undefined && p.token === q.token;
+    if (inGroup || inNs || hasToken) members.set(p.pid, p);
   }
   if (members.size === 0) return [];
   const children = new Map<number, ProcInfo[]>();
@@ -150,7 +197,7 @@ export function findMembers(table: ProcessTable, q: MemberQuery): ProcInfo[] {
   return [...members.values()];
 }
 
-/** Sends a signal, ignoring processes that are already gone; true if it was delivered. */
+/** Sends a signal unless the process is gone or its pid now belongs to another; true if delivered. */
 export function signalProcess(who: ProcIdentity, signal: NodeJS.Signals): boolean {
   if (who.startTime !== undefined && !isAlive(who)) return false;
   try {

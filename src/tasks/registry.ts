@@ -17,6 +17,8 @@ export interface TaskRecord {
   startedAt: number;
   command: string;
   isolation: string;
+  /** The task's TANDEM_TASK_TOKEN, found in the environment of everything it started. */
+  token?: string;
 }
 
 const ownerStart = processStartTime(process.pid);
@@ -79,11 +81,12 @@ export async function reapOrphans(dir: string): Promise<string[]> {
     orphans.push({ file, record });
   }
   if (!orphans.length) return [];
-  const table = scanProcesses();
+  const table = scanProcesses({ tokens: true });
   const victims = orphans.map(({ record }) => findMembers(table, {
     rootPid: record.pid,
     rootStartTime: record.pidStartTime,
     pgid: record.pgid,
+    token: record.token,
     notBefore: record.pidStartTime,
   }));
   for (const procs of victims) for (const p of procs) signalProcess(p, 'SIGTERM');

@@ -21,6 +21,8 @@ export interface Carried {
   scripts: Arg[];
   /** Files it writes (`tee FILE`, `time -o FILE`, `find -fprint FILE`); a DynamicArg when unknown. */
   writes: Arg[];
+  /** It runs the script on its standard input (`bash`, `sh -s`, `bash <<EOF`). */
+  stdinScript?: boolean;
 }
 
 const SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'yash', 'fish']);
@@ -43,8 +45,12 @@ export function unwrapCarrier(argv: readonly Arg[]): Carried | undefined {
       return replace(name, args, 0, '', []);
     case 'nice':
       return replace(name, args, 0, 'n', ['adjustment']);
-    case 'ionice':
-      return args.some((a) => a === '-p' || a === '-P' || a === '-u') ? undefined : replace(name, args, 0, 'cnt', ['class', 'classdata']);
+    case 'ionice': {
+      // -p/-P/-u change running processes instead of starting a command.
+      const at = operandIndex(args, 0, 'cnpPu', ['class', 'classdata']);
+      if (optionsBefore(args, at.index).some((a) => /^-[^-]*[pPu]/.test(a))) return undefined;
+      return replace(name, args, 0, 'cnpPu', ['class', 'classdata']);
+    }
     case 'setsid':
       return replace(name, args, 0, '', []);
     case 'stdbuf':
@@ -55,8 +61,12 @@ export function unwrapCarrier(argv: readonly Arg[]): Carried | undefined {
     }
     case 'time':
       return timeCarrier(args);
-    case 'command':
-      return args.some((a) => a === '-v' || a === '-V') ? undefined : replace('command', args, 0, '', []);
+    case 'command': {
+      // `command -v NAME` only looks NAME up.
+      const at = operandIndex(args, 0, '', []);
+      if (optionsBefore(args, at.index).some((a) => /^-[^-]*[vV]/.test(a))) return undefined;
+      return replace('command', args, 0, '', []);
+    }
     case 'exec': {
       const at = operandIndex(args, 0, 'a', []);
       if (!at.dynamic && at.index >= args.length) return carried('exec', {}); // only redirections
@@ -137,18 +147,26 @@ export function operandIndex(args: readonly Arg[], start: number, short: string,
   return { index: args.length, dynamic: false };
 }
 
+/** The static option words before index `end`. */
+function optionsBefore(args: readonly Arg[], end: number): string[] {
+  return args.slice(0, end).filter((a): a is string => typeof a === 'string' && a.startsWith('-'));
+}
+
 function joinScript(args: readonly Arg[]): Arg {
   return args.every((a) => !isDynamic(a)) ? args.join(' ') : dynamic(args.map((a) => (isDynamic(a) ? a.text : a)).join(' '));
 }
 
-/** `bash [options] -c SCRIPT [name args…]`; `bash file.sh` and plain `bash` are ordinary commands. */
+/** `bash [options] -c SCRIPT [name args…]`, or `bash [-s]` running its input; `bash file.sh` is an ordinary command. */
 function shellC(name: string, args: Arg[]): Carried | undefined {
+  if (args.some((a) => a === '--version' || a === '--help')) return undefined;
+  const fromStdin = carried(name, { stdinScript: true });
   let commandMode = false;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (isDynamic(a)) return commandMode ? carried(`${name} -c`, { scripts: [a] }) : unknownInner(name, args, i);
     if (a === '--') {
-      return commandMode && i + 1 < args.length ? carried(`${name} -c`, { scripts: [args[i + 1]] }) : undefined;
+      if (!commandMode) return i + 1 < args.length ? undefined : fromStdin;
+      return i + 1 < args.length ? carried(`${name} -c`, { scripts: [args[i + 1]] }) : undefined;
     }
     if (a === '-o' || a === '+o' || a === '-O' || a === '+O' || a === '--rcfile' || a === '--init-file') {
       i++;
@@ -157,11 +175,12 @@ function shellC(name: string, args: Arg[]): Carried | undefined {
     if (a.startsWith('--')) continue;
     if ((a.startsWith('-') || a.startsWith('+')) && a.length > 1) {
       if (a.startsWith('-') && a.includes('c')) commandMode = true;
+      else if (a.startsWith('-') && a.includes('s')) return fromStdin; // the rest are positional parameters
       continue;
     }
     return commandMode ? carried(`${name} -c`, { scripts: [a] }) : undefined;
   }
-  return undefined;
+  return commandMode ? undefined : fromStdin;
 }
 
 /** `env [-i] [-u NAME] [-C DIR] [NAME=VALUE]… [CMD [ARG]…]`; `-S STRING` is not followed (unknown command). */
@@ -245,11 +264,17 @@ function findCarrier(args: Arg[]): Carried | undefined {
   return carried('find -exec', { keepOuter: true, inners, writes });
 }
 
-/** `sudo [options] CMD`: both sudo's line and the command it runs must be allowed. */
-function sudoCarrier(args: Arg[]): Carried | undefined {
-  const noCommand = ['-e', '--edit', '-l', '--list', '-v', '--validate', '-k', '-K', '--remove-timestamp', '-V', '--version', '-h', '--help'];
-  if (args.some((a) => typeof a === 'string' && noCommand.includes(a))) return undefined;
-  const at = operandIndex(args, 0, 'CDghpRrTtUu', ['close-from', 'chdir', 'group', 'host', 'prompt', 'chroot', 'role', 'type', 'command-timeout', 'other-user', 'user']);
+/**
+ * `sudo [options] CMD`: both sudo's line and the command it runs must be allowed. `sudo -e FILE…` (sudoedit)
+ * writes its operands instead. Other options that run nothing are not special-cased: judging their operands
+ * as a command can only ask more.
+ */
+function sudoCarrier(args: Arg[]): Carried {
+  const long = ['close-from', 'chdir', 'group', 'host', 'prompt', 'chroot', 'role', 'type', 'command-timeout', 'other-user', 'user'];
+  const at = operandIndex(args, 0, 'CDghpRrTtUu', long);
+  if (!at.dynamic && optionsBefore(args, at.index).some((a) => a === '--edit' || a === '-e')) {
+    return carried('sudo', { keepOuter: true, writes: args.slice(at.index) });
+  }
   return nested('sudo', args, at);
 }
 

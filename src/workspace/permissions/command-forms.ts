@@ -49,6 +49,6 @@ const FREE_BUILTINS = new Set([
 export function isFreeBuiltin(part: CommandPart): boolean {
   const [name] = part.argv;
   if (typeof name !== 'string' || part.note) return false;
-  if (name === 'command') return part.argv.slice(1).some((a) => a === '-v' || a === '-V');
+  if (name === 'command') return typeof part.argv[1] === 'string' && /^-[pvV]*[vV][pvV]*$/.test(part.argv[1]);
   return FREE_BUILTINS.has(name);
 }

@@ -66,7 +66,7 @@ export class PermissionPolicy {
     } catch (err) {
       decision = { decision: 'ask', reason: `the permission check failed (${(err as Error).message}), so this needs approval` };
     }
-    return this.opts.nonInteractive ? printModeDenial(decision, this.modeHint(decision)) : decision;
+    return this.opts.nonInteractive ? printModeDenial(decision, this.modeHint(request, decision)) : decision;
   }
 
   private async decide(request: AccessRequest): Promise<Decision> {
@@ -204,11 +204,13 @@ export class PermissionPolicy {
   }
 
   /** In print mode, writes inside the workspace can also be allowed by acceptEdits mode. */
-  private modeHint(decision: Decision): string | undefined {
+  private modeHint(request: AccessRequest, decision: Decision): string | undefined {
     if (this.mode !== 'default' || decision.decision !== 'ask') return undefined;
-    const asking = decision.parts?.filter((p) => p.decision === 'ask') ?? [];
-    const onlyWrites = decision.parts ? asking.every((p) => p.kind === 'write') : false;
-    return onlyWrites && asking.every((p) => p.reason.includes('inside the workspace')) ? 'or use permission mode acceptEdits' : undefined;
+    const asking = request.kind === 'command'
+      ? (decision.parts ?? []).filter((p) => p.decision === 'ask')
+      : [{ kind: request.kind, reason: decision.reason }];
+    const editable = (p: { kind: string; reason: string }) => p.kind === 'write' && p.reason.endsWith('(inside the workspace) needs approval');
+    return asking.length && asking.every(editable) ? 'or use permission mode acceptEdits' : undefined;
   }
 }
 

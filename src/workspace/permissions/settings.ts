@@ -38,8 +38,10 @@ export class SettingsError extends Error {
 }
 
 export interface LoadSettingsOptions {
-  /** The folder holding `.tandem/settings.json` for the user (normally the home folder). */
+  /** The user's home folder (for `~/` in rules and paths). */
   home: string;
+  /** The user settings file; default `<home>/.tandem/settings.json` (TANDEM_HOME moves it). */
+  userSettingsFile?: string;
   workspaceRoot: string;
   cliAllow?: string[];
   cliDeny?: string[];
@@ -51,9 +53,9 @@ export interface LoadSettingsOptions {
 }
 
 /** The settings files in precedence order, lowest first. */
-export function settingsFiles(home: string, workspaceRoot: string): string[] {
+export function settingsFiles(home: string, workspaceRoot: string, userSettingsFile?: string): string[] {
   return [
-    path.join(home, '.tandem', 'settings.json'),
+    userSettingsFile ?? path.join(home, '.tandem', 'settings.json'),
     path.join(workspaceRoot, '.tandem', 'settings.json'),
     path.join(workspaceRoot, '.tandem', 'settings.local.json'),
   ];
@@ -141,7 +143,7 @@ export async function loadPermissionSettings(opts: LoadSettingsOptions): Promise
     files: [],
     warnings: [],
   };
-  for (const file of settingsFiles(opts.home, opts.workspaceRoot)) {
+  for (const file of settingsFiles(opts.home, opts.workspaceRoot, opts.userSettingsFile)) {
     const text = await readSettingsFile(file);
     if (text === undefined) continue;
     const s = parseSettingsText(text, file, opts);
@@ -195,7 +197,7 @@ function ruleOrThrow(text: string, kind: RuleKind, source: string, where?: Locat
 
 /** Rules for other tools are kept (and never match); one that looks like a misspelt tandem tool is worth a word. */
 function nearMiss(rule: PermissionRule): string | undefined {
-  if (rule.tool in KNOWN_TOOLS || rule.tool === 'Edit') return undefined;
+  if (rule.tool in KNOWN_TOOLS) return undefined;
   const known = Object.keys(KNOWN_TOOLS).find((k) => k.toLowerCase() === rule.tool.toLowerCase());
   return known ? `"${rule.text}" names no tandem tool; tool names are case-sensitive (did you mean ${known}?)` : undefined;
 }

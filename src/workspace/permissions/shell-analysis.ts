@@ -97,15 +97,35 @@ class Walker {
     // Redirections are opened before the command runs, so they resolve against the directory before it.
     const files: FilePart[] = [];
     for (const r of s.Redirs as ShNode[]) this.redirect(r, st, files);
-    if (s.Cmd) this.command(s.Cmd, st);
+    if (s.Cmd && this.sh.nodeType(s.Cmd) === 'CallExpr') this.call(s.Cmd, st, this.stdinOf(s.Redirs));
+    else if (s.Cmd) this.command(s.Cmd, st);
     this.parts.push(...files);
+  }
+
+  /** What a command reads on its standard input, when a here-document or here-string says so statically. */
+  private stdinOf(redirs: ShNode[]): Arg | undefined {
+    let stdin: Arg | undefined;
+    for (const r of redirs) {
+      const op = this.sh.redirectOp(r.Op);
+      if (op === '<' || op === '<&' || op === '<>') stdin = dynamic(this.src.of(r));
+      else if (op === '<<<') {
+        const value = wordValue(this.sh, r.Word, this.src, this.home).arg;
+        stdin = isDynamic(value) ? value : `${value}\n`;
+      } else if ((op === '<<' || op === '<<-') && r.Hdoc) {
+        const quoted = (r.Word.Parts as ShNode[]).some((p) => this.sh.nodeType(p) !== 'Lit' || p.Value.includes('\\'));
+        const parts = r.Hdoc.Parts as ShNode[];
+        const literal = parts.every((p) => this.sh.nodeType(p) === 'Lit' && (quoted || !p.Value.includes('\\')));
+        stdin = literal ? parts.map((p) => p.Value as string).join('') : dynamic(this.src.of(r));
+      }
+    }
+    return stdin;
   }
 
   private command(cmd: ShNode, st: State): void {
     const type = this.sh.nodeType(cmd);
     switch (type) {
       case 'CallExpr':
-        return this.call(cmd, st);
+        return this.call(cmd, st, undefined);
       case 'BinaryCmd':
         return this.binary(cmd, st);
       case 'Subshell':
@@ -180,7 +200,7 @@ class Walker {
     }
   }
 
-  private call(cmd: ShNode, st: State): void {
+  private call(cmd: ShNode, st: State, stdin: Arg | undefined): void {
     const words = cmd.Args as ShNode[];
     const assigns = cmd.Assigns as ShNode[];
     if (!words.length) {
@@ -189,8 +209,12 @@ class Walker {
     }
     for (const a of assigns) this.scan(a, st);
     for (const w of words) this.scan(w, st);
-    const argv = words.map((w) => wordValue(this.sh, w, this.src, this.home).arg);
-    this.simple(argv, assigns.map((a) => this.assignValue(a)), this.src.of(cmd), st, this.via, true, this.depth);
+    // A word bash may expand to file names (`/usr/bin/gi?`) is only known when it runs.
+    const argv = words.map((w) => {
+      const value = wordValue(this.sh, w, this.src, this.home);
+      return value.glob ? dynamic(this.src.of(w)) : value.arg;
+    });
+    this.simple(argv, assigns.map((a) => this.assignValue(a)), this.src.of(cmd), st, this.via, true, this.depth, stdin);
   }
 
   /** A bare assignment (`X=1`, `export X=1`) runs nothing, unless it sets a variable that steers later commands. */
@@ -212,9 +236,12 @@ class Walker {
 
   /**
    * A simple command with evaluated words. Carriers add the commands, scripts and files they carry;
-   * `inShell` is true when it runs in this shell (so `cd`, `source` and `eval` change its state).
+   * `inShell` is true when it runs in this shell (so `cd`, `source` and `eval` change its state); `stdin` is
+   * its input when a here-document gives it (a shell runs it as a script).
    */
-  private simple(argv: Arg[], assigns: Arg[], text: string, st: State, via: string | undefined, inShell: boolean, depth: number): void {
+  private simple(
+    argv: Arg[], assigns: Arg[], text: string, st: State, via: string | undefined, inShell: boolean, depth: number, stdin?: Arg,
+  ): void {
     if (depth > MAX_DEPTH) {
       this.push({ kind: 'command', argv: [dynamic(text)], assigns: [], text, via, note: 'nested too deeply to follow' });
       return;
@@ -230,9 +257,12 @@ class Walker {
     }
     const sameShell = inShell && ['command', 'builtin', 'exec', 'eval', 'trap'].includes(carried.via);
     for (const inner of carried.inners) {
-      this.simple(inner.argv, [...assigns, ...inner.assigns], argvText(inner.argv), st, carried.via, sameShell, depth + 1);
+      this.simple(inner.argv, [...assigns, ...inner.assigns], argvText(inner.argv), st, carried.via, sameShell, depth + 1, stdin);
     }
     for (const script of carried.scripts) this.script(script, carried.via, sameShell ? st : { ...st }, depth + 1);
+    if (carried.stdinScript) {
+      this.script(stdin ?? dynamic('<script from standard input>'), `${carried.via} (script on stdin)`, { ...st }, depth + 1);
+    }
     if (carried.via === 'trap' && inShell) st.cwd = null;
   }
 

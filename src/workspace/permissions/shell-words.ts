@@ -17,7 +17,7 @@ export const dynamic = (text: string): DynamicArg => ({ dynamic: true, text });
 /** The pieces of a word the walker needs besides its value. */
 export interface WordValue {
   arg: Arg;
-  /** Has unquoted glob characters (`*`, `?`, `[`): bash may expand it to file names. */
+  /** Has unquoted glob characters (`*`, `?`, `[…]`): bash may expand it to file names. */
   glob: boolean;
   /** The word is exactly one process substitution (`>(cmd)`): a pipe, not a file. */
   procSubst: boolean;
@@ -46,7 +46,7 @@ export function wordValue(sh: ShellParser, word: ShNode, src: Source, home: stri
         let lit: string = part.Value;
         if (i === 0 && (lit === '~' || lit.startsWith('~/'))) lit = home + lit.slice(1);
         else if (i === 0 && lit.startsWith('~')) isDyn = true; // ~user, ~+, ~-
-        if (/(^|[^\\])[*?[]/.test(lit)) glob = true;
+        if (/(^|[^\\])([*?]|\[[^\]]*\])/.test(lit)) glob = true;
         if (hasBraceExpansion(lit)) isDyn = true;
         value += unescapeUnquoted(lit);
         break;

@@ -1,0 +1,26 @@
+// The question a front end puts to the person when a permission rule says "ask", and the answer it returns.
+
+export interface ApprovalRequest {
+  /** The tool asking: bash, background_run, write_file, edit_file, ... */
+  tool: string;
+  /** One line: the command, or the path being written. */
+  summary: string;
+  /** For commands: the command, with the parts that need approval listed. */
+  command?: { text: string; partsNeedingApproval: string[] };
+  /** For file writes: a unified diff of the change (may be empty for a new empty file). */
+  diff?: string;
+  /** Why it asks: which rule or mode default decided. */
+  reason: string;
+  /** The allow rule that "yes, always" would add, e.g. `Bash(npm test:*)`. */
+  suggestedRule?: string;
+}
+
+export type ApprovalAnswer =
+  | { kind: 'once' }
+  /** Allow, and save `suggestedRule` to .tandem/settings.local.json. */
+  | { kind: 'always' }
+  /** Deny; `reason` (optional) is passed to the model. */
+  | { kind: 'deny'; reason?: string };
+
+/** Asks the person; resolves when they answer. Print mode has none (asks become denials). */
+export type Approver = (request: ApprovalRequest, signal?: AbortSignal) => Promise<ApprovalAnswer>;

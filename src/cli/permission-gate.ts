@@ -1,0 +1,97 @@
+// The loop's authorize hook: maps each tool call to what it would do (run a command, read or write a file),
+// asks the permission policy, and on "ask" puts the question to the person, or denies where nobody can answer.
+import { createTwoFilesPatch } from 'diff';
+import { readFile } from 'node:fs/promises';
+import type { Authorize } from '../core/tool-calls.js';
+import type { ToolResult } from '../core/types.js';
+import { addAllowRule, type AccessRequest, type Decision, type PermissionPolicy } from '../workspace/permissions/index.js';
+import { isInside, resolveInWorkspace, type Workspace } from '../workspace/paths.js';
+import type { ApprovalRequest, Approver } from './approval.js';
+
+export interface PermissionGateOptions {
+  policy: PermissionPolicy;
+  workspace: Workspace;
+  /** tandem's own folders (task logs): reading them needs no rule. */
+  ownReadRoots: string[];
+  /** Absent in print mode: "ask" then becomes a denial. */
+  approver?: Approver;
+  log: (line: string) => void;
+}
+
+const COMMAND_TOOLS = new Set(['bash', 'background_run']);
+const WRITE_TOOLS = new Set(['write_file', 'edit_file']);
+const READ_TOOLS = new Set(['read_file']);
+
+export function createPermissionGate(opts: PermissionGateOptions): Authorize {
+  // One question at a time, even when calls run concurrently.
+  let asking: Promise<unknown> = Promise.resolve();
+  return async (call, tool, signal) => {
+    const input = (call.input ?? {}) as Record<string, unknown>;
+    const access = await accessOf(tool.name, input, opts);
+    if (!access) return undefined;
+    const decision = await opts.policy.check(access);
+    if (decision.decision === 'allow') return undefined;
+    if (decision.decision === 'deny' || !opts.approver) return denial(tool.name, decision);
+    const request = await approvalRequest(tool.name, input, access, decision);
+    const turn = asking.then(() => opts.approver!(request, signal));
+    asking = turn.catch(() => {});
+    const answer = await turn;
+    if (answer.kind === 'deny') {
+      const why = answer.reason ? ` They said: "${answer.reason}"` : '';
+      return { content: `The user denied permission for this ${tool.name} call.${why}`, isError: true };
+    }
+    if (answer.kind === 'always') {
+      for (const rule of decision.suggestions ?? []) {
+        opts.policy.addRule(rule);
+        const saved = await addAllowRule(opts.workspace.root, rule);
+        opts.log(`allowed from now on: ${rule} (saved to ${saved.file})`);
+      }
+    }
+    return undefined;
+  };
+}
+
+async function accessOf(tool: string, input: Record<string, unknown>, opts: PermissionGateOptions): Promise<AccessRequest | undefined> {
+  if (COMMAND_TOOLS.has(tool)) {
+    return typeof input.command === 'string' ? { kind: 'command', command: input.command, cwd: opts.workspace.root } : undefined;
+  }
+  if (typeof input.path !== 'string') return undefined;
+  const write = WRITE_TOOLS.has(tool);
+  if (!write && !READ_TOOLS.has(tool)) return undefined;
+  let resolved: string;
+  try {
+    resolved = await resolveInWorkspace(opts.workspace, input.path, write ? 'write' : 'read');
+  } catch {
+    return undefined; // the tool itself refuses paths outside the workspace, with a clearer message
+  }
+  if (!write && opts.ownReadRoots.some((root) => isInside(root, resolved))) return undefined;
+  return { kind: write ? 'write' : 'read', path: resolved };
+}
+
+function denial(tool: string, decision: Decision): ToolResult {
+  return { content: `Permission denied for ${tool}: ${decision.reason}`, isError: true };
+}
+
+async function approvalRequest(
+  tool: string, input: Record<string, unknown>, access: AccessRequest, decision: Decision,
+): Promise<ApprovalRequest> {
+  const base = { tool, reason: decision.reason, suggestedRule: decision.suggestion };
+  if (access.kind === 'command') {
+    const parts = (decision.parts ?? []).filter((p) => p.decision !== 'allow').map((p) => p.text);
+    return { ...base, summary: access.command, command: { text: access.command, partsNeedingApproval: parts } };
+  }
+  return { ...base, summary: String(input.path), diff: await diffOf(tool, input, access.path) };
+}
+
+/** The change a write_file or edit_file call would make, as a unified diff. */
+async function diffOf(tool: string, input: Record<string, unknown>, file: string): Promise<string> {
+  const before = await readFile(file, 'utf8').catch(() => '');
+  let after = before;
+  if (tool === 'write_file') after = String(input.content ?? '');
+  else if (typeof input.old_text === 'string' && typeof input.new_text === 'string') {
+    after = input.replace_all
+      ? before.split(input.old_text).join(input.new_text)
+      : before.replace(input.old_text, () => input.new_text as string);
+  }
+  return createTwoFilesPatch(String(input.path), String(input.path), before, after, '', '', { context: 3 });
+}

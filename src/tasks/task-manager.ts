@@ -1,0 +1,270 @@
+// The task engine: starts commands as tasks, keeps their output, reports their ends exactly once, and makes
+// sure nothing they started outlives them or tandem. A library: it knows nothing of tools or the agent loop.
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildArgv, resolveIsolation, resolveShell, type ResolvedIsolation } from './isolation.js';
+import { latestLines, renderRange, utf8SafeEnd } from './output-view.js';
+import { TaskRegistry, reapOrphans } from './registry.js';
+import { Task } from './task.js';
+import {
+  TaskLimitError, UnknownTaskError, type Isolation, type KilledBy, type ReadOptions, type StartOptions,
+  type TaskManagerOptions, type TaskNotice, type TaskSnapshot, type WaitResult,
+} from './types.js';
+
+export const NOTICE_TAIL_LINES = 20;
+export const NOTICE_TAIL_CHARS = 2000;
+
+export interface TaskManagerEvents {
+  /** A notice was queued: an idle agent may want to wake up and drain it. */
+  notice: [notice: TaskNotice];
+  output: [id: string, chunk: Buffer];
+  start: [task: TaskSnapshot];
+  end: [task: TaskSnapshot];
+}
+
+export class TaskManager extends EventEmitter<TaskManagerEvents> {
+  readonly cwd: string;
+  readonly logDir: string;
+  readonly maxConcurrent: number;
+  readonly maxLogBytes: number;
+  readonly killGraceMs: number;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly shell: string;
+  private readonly requestedIsolation: Isolation;
+  private iso?: ResolvedIsolation;
+  private readonly tasks = new Map<string, Task>();
+  private readonly registry: TaskRegistry;
+  private notices: TaskNotice[] = [];
+  private seq = 0;
+  private closed = false;
+  private logDirReady = false;
+
+  constructor(opts: TaskManagerOptions) {
+    super();
+    this.setMaxListeners(0);
+    this.cwd = opts.cwd;
+    this.logDir = opts.logDir;
+    this.maxConcurrent = opts.maxConcurrent ?? 32;
+    this.maxLogBytes = opts.maxLogBytes ?? 1024 ** 3;
+    this.killGraceMs = opts.killGraceMs ?? 2000;
+    this.env = opts.env ?? process.env;
+    this.shell = resolveShell(opts.shell);
+    this.requestedIsolation = opts.isolation ?? 'auto';
+    this.registry = new TaskRegistry(opts.registryDir);
+  }
+
+  /** Kills what dead tandem processes left running (see registry.ts); returns what it did, one line each. */
+  static reapOrphans(registryDir: string): Promise<string[]> {
+    return reapOrphans(registryDir);
+  }
+
+  /** The isolation in use (probed on first use). */
+  get isolation(): ResolvedIsolation {
+    this.iso ??= resolveIsolation(this.requestedIsolation, this.shell);
+    return this.iso;
+  }
+
+  /** Starts a task. Throws TaskLimitError when maxConcurrent tasks are running. */
+  start(opts: StartOptions): TaskSnapshot {
+    if (this.closed) throw new Error('The task manager has shut down.');
+    const running = this.runningTasks();
+    if (running.length >= this.maxConcurrent) {
+      throw new TaskLimitError(this.maxConcurrent, running.map((t) => t.snapshot()));
+    }
+    if (!this.logDirReady) {
+      mkdirSync(this.logDir, { recursive: true });
+      this.logDirReady = true;
+    }
+    const iso = this.isolation;
+    const id = `b${++this.seq}`;
+    const task = new Task({
+      id,
+      command: opts.command,
+      description: opts.description,
+      tty: opts.tty ?? false,
+      foreground: opts.foreground ?? false,
+      timeoutMs: opts.timeoutMs,
+      logPath: join(this.logDir, `${id}.log`),
+      maxLogBytes: this.maxLogBytes,
+      killGraceMs: this.killGraceMs,
+    }, {
+      output: (t, chunk) => this.emit('output', t.id, chunk),
+      end: (t) => this.onEnd(t),
+    });
+    this.tasks.set(id, task);
+    task.launch(
+      { argv: buildArgv(iso, this.shell, opts.command), cwd: this.cwd, env: this.env, isolation: iso },
+      () => void this.kill(id, 'timeout'),
+    );
+    if (task.running && task.pid !== undefined) {
+      this.registry.add({
+        taskId: id, pid: task.pid, pgid: task.pid, pidStartTime: task.pidStartTime, startedAt: task.startedAt,
+        command: task.command, isolation: iso.mode, token: task.token,
+      });
+    }
+    const snap = task.snapshot();
+    this.emit('start', snap);
+    return snap;
+  }
+
+  /** Resolves after `ms`, or as soon as the task ends, whichever is first (to report immediate failures). */
+  async waitForStartup(id: string, ms = 200): Promise<TaskSnapshot> {
+    const task = this.task(id);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([task.ended, new Promise((resolve) => { timer = setTimeout(resolve, ms); })]);
+    clearTimeout(timer);
+    return task.snapshot();
+  }
+
+  get(id: string): TaskSnapshot | undefined {
+    return this.tasks.get(id)?.snapshot();
+  }
+
+  list(): TaskSnapshot[] {
+    return [...this.tasks.values()].map((t) => t.snapshot());
+  }
+
+  /** Output since this task's cursor, bounded and cleaned; advances the cursor. '' if there is none. */
+  readNew(id: string, opts: ReadOptions = {}): string {
+    const task = this.task(id);
+    const start = task.cursor;
+    const end = task.running ? utf8SafeEnd(task.log, start, task.log.totalBytes) : task.log.totalBytes;
+    task.cursor = end;
+    return renderRange(task.log, start, end, opts);
+  }
+
+  /** A bounded view of all output so far (does not move the cursor). */
+  readAll(id: string, opts: ReadOptions = {}): string {
+    const task = this.task(id);
+    return renderRange(task.log, 0, task.log.totalBytes, opts);
+  }
+
+  /** Moves this task's cursor to the end of its output (what has been shown some other way). */
+  skipToEnd(id: string): void {
+    const task = this.task(id);
+    task.cursor = task.log.totalBytes;
+  }
+
+  /**
+   * Waits, without polling, until any / all of the tasks have ended, the timeout passes or the signal fires.
+   * Without ids: the running background tasks plus ended ones whose end the model has not seen.
+   */
+  wait(ids: string[] | undefined, mode: 'any' | 'all', timeoutMs: number, signal?: AbortSignal): Promise<WaitResult> {
+    const targets = ids
+      ? ids.map((id) => this.task(id))
+      : [...this.tasks.values()].filter((t) => !t.foreground && (t.running || !t.endSeen));
+    const result = (timedOut: boolean, interrupted: boolean): WaitResult => ({
+      done: targets.filter((t) => !t.running).map((t) => t.snapshot()),
+      pending: targets.filter((t) => t.running).map((t) => t.snapshot()),
+      timedOut,
+      interrupted,
+    });
+    const satisfied = (): boolean => {
+      const ended = targets.filter((t) => !t.running).length;
+      return targets.length === 0 || (mode === 'any' ? ended > 0 : ended === targets.length);
+    };
+    if (satisfied()) return Promise.resolve(result(false, false));
+    if (signal?.aborted) return Promise.resolve(result(false, true));
+    return new Promise((resolve) => {
+      const finish = (timedOut: boolean, interrupted: boolean): void => {
+        clearTimeout(timer);
+        this.off('end', onEnd);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(result(timedOut, interrupted));
+      };
+      const onEnd = (): void => {
+        if (satisfied()) finish(false, false);
+      };
+      const onAbort = (): void => finish(false, true);
+      const timer = setTimeout(() => finish(true, false), timeoutMs);
+      this.on('end', onEnd);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Ends the task: SIGTERM to all its processes, SIGKILL after killGraceMs. Resolves once it has ended. */
+  async kill(id: string, by: KilledBy): Promise<TaskSnapshot> {
+    const task = this.task(id);
+    await task.kill(by);
+    return task.snapshot();
+  }
+
+  async killAll(by: KilledBy): Promise<TaskSnapshot[]> {
+    const running = this.runningTasks();
+    return Promise.all(running.map((t) => t.kill(by).then(() => t.snapshot())));
+  }
+
+  /** Sends input to the task's stdin (or terminal). Throws if the task has ended. */
+  write(id: string, input: string, closeStdin = false): number {
+    const task = this.task(id);
+    if (!task.running || !task.write(input, closeStdin)) {
+      throw new Error(`Task ${id} is no longer running, so it cannot take input.`);
+    }
+    return Buffer.byteLength(input);
+  }
+
+  /** A foreground task becomes a background one: its end will produce a notice. */
+  background(id: string): TaskSnapshot {
+    const task = this.task(id);
+    if (task.running) task.foreground = false;
+    return task.snapshot();
+  }
+
+  /** The model has seen this task's end in a tool result: drop its queued notice (exactly once). */
+  acknowledge(id: string): void {
+    const task = this.tasks.get(id);
+    if (!task || task.running) return;
+    task.endSeen = true;
+    this.notices = this.notices.filter((n) => n.task.id !== id);
+  }
+
+  /** Every queued notice, each handed out once. */
+  drainNotices(): TaskNotice[] {
+    const out = this.notices;
+    this.notices = [];
+    for (const n of out) this.tasks.get(n.task.id)!.endSeen = true;
+    return out;
+  }
+
+  /** How many notices are queued, without draining them. */
+  pendingNotices(): number {
+    return this.notices.length;
+  }
+
+  /** Kills every task (by 'shutdown'), waits for their logs to flush, and removes their records. */
+  async shutdown(): Promise<void> {
+    this.closed = true;
+    await this.killAll('shutdown');
+  }
+
+  /** Synchronous SIGKILL of every task's processes, for process.on('exit'). */
+  killAllSync(): void {
+    for (const task of this.tasks.values()) {
+      if (!task.live) continue;
+      task.killSync();
+      this.registry.remove(task.id);
+    }
+  }
+
+  private runningTasks(): Task[] {
+    return [...this.tasks.values()].filter((t) => t.running);
+  }
+
+  private task(id: string): Task {
+    const task = this.tasks.get(id);
+    if (!task) throw new UnknownTaskError(id, [...this.tasks.keys()]);
+    return task;
+  }
+
+  private onEnd(task: Task): void {
+    this.registry.remove(task.id);
+    const snap = task.snapshot();
+    if (!task.foreground && !task.endSeen && task.killedBy !== 'shutdown') {
+      const notice: TaskNotice = { task: snap, tail: latestLines(task.log, NOTICE_TAIL_LINES, NOTICE_TAIL_CHARS) };
+      this.notices.push(notice);
+      this.emit('notice', notice);
+    }
+    this.emit('end', snap);
+  }
+}

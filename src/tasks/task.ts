@@ -1,0 +1,312 @@
+// One task: its process, its output log, and the honest record of how it ended. A task ends when its process
+// exits (not when its pipes close); whatever it started is then gone (pid namespace) or killed (process group).
+import { randomBytes } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import type { ResolvedIsolation } from './isolation.js';
+import { OutputLog } from './output-log.js';
+import {
+  findMembers, isAlive, processStartTime, readNs, scanProcesses, signalGroup, signalProcess, TASK_TOKEN_VAR,
+  type ProcInfo,
+} from './process-table.js';
+import { spawnWithPipes, spawnWithPty, type SpawnedProcess } from './spawn.js';
+import type { KilledBy, TaskSnapshot, TaskStatus } from './types.js';
+
+/** After the process exits, its output gets this long to drain before leftover pipe holders are ignored. */
+const DRAIN_CAP_MS = 1000;
+/** During a kill's grace, how often to look for processes started since the SIGTERM. */
+const RETERM_MS = 100;
+
+export interface TaskInit {
+  id: string;
+  command: string;
+  description?: string;
+  tty: boolean;
+  foreground: boolean;
+  timeoutMs?: number;
+  logPath: string;
+  maxLogBytes: number;
+  killGraceMs: number;
+}
+
+export interface TaskHooks {
+  output(task: Task, chunk: Buffer): void;
+  end(task: Task): void;
+}
+
+export interface LaunchSpec {
+  argv: string[];
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  isolation: ResolvedIsolation;
+}
+
+export class Task {
+  readonly id: string;
+  readonly command: string;
+  readonly description?: string;
+  readonly tty: boolean;
+  readonly timeoutMs?: number;
+  readonly startedAt = Date.now();
+  readonly log: OutputLog;
+  /** Put in the task's environment (TANDEM_TASK_TOKEN) to find its processes wherever they went. */
+  readonly token: string;
+  foreground: boolean;
+  status: TaskStatus = 'running';
+  exitCode?: number;
+  signal?: string;
+  killedBy?: KilledBy;
+  failReason?: string;
+  endedAt?: number;
+  /** Byte offset up to which the model has been shown new output. */
+  cursor = 0;
+  /** The model has seen how this task ended (through a tool result), so no notice is due. */
+  endSeen = false;
+  pid?: number;
+  pidStartTime?: number;
+  readonly ended: Promise<void>;
+
+  private proc?: SpawnedProcess;
+  private isolation?: ResolvedIsolation;
+  private pidNs?: string;
+  private exited = false;
+  private outputClosed = false;
+  private onClosed?: () => void;
+  private killing?: Promise<void>;
+  /** Every process seen belonging to the task, by pid and start time. */
+  private readonly known = new Map<string, ProcInfo>();
+  private leftovers: Promise<void> = Promise.resolve();
+  private leftoversPending = false;
+  private killSignal?: 'SIGTERM' | 'SIGKILL';
+  private timer?: NodeJS.Timeout;
+  private resolveEnded!: () => void;
+  private readonly killGraceMs: number;
+
+  constructor(init: TaskInit, private readonly hooks: TaskHooks) {
+    this.id = init.id;
+    this.command = init.command;
+    this.description = init.description;
+    this.tty = init.tty;
+    this.foreground = init.foreground;
+    this.timeoutMs = init.timeoutMs;
+    this.killGraceMs = init.killGraceMs;
+    this.token = `${process.pid}.${init.id}.${randomBytes(6).toString('hex')}`;
+    this.log = new OutputLog(init.logPath, init.maxLogBytes);
+    this.ended = new Promise((resolve) => { this.resolveEnded = resolve; });
+  }
+
+  get running(): boolean {
+    return this.status === 'running';
+  }
+
+  /** Starts the process; on failure the task ends at once as 'failed_to_start'. */
+  launch(spec: LaunchSpec, onTimeout: () => void): void {
+    this.isolation = spec.isolation;
+    if (!existsSync(spec.cwd) || !statSync(spec.cwd).isDirectory()) {
+      this.failToStart(`working directory ${spec.cwd} does not exist`);
+      return;
+    }
+    const spawnFn = this.tty ? spawnWithPty : spawnWithPipes;
+    const env = { ...spec.env, [TASK_TOKEN_VAR]: this.token };
+    const proc = spawnFn(spec.argv, { cwd: spec.cwd, env }, {
+      data: (chunk) => {
+        if (!this.log.append(chunk)) this.proc?.pause();
+        this.hooks.output(this, chunk);
+      },
+      exit: (code, signal) => void this.onExit(code, signal),
+      closed: () => {
+        this.outputClosed = true;
+        this.onClosed?.();
+      },
+      error: (err) => this.failToStart(err.message),
+    });
+    if (!proc) return;
+    this.proc = proc;
+    this.pid = proc.pid;
+    this.pidStartTime = processStartTime(proc.pid);
+    this.log.onDrain = () => this.proc?.resume();
+    if (this.timeoutMs !== undefined) {
+      this.timer = setTimeout(onTimeout, this.timeoutMs);
+      this.timer.unref();
+    }
+  }
+
+  snapshot(): TaskSnapshot {
+    const snap: TaskSnapshot = {
+      id: this.id,
+      command: this.command,
+      status: this.status,
+      startedAt: this.startedAt,
+      runtimeMs: (this.endedAt ?? Date.now()) - this.startedAt,
+      outputBytes: this.log.totalBytes,
+      logPath: this.log.path,
+      tty: this.tty,
+      foreground: this.foreground,
+    };
+    if (this.description) snap.description = this.description;
+    if (this.exitCode !== undefined) snap.exitCode = this.exitCode;
+    if (this.signal) snap.signal = this.signal;
+    if (this.killedBy) snap.killedBy = this.killedBy;
+    if (this.failReason) snap.failReason = this.failReason;
+    if (this.endedAt !== undefined) snap.endedAt = this.endedAt;
+    if (this.timeoutMs !== undefined) snap.timeoutMs = this.timeoutMs;
+    return snap;
+  }
+
+  /** Writes to stdin (or the terminal); false if input can no longer be delivered. */
+  write(input: string, closeStdin: boolean): boolean {
+    if (!this.running || !this.proc || this.exited) return false;
+    const ok = input.length ? this.proc.write(input) : true;
+    if (closeStdin) this.proc.endInput();
+    return ok;
+  }
+
+  /** SIGTERM to every process of the task, SIGKILL after the grace; resolves when the task has ended. */
+  kill(by: KilledBy): Promise<void> {
+    // A task whose process already exited is only draining its output: it ended on its own.
+    if (this.exited || !this.running) return this.ended;
+    this.killedBy ??= by;
+    this.killing ??= this.runKill();
+    return this.killing;
+  }
+
+  /** True while processes of the task may be alive (running, or leftovers still being killed). */
+  get live(): boolean {
+    return this.running || this.leftoversPending;
+  }
+
+  /** Synchronous SIGKILL of everything, for process exit; the 'exit' event will never be seen. */
+  killSync(): void {
+    if (!this.live) return;
+    this.signalAll('SIGKILL');
+    this.log.flushSync();
+  }
+
+  /** Every live process of the task. */
+  members(): ProcInfo[] {
+    if (this.pid === undefined) return [];
+    const inNs = this.isolation?.mode === 'pid-namespace';
+    return findMembers(scanProcesses({ ns: inNs, tokens: !inNs }), {
+      rootPid: this.exited ? -1 : this.pid,
+      rootStartTime: this.pidStartTime,
+      pgid: this.pid,
+      pidNs: this.namespace(),
+      token: inNs ? undefined : this.token,
+      notBefore: this.pidStartTime,
+    });
+  }
+
+  private async runKill(): Promise<void> {
+    this.killSignal = 'SIGTERM';
+    const termed = new Set<string>();
+    this.signalAll('SIGTERM', termed);
+    let isEnded = false;
+    void this.ended.then(() => { isEnded = true; });
+    const deadline = Date.now() + this.killGraceMs;
+    // During the grace, processes started since the last look (a loop's next command, or the command itself
+    // when the kill came during startup) get their SIGTERM too; each process gets it once.
+    while (!isEnded && Date.now() < deadline) {
+      await Promise.race([this.ended, delay(Math.min(RETERM_MS, deadline - Date.now()))]);
+      if (!isEnded) this.signalAll('SIGTERM', termed);
+    }
+    if (!isEnded) {
+      this.killSignal = 'SIGKILL';
+      this.signalAll('SIGKILL');
+      await this.ended;
+    }
+    // In a pid namespace the kernel killed the rest with PID 1; a process group may still hold some.
+    await this.leftovers;
+  }
+
+  /** Signals every process of the task, including any seen before that still lives (by identity). */
+  private signalAll(signal: NodeJS.Signals, skip?: Set<string>): void {
+    const firstRound = !skip?.size;
+    this.remember(this.members());
+    for (const [key, p] of this.known) {
+      if (skip?.has(key)) continue;
+      skip?.add(key);
+      signalProcess(p, signal);
+    }
+    // The group id is ours only while the root lives (it cannot be reused before the root is reaped).
+    if (this.pid !== undefined && !this.exited && firstRound) signalGroup(this.pid, signal);
+  }
+
+  private remember(procs: ProcInfo[]): void {
+    for (const p of procs) this.known.set(`${p.pid}:${p.startTime ?? ''}`, p);
+  }
+
+  /** The task's pid namespace once unshare has created it (pid_for_children differs from ours). */
+  private namespace(): string | undefined {
+    if (this.pidNs || this.isolation?.mode !== 'pid-namespace' || this.pid === undefined) return this.pidNs;
+    const ns = readNs(this.pid, 'pid_for_children');
+    if (ns && ns !== readNs('self', 'pid')) this.pidNs = ns;
+    return this.pidNs;
+  }
+
+  private async onExit(code: number | null, signal: string | null): Promise<void> {
+    const exitedAt = Date.now();
+    this.exited = true;
+    if (this.isolation?.mode === 'process-group') this.leftovers = this.killLeftovers();
+    // Let the output drain: pipes close at once unless a leftover process still holds them.
+    if (!this.outputClosed) {
+      await new Promise<void>((resolve) => {
+        const cap = setTimeout(resolve, DRAIN_CAP_MS);
+        this.onClosed = () => {
+          clearTimeout(cap);
+          resolve();
+        };
+      });
+    }
+    this.proc?.detach();
+    await this.log.close();
+    if (this.killing) {
+      this.status = this.killedBy === 'timeout' ? 'timed_out' : 'killed';
+      this.signal = this.killSignal;
+    } else {
+      this.status = 'exited';
+      if (code !== null) this.exitCode = code;
+      if (signal) this.signal = signal;
+    }
+    this.finish(exitedAt);
+  }
+
+  /**
+   * Process-group mode: after the main process exits, whatever it left (in its group, below the group, or
+   * seen by an earlier scan) gets SIGTERM, then SIGKILL if still alive after the grace. These are not our
+   * children, so no exit event exists for them: this polls /proc until they are gone or the grace is over.
+   */
+  private async killLeftovers(): Promise<void> {
+    const scan = (): void => this.remember(this.members());
+    scan();
+    const alive = (): ProcInfo[] => [...this.known.values()].filter((p) => isAlive(p));
+    if (!alive().length) return;
+    this.leftoversPending = true;
+    for (const p of alive()) signalProcess(p, 'SIGTERM');
+    const deadline = Date.now() + this.killGraceMs;
+    while (alive().length && Date.now() < deadline) await delay(25);
+    scan();
+    for (const p of alive()) signalProcess(p, 'SIGKILL');
+    this.leftoversPending = false;
+  }
+
+  private failToStart(reason: string): void {
+    if (!this.running) return;
+    this.status = 'failed_to_start';
+    this.failReason = reason;
+    this.log.append(Buffer.from(`[tandem: failed to start: ${reason}]\n`));
+    void this.log.close();
+    this.finish(Date.now());
+  }
+
+  private finish(at: number): void {
+    if (this.endedAt !== undefined) return;
+    clearTimeout(this.timer);
+    this.endedAt = at;
+    this.proc = undefined;
+    this.resolveEnded();
+    this.hooks.end(this);
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

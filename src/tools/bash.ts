@@ -1,0 +1,124 @@
+// bash: runs a command in the foreground as an engine task (same isolation as background tasks, so
+// `server &` leaves nothing behind). A command that outlives its timeout is not killed: it moves to the
+// background and the model gets its id. A non-zero exit is reported in the text, never as a tool error.
+import { z } from 'zod';
+import { cleanOutput } from '../core/text.js';
+import type { ToolContext } from '../core/types.js';
+import { describeStatus, formatDuration } from '../tasks/notices.js';
+import type { TaskManager } from '../tasks/task-manager.js';
+import { TaskLimitError, type TaskSnapshot } from '../tasks/types.js';
+import { defineTool, ToolError } from './tool.js';
+
+export interface BashToolOptions {
+  /** Seconds before a command moves to the background (default 120). */
+  defaultTimeoutS?: number;
+  maxTimeoutS?: number;
+  /** Output beyond this shows its head and tail with the log path (default 30,000). */
+  maxOutputChars?: number;
+}
+
+const DESCRIPTION = `Run a shell command (bash) in the workspace and wait for it to finish.
+- Use it for quick commands: inspecting files, git, small scripts. For anything long — builds, test suites, installs, dev servers, watchers — use background_run instead and keep working while it runs.
+- timeout is in seconds (default DEFAULT, max MAX). A command still running at the timeout is NOT killed: it becomes a background task, you get its id, and a notice arrives when it ends (or use wait_background / check_background / kill_background).
+- stdout and stderr are interleaved in one stream. A non-zero exit code is reported at the end of the output as [exited with code N]; the tool call itself still succeeds.
+- Long output shows its head and tail; the full log's path is given, read it with read_file.
+- Processes the command leaves behind (e.g. \`server &\`) are killed when the command ends. stdin is an open pipe that nothing writes to: a command waiting for input hangs until the timeout (then answer it with write_background).`;
+
+export function createBashTool(manager: TaskManager, opts: BashToolOptions = {}) {
+  const defaultTimeoutS = opts.defaultTimeoutS ?? 120;
+  const maxTimeoutS = opts.maxTimeoutS ?? 600;
+  const maxChars = opts.maxOutputChars ?? 30_000;
+  const schema = z.object({
+    command: z.string().min(1).describe('The command, run with bash -c in the workspace directory.'),
+    timeout: z.number().positive().max(maxTimeoutS).optional()
+      .describe(`Seconds to wait before moving the command to the background (default ${defaultTimeoutS}).`),
+    description: z.string().optional().describe('A few words on what the command does, shown to the user.'),
+  });
+  return defineTool({
+    name: 'bash',
+    description: DESCRIPTION.replace('DEFAULT', String(defaultTimeoutS)).replace('MAX', String(maxTimeoutS)),
+    schema,
+    summarize: (input) => input.description ?? input.command,
+    async execute(input, ctx) {
+      let snap: TaskSnapshot;
+      try {
+        snap = manager.start({ command: input.command, description: input.description, foreground: true });
+      } catch (err) {
+        if (err instanceof TaskLimitError) throw new ToolError(`${err.message} (kill_background ends one.)`);
+        throw err;
+      }
+      const id = snap.id;
+      const stopProgress = ctx.onProgress ? streamLines(manager, id, ctx.onProgress) : undefined;
+      const timeoutS = input.timeout ?? defaultTimeoutS;
+      try {
+        const waited = await manager.wait([id], 'all', timeoutS * 1000, ctx.signal);
+        if (waited.interrupted) return await interrupted(manager, id, maxChars);
+        if (waited.timedOut) {
+          const moved = manager.background(id);
+          if (moved.status === 'running') return movedToBackground(manager, moved, timeoutS, maxChars);
+        }
+        return finished(manager, id, maxChars);
+      } finally {
+        stopProgress?.();
+      }
+    },
+  });
+}
+
+function finished(manager: TaskManager, id: string, maxChars: number): string {
+  const output = manager.readNew(id, { maxChars });
+  const snap = manager.get(id)!;
+  manager.acknowledge(id);
+  if (snap.status === 'failed_to_start') throw new ToolError(`The command ${describeStatus(snap)}`);
+  const ok = snap.status === 'exited' && snap.exitCode === 0;
+  const footer = ok ? '' : `[${describeStatus(snap)}]`;
+  return [output || (ok ? '(no output)' : ''), footer].filter(Boolean).join('\n');
+}
+
+async function interrupted(manager: TaskManager, id: string, maxChars: number): Promise<string> {
+  const snap = await manager.kill(id, 'user');
+  const output = manager.readNew(id, { maxChars });
+  manager.acknowledge(id);
+  const how = snap.status === 'killed' ? describeStatus(snap) : `it had already ${describeStatus(snap)}`;
+  return [output, `[interrupted by the user: ${how}]`].filter(Boolean).join('\n');
+}
+
+function movedToBackground(manager: TaskManager, snap: TaskSnapshot, timeoutS: number, maxChars: number): string {
+  const output = manager.readNew(snap.id, { maxChars });
+  return [
+    output || '(no output yet)',
+    `[still running after ${formatDuration(timeoutS * 1000)}: moved to the background as task ${snap.id}, not killed. `
+      + `A notice will arrive when it ends; meanwhile use wait_background, check_background or kill_background `
+      + `with task_id "${snap.id}". Full log: ${snap.logPath}]`,
+  ].join('\n');
+}
+
+/** Sends complete, cleaned output lines to onProgress, at most every 100 ms and 20 lines at a time. */
+function streamLines(manager: TaskManager, id: string, onProgress: NonNullable<ToolContext['onProgress']>): () => void {
+  let partial = '';
+  let lines: string[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const flush = (): void => {
+    timer = undefined;
+    if (lines.length) onProgress(lines.slice(-20).join('\n'));
+    lines = [];
+  };
+  const onOutput = (taskId: string, chunk: Buffer): void => {
+    if (taskId !== id) return;
+    const parts = (partial + chunk.toString('utf8')).split('\n');
+    partial = (parts.pop() ?? '').slice(-4096);
+    for (const p of parts) {
+      const line = cleanOutput(p);
+      if (line) lines.push(line);
+    }
+    if (lines.length > 20) lines = lines.slice(-20);
+    timer ??= setTimeout(flush, 100);
+  };
+  manager.on('output', onOutput);
+  return () => {
+    manager.off('output', onOutput);
+    clearTimeout(timer);
+    if (partial) lines.push(cleanOutput(partial));
+    flush();
+  };
+}

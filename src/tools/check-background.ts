@@ -1,0 +1,66 @@
+// check_background: a task's status and its output since the last look, or a table of every task.
+import { z } from 'zod';
+import type { TaskManager } from '../tasks/task-manager.js';
+import { taskHeadline, taskTable } from '../tasks/report.js';
+import { UnknownTaskError } from '../tasks/types.js';
+import { defineTool, ToolError } from './tool.js';
+
+const DESCRIPTION = `Check on background tasks without waiting.
+- With task_id: its status and the output it produced since your last check_background/wait_background of that task (each call shows only new output). filter keeps only lines matching a regular expression (e.g. "error|FAIL"); tail keeps only the last N lines.
+- Without task_id: a table of all tasks (id, status, runtime, exit code, command).
+- Do not call this in a loop to wait: use wait_background, or just keep working — a notice arrives by itself when a task ends.
+- The complete output is in the task's log file; read it with read_file.`;
+
+export const CHECK_MAX_CHARS = 10_000;
+
+export function createCheckBackgroundTool(manager: TaskManager) {
+  const schema = z.object({
+    task_id: z.string().optional().describe('The task to check, e.g. "b2". Omit to list all tasks.'),
+    filter: z.string().optional().describe('Regular expression: show only new output lines that match.'),
+    tail: z.number().int().positive().optional().describe('Show only the last N lines of the new output.'),
+  });
+  return defineTool({
+    name: 'check_background',
+    description: DESCRIPTION,
+    schema,
+    readOnly: true,
+    summarize: (input) => input.task_id ?? 'all tasks',
+    async execute(input) {
+      if (!input.task_id) {
+        if (input.filter !== undefined || input.tail !== undefined) {
+          throw new ToolError('filter and tail apply to one task: give a task_id too.');
+        }
+        const tasks = manager.list();
+        return tasks.length ? taskTable(tasks) : 'No background tasks have been started.';
+      }
+      return reportTask(manager, input.task_id, { filter: parseFilter(input.filter), tail: input.tail });
+    },
+  });
+}
+
+/** Status line + new output of one task; marks an ended task's end as seen (so no notice repeats it). */
+export function reportTask(
+  manager: TaskManager, id: string, opts: { filter?: RegExp; tail?: number; maxChars?: number } = {},
+): string {
+  const before = manager.get(id);
+  if (!before) throw new ToolError(new UnknownTaskError(id, manager.list().map((t) => t.id)).message);
+  const output = manager.readNew(id, { ...opts, maxChars: opts.maxChars ?? CHECK_MAX_CHARS });
+  const snap = manager.get(id)!;
+  if (snap.status !== 'running') manager.acknowledge(id);
+  const what = opts.filter ? `new output matching /${opts.filter.source}/` : 'new output';
+  return [
+    taskHeadline(snap),
+    output ? `${what}${opts.tail ? ` (last ${opts.tail} lines)` : ''}:\n${output}` : `(no ${what})`,
+    `log: ${snap.logPath}`,
+  ].join('\n');
+}
+
+export function parseFilter(filter: string | undefined): RegExp | undefined {
+  if (filter === undefined || filter === '') return undefined;
+  try {
+    return new RegExp(filter);
+  } catch (err) {
+    throw new ToolError(`filter is not a valid regular expression: ${(err as Error).message}. `
+      + 'Escape special characters (e.g. "\\\\(") or use a simpler pattern.');
+  }
+}

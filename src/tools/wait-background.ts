@@ -1,0 +1,51 @@
+// wait_background: blocks until background tasks end (any or all), the timeout passes or the user
+// interrupts, then reports like check_background. Ends it reports are not repeated by a notice.
+import { z } from 'zod';
+import { formatDuration } from '../tasks/notices.js';
+import type { TaskManager } from '../tasks/task-manager.js';
+import { UnknownTaskError } from '../tasks/types.js';
+import { CHECK_MAX_CHARS, reportTask } from './check-background.js';
+import { defineTool, ToolError } from './tool.js';
+
+const DESCRIPTION = `Wait for background tasks to end instead of polling or sleeping.
+- task_ids: the tasks to wait for (default: every running background task). mode "any" (default) returns when the first of them ends; "all" when every one has.
+- Returns when the condition holds or after timeout_s (default 60, max 600), whichever is first, with each task's status and its new output, as check_background gives.
+- Use it when you have nothing else to do until a task finishes. If you have other work, do it instead: a notice arrives by itself when a task ends.`;
+
+export function createWaitBackgroundTool(manager: TaskManager) {
+  const schema = z.object({
+    task_ids: z.array(z.string()).optional().describe('Tasks to wait for, e.g. ["b1","b3"]. Default: all running.'),
+    mode: z.enum(['any', 'all']).optional().describe('"any" (default): until one ends; "all": until every one has.'),
+    timeout_s: z.number().positive().max(600).optional().describe('Give up waiting after this many seconds (default 60).'),
+  });
+  return defineTool({
+    name: 'wait_background',
+    description: DESCRIPTION,
+    schema,
+    readOnly: true,
+    summarize: (input) => `${input.task_ids?.join(', ') ?? 'all tasks'} (${input.mode ?? 'any'})`,
+    async execute(input, ctx) {
+      const known = manager.list().map((t) => t.id);
+      for (const id of input.task_ids ?? []) {
+        if (!known.includes(id)) throw new ToolError(new UnknownTaskError(id, known).message);
+      }
+      const mode = input.mode ?? 'any';
+      const timeoutS = input.timeout_s ?? 60;
+      const ids = input.task_ids?.length ? [...new Set(input.task_ids)] : undefined;
+      const result = await manager.wait(ids, mode, timeoutS * 1000, ctx.signal);
+      const awaited = [...result.done, ...result.pending];
+      if (!awaited.length) return 'No background tasks are running; there is nothing to wait for.';
+      let headline: string;
+      if (result.interrupted) headline = 'Waiting was interrupted by the user.';
+      else if (result.timedOut) {
+        headline = `Still waiting after ${formatDuration(timeoutS * 1000)}; running: ${result.pending.map((t) => t.id).join(', ')}.`;
+      } else if (result.done.length) {
+        headline = `Ended: ${result.done.map((t) => t.id).join(', ')}.`
+          + (result.pending.length ? ` Still running: ${result.pending.map((t) => t.id).join(', ')}.` : '');
+      } else headline = 'Nothing to wait for.';
+      const share = Math.max(2000, Math.floor(CHECK_MAX_CHARS * 1.5 / awaited.length));
+      const sections = awaited.map((t) => reportTask(manager, t.id, { maxChars: share }));
+      return [headline, ...sections].join('\n\n');
+    },
+  });
+}
