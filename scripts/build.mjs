@@ -16,12 +16,14 @@ await build({
   minify: true,
   sourcemap: 'linked',
   chunkNames: 'chunks/[name]-[hash]',
-  // The PTY addon ships native binaries; it is loaded from node_modules at run time.
-  external: ['@lydell/node-pty'],
+  // The PTY addon ships native binaries; it is loaded from node_modules at run time. ink loads React devtools
+  // only when DEV=true; they are not installed.
+  external: ['@lydell/node-pty', 'react-devtools-core'],
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __tandemRequire } from 'node:module'; const require = __tandemRequire(import.meta.url);",
   },
-  define: { TANDEM_VERSION: JSON.stringify(pkg.version) },
+  // React's production build for the terminal UI (and no development checks in the bundle).
+  define: { TANDEM_VERSION: JSON.stringify(pkg.version), 'process.env.NODE_ENV': '"production"' },
   logLevel: 'warning',
 });
 chmodSync('dist/tandem.js', 0o755);

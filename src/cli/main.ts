@@ -89,12 +89,16 @@ async function main(argv: string[]): Promise<number> {
 
   const { createRuntime } = await import('./runtime.js');
   const resume = opts.continue ? { latest: true as const } : typeof opts.resume === 'string' ? { id: opts.resume } : undefined;
-  const rt = await createRuntime(config, {
-    version, resume, interactive: !printMode, log: (l) => process.stderr.write(`tandem: ${l}\n`),
-  });
+  const stderrLog = (l: string): void => void process.stderr.write(`tandem: ${l}\n`);
+  let log = stderrLog;
+  const rt = await createRuntime(config, { version, resume, interactive: !printMode, log: (l) => log(l) });
   installExitHandlers(rt);
   try {
     if (printMode) return await runPrint(rt, prompt);
+    if (process.stdin.isTTY && process.stdout.isTTY && process.env.TERM !== 'dumb') {
+      const { runUi } = await import('./ui/run-ui.js');
+      return await runUi(rt, { setLog: (l) => { log = l ?? stderrLog; } });
+    }
     const { runRepl } = await import('./repl.js');
     return await runRepl(rt);
   } finally {

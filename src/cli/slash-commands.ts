@@ -1,5 +1,7 @@
 // Slash commands of the REPL. Each returns what to show; the REPL decides how.
 import { oneLine } from '../core/text.js';
+import { createAnthropicModel } from '../providers/anthropic.js';
+import { withContextBudget } from '../session/context-budget.js';
 import { formatCostReport } from '../session/pricing.js';
 import { describeStatus } from '../tasks/notices.js';
 import type { Runtime } from './runtime.js';
@@ -15,6 +17,8 @@ export const SLASH_COMMANDS: Record<string, string> = {
   '/clear': 'start a new conversation',
   '/compact [focus]': 'summarise the conversation to free context',
   '/cost': 'tokens, context used and money spent',
+  '/model [NAME]': 'show the model, or switch to another',
+  '/permissions': 'the permission rules in force and where each comes from',
   '/exit': 'leave tandem (running tasks are killed)',
 };
 
@@ -59,6 +63,14 @@ export async function runSlashCommand(input: string, rt: Runtime): Promise<Slash
       return text(formatCostReport({
         usageByModel: rt.session.recorder.usageByModel, lastUsage: rt.compactor.lastUsage, contextWindow: rt.contextWindow,
       }));
+    case '/model': {
+      const next = args[0];
+      if (!next) return text(`Model: ${rt.config.model}. /model NAME switches to another.`);
+      switchModel(rt, next);
+      return text(`Model: ${next} (from the next request on).`);
+    }
+    case '/permissions':
+      return text(permissionsReport(rt));
     case '/exit':
     case '/quit':
       return { kind: 'exit', text: '' };
@@ -67,6 +79,24 @@ export async function runSlashCommand(input: string, rt: Runtime): Promise<Slash
       return text(`Unknown command ${name}.${near ? ` Did you mean ${near}?` : ''} /help lists the commands.`);
     }
   }
+}
+
+/** Points the runtime at another model, wrapped as createRuntime wraps the first (summaries keep the first). */
+function switchModel(rt: Runtime, model: string): void {
+  const { apiKey, authToken, baseURL, maxRetries } = rt.config;
+  rt.model = rt.compactor.wrap(withContextBudget(createAnthropicModel({ model, apiKey, authToken, baseURL, maxAttempts: maxRetries + 1 })));
+  rt.config.model = model;
+  rt.session.recorder.setModel(model);
+}
+
+function permissionsReport(rt: Runtime): string {
+  const rules = rt.policy.describeRules();
+  const lines = [`Permission mode: ${rt.policy.mode}`];
+  if (!rules.length) lines.push('No rules: every command and edit outside the mode\'s defaults asks first.');
+  for (const kind of ['deny', 'ask', 'allow'] as const) {
+    for (const r of rules.filter((x) => x.kind === kind)) lines.push(`  ${kind.padEnd(5)} ${r.rule.padEnd(32)} from ${r.source}`);
+  }
+  return lines.join('\n');
 }
 
 function taskTable(rt: Runtime): string {

@@ -26,11 +26,15 @@ export interface ResolvedIsolation {
 }
 
 /**
- * PID 1 of the namespace. Its own stderr goes to /dev/null (so a shell's "Killed" job messages do not show);
- * the command's stderr joins stdout, so both interleave in order in one stream. The traps make TERM, INT,
- * HUP and QUIT reach PID 1 at all; they are reset to the default in the command, which gets them as usual.
+ * PID 1 of the namespace. Its own stdout and stderr go to /dev/null (so a shell's "Terminated" job messages
+ * do not show); the command gets the real stdout on fd 1 and 2, so both interleave in order in one stream.
+ * The redirections sit inside a subshell that execs the command, because dash applies a simple command's
+ * redirections in the parent and would print its job messages through them.
+ * The traps make TERM, INT, HUP and QUIT reach PID 1 at all; they are reset to the default in the command,
+ * which gets them as usual.
  */
-export const NAMESPACE_INIT = 'exec 2>/dev/null; trap : TERM INT HUP QUIT; "$0" -c "$1" 2>&1; exit $?';
+export const NAMESPACE_INIT =
+  'exec 3>&1 >/dev/null 2>&1; trap : TERM INT HUP QUIT; ( exec "$0" -c "$1" >&3 2>&3 3>&- ); exit $?';
 /** Process-group mode: the command's own shell, with stderr joined to stdout. */
 export const GROUP_EXEC = 'exec "$0" -c "$1" 2>&1';
 
@@ -85,8 +89,16 @@ export function resolveIsolation(requested: Isolation, shell: string): ResolvedI
 
 /** The argv that runs `command` under the resolved isolation. */
 export function buildArgv(iso: ResolvedIsolation, shell: string, command: string): string[] {
-  const script = iso.mode === 'pid-namespace' ? NAMESPACE_INIT : GROUP_EXEC;
-  return [...iso.prefix, shell, '-c', script, shell, command];
+  if (iso.mode === 'process-group') return [...iso.prefix, shell, '-c', GROUP_EXEC, shell, command];
+  // PID 1 only waits: the lightest POSIX shell there is will do (dash starts faster than bash).
+  return [...iso.prefix, initShell(shell), '-c', NAMESPACE_INIT, shell, command];
+}
+
+let lightShell: string | undefined;
+
+function initShell(fallback: string): string {
+  lightShell ??= resolveShell('/bin/sh');
+  return lightShell || fallback;
 }
 
 function works(argv: string[]): boolean {

@@ -28,7 +28,7 @@ export function describeStatus(t: TaskSnapshot): string {
     case 'killed':
       return `killed by ${BY[t.killedBy ?? 'model']}${killDetail(t)}`;
     case 'exited':
-      if (t.signal) return `was ended by signal ${t.signal} (not sent by tandem)`;
+      if (t.signal) return `died of signal ${t.signal} (not sent by tandem)`;
       return `exited with code ${t.exitCode ?? '?'}${exitCodeHint(t.exitCode)}`;
   }
 }

@@ -10,7 +10,7 @@ const HIGH_WATER = 1024 * 1024;
 const LOW_WATER = 256 * 1024;
 
 /** A piece of a range read: bytes, or a count of bytes that were not kept anywhere. */
-export type RangePart = Buffer | { missing: number };
+export type RangePart = Buffer | { missing: number; why: string };
 
 export class OutputLog {
   /** Every byte received. */
@@ -84,7 +84,7 @@ export class OutputLog {
     const beyond = Math.max(start, disk);
     if (beyond < end) {
       const ringStart = this.totalBytes - this.ring.length;
-      if (beyond < ringStart) parts.push({ missing: Math.min(end, ringStart) - beyond });
+      if (beyond < ringStart) parts.push({ missing: Math.min(end, ringStart) - beyond, why: this.lossReason() });
       const from = Math.max(beyond, ringStart);
       if (from < end) parts.push(this.ring.slice(from - ringStart, end - ringStart));
     }
@@ -143,7 +143,7 @@ export class OutputLog {
     const position = batch.offset < 0 ? this.cutAt! : batch.offset;
     const pieces: Buffer[] = [batch.buf];
     let length = batch.buf.length;
-    for (let i = 1; i < this.unflushed.length && length < HIGH_WATER; i++) {
+    for (let i = 1; i < this.unflushed.length && length < HIGH_WATER && pieces.length < 1024; i++) {
       const next = this.unflushed[i];
       if (next.offset !== position + length) break;
       pieces.push(next.buf);
@@ -159,6 +159,10 @@ export class OutputLog {
       if (this.unflushedBytes < LOW_WATER) this.onDrain?.();
       this.pump();
     });
+  }
+
+  private lossReason(): string {
+    return this.writeError ? `writing the log failed: ${this.writeError}` : 'past the log cap';
   }
 
   private failDisk(err: unknown, at: number): void {
@@ -182,12 +186,12 @@ export class OutputLog {
         got += n;
       }
     } catch {
-      parts.push({ missing: end - start });
+      parts.push({ missing: end - start, why: 'the log file could not be read' });
       return;
     } finally {
       if (reopened && fd !== undefined) closeSync(fd);
     }
     if (got) parts.push(buf.subarray(0, got));
-    if (got < buf.length) parts.push({ missing: buf.length - got });
+    if (got < buf.length) parts.push({ missing: buf.length - got, why: 'the log file is shorter than expected' });
   }
 }

@@ -48,7 +48,7 @@ function renderTail(log: OutputLog, start: number, end: number, lines: number, m
   while (from > start) {
     from = Math.max(start, end - reach);
     text = cleanOutput(decode(log.readRange(from, end)));
-    if (countNewlines(text) >= lines || reach >= FILTER_SCAN_BYTES) break;
+    if (countNewlines(text) > lines || reach >= FILTER_SCAN_BYTES) break;
     reach *= 4;
   }
   const all = text.split('\n');
@@ -67,7 +67,9 @@ function renderFiltered(
   let dropped = 0;
   let carry = '';
   const keep = (line: string): void => {
-    const clean = collapseCarriageReturns(stripAnsi(line)).replace(/\s+$/, '');
+    let clean = line.includes('\x1b') ? stripAnsi(line) : line;
+    if (clean.includes('\r')) clean = collapseCarriageReturns(clean);
+    clean = clean.trimEnd();
     if (!re.test(clean)) return;
     matches.push(clean);
     chars += clean.length + 1;
@@ -100,7 +102,7 @@ export function decode(parts: RangePart[]): string {
   for (const part of parts) {
     out += Buffer.isBuffer(part)
       ? part.toString('utf8')
-      : `\n[... ${part.missing} bytes were not kept (past the log cap) ...]\n`;
+      : `\n[... ${part.missing} bytes were not kept (${part.why}) ...]\n`;
   }
   return out;
 }

@@ -85,7 +85,8 @@ export async function reapOrphans(dir: string): Promise<string[]> {
   const victims = orphans.map(({ record }) => findMembers(table, {
     rootPid: record.pid,
     rootStartTime: record.pidStartTime,
-    pgid: record.pgid,
+    // The group id is only a clue: its leader is gone and the id may have been reused. The token is proof.
+    pgid: record.token ? undefined : record.pgid,
     token: record.token,
     notBefore: record.pidStartTime,
   }));

@@ -36,7 +36,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
   private readonly tasks = new Map<string, Task>();
   private readonly registry: TaskRegistry;
   private notices: TaskNotice[] = [];
-  private seq = 0;
+  private bgSeq = 0;
+  private fgSeq = 0;
   private closed = false;
   private logDirReady = false;
 
@@ -77,7 +78,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
       this.logDirReady = true;
     }
     const iso = this.isolation;
-    const id = `b${++this.seq}`;
+    // Background tasks are b1, b2, …; the bash tool's foreground commands f1, f2, … (an id never changes).
+    const id = opts.foreground ? `f${++this.fgSeq}` : `b${++this.bgSeq}`;
     const task = new Task({
       id,
       command: opts.command,
@@ -93,6 +95,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
       end: (t) => this.onEnd(t),
     });
     this.tasks.set(id, task);
+    // Before launching, so that listeners see 'start' before an immediate failure's 'end'.
+    this.emit('start', task.snapshot());
     task.launch(
       { argv: buildArgv(iso, this.shell, opts.command), cwd: this.cwd, env: this.env, isolation: iso },
       () => void this.kill(id, 'timeout'),
@@ -103,9 +107,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
         command: task.command, isolation: iso.mode, token: task.token,
       });
     }
-    const snap = task.snapshot();
-    this.emit('start', snap);
-    return snap;
+    return task.snapshot();
   }
 
   /** Resolves after `ms`, or as soon as the task ends, whichever is first (to report immediate failures). */
@@ -232,10 +234,14 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     return this.notices.length;
   }
 
-  /** Kills every task (by 'shutdown'), waits for their logs to flush, and removes their records. */
+  /**
+   * Kills every task (by 'shutdown'), waits for their logs to flush and for leftovers of ended ones to be
+   * killed, and removes their records. No task can be started after it.
+   */
   async shutdown(): Promise<void> {
     this.closed = true;
     await this.killAll('shutdown');
+    await Promise.all([...this.tasks.values()].map((t) => t.settled()));
   }
 
   /** Synchronous SIGKILL of every task's processes, for process.on('exit'). */

@@ -169,6 +169,12 @@ export class Task {
     return this.killing;
   }
 
+  /** Resolves once the task has ended and nothing it left behind is still being killed. */
+  async settled(): Promise<void> {
+    await this.ended;
+    await this.leftovers;
+  }
+
   /** True while processes of the task may be alive (running, or leftovers still being killed). */
   get live(): boolean {
     return this.running || this.leftoversPending;
@@ -188,8 +194,9 @@ export class Task {
     return findMembers(scanProcesses({ ns: inNs, tokens: !inNs }), {
       rootPid: this.exited ? -1 : this.pid,
       rootStartTime: this.pidStartTime,
-      pgid: this.pid,
-      pidNs: this.namespace(),
+      // Once the root is reaped, its pid (so the group id) and its namespace's inode number may be reused.
+      pgid: this.exited ? undefined : this.pid,
+      pidNs: this.exited ? undefined : this.namespace(),
       token: inNs ? undefined : this.token,
       notBefore: this.pidStartTime,
     });

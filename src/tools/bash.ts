@@ -1,6 +1,7 @@
 // bash: runs a command in the foreground as an engine task (same isolation as background tasks, so
 // `server &` leaves nothing behind). A command that outlives its timeout is not killed: it moves to the
 // background and the model gets its id. A non-zero exit is reported in the text, never as a tool error.
+import { StringDecoder } from 'node:string_decoder';
 import { z } from 'zod';
 import { cleanOutput } from '../core/text.js';
 import type { ToolContext } from '../core/types.js';
@@ -95,6 +96,7 @@ function movedToBackground(manager: TaskManager, snap: TaskSnapshot, timeoutS: n
 
 /** Sends complete, cleaned output lines to onProgress, at most every 100 ms and 20 lines at a time. */
 function streamLines(manager: TaskManager, id: string, onProgress: NonNullable<ToolContext['onProgress']>): () => void {
+  const decoder = new StringDecoder('utf8');
   let partial = '';
   let lines: string[] = [];
   let timer: NodeJS.Timeout | undefined;
@@ -105,7 +107,7 @@ function streamLines(manager: TaskManager, id: string, onProgress: NonNullable<T
   };
   const onOutput = (taskId: string, chunk: Buffer): void => {
     if (taskId !== id) return;
-    const parts = (partial + chunk.toString('utf8')).split('\n');
+    const parts = (partial + decoder.write(chunk)).split('\n');
     partial = (parts.pop() ?? '').slice(-4096);
     for (const p of parts) {
       const line = cleanOutput(p);

@@ -7,11 +7,12 @@ import { defineTool, ToolError } from './tool.js';
 
 const DESCRIPTION = `Check on background tasks without waiting.
 - With task_id: its status and the output it produced since your last check_background/wait_background of that task (each call shows only new output). filter keeps only lines matching a regular expression (e.g. "error|FAIL"); tail keeps only the last N lines.
-- Without task_id: a table of all tasks (id, status, runtime, exit code, command).
+- Without task_id: a table of the background tasks (id, status, runtime, exit code, command).
 - Do not call this in a loop to wait: use wait_background, or just keep working — a notice arrives by itself when a task ends.
 - The complete output is in the task's log file; read it with read_file.`;
 
 export const CHECK_MAX_CHARS = 10_000;
+const TABLE_ROWS = 50;
 
 export function createCheckBackgroundTool(manager: TaskManager) {
   const schema = z.object({
@@ -30,8 +31,12 @@ export function createCheckBackgroundTool(manager: TaskManager) {
         if (input.filter !== undefined || input.tail !== undefined) {
           throw new ToolError('filter and tail apply to one task: give a task_id too.');
         }
-        const tasks = manager.list();
-        return tasks.length ? taskTable(tasks) : 'No background tasks have been started.';
+        // Finished foreground commands (bash tool runs) were reported in full already.
+        const tasks = manager.list().filter((t) => !t.foreground || t.status === 'running');
+        if (!tasks.length) return 'No background tasks have been started.';
+        const shown = tasks.slice(-TABLE_ROWS);
+        const older = tasks.length - shown.length;
+        return `${older ? `(${older} older tasks not shown)\n` : ''}${taskTable(shown)}`;
       }
       return reportTask(manager, input.task_id, { filter: parseFilter(input.filter), tail: input.tail });
     },

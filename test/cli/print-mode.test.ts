@@ -147,4 +147,33 @@ describe('tandem -p', () => {
     expect(system).toContain('Use tabs.');
     expect(system.trim().endsWith('Extra rule.')).toBe(true);
   });
+
+  it('denies a command that would ask, and tells the model which rule would allow it', async () => {
+    server.enqueue(reply().tool('bash', { command: 'npm test' }, 'toolu_npm'));
+    server.enqueue(reply().text('I may not run the tests.'));
+    const run = await runTandem(['-p', 'run the tests'], { cwd, env: testEnv(server.url) });
+    expect(run.code).toBe(0);
+    const result = (server.requests[1]!.body.messages as Message[]).at(-1)!.content[0] as { content: string; is_error?: boolean };
+    expect(result.is_error).toBe(true);
+    expect(result.content).toMatch(/denied/i);
+    expect(result.content).toContain("--allow 'Bash(npm test:*)'");
+
+    server.enqueue(reply().tool('bash', { command: 'npm --version' }, 'toolu_ok'));
+    server.enqueue(reply().text('ok'));
+    await runTandem(['-p', 'x', '--allow', 'Bash(npm --version)'], { cwd, env: testEnv(server.url) });
+    const allowed = (server.requests[3]!.body.messages as Message[]).at(-1)!.content[0] as { content: string; is_error?: boolean };
+    expect(allowed.is_error).toBeUndefined();
+    expect(allowed.content).toMatch(/\d+\.\d+/);
+  });
+
+  it('never hands its API key to the commands it runs', async () => {
+    server.enqueue(reply().tool('bash', { command: 'env' }, 'toolu_env'));
+    server.enqueue(reply().text('ok'));
+    const run = await runTandem(['-p', 'x', '--allow', 'Bash(env)'], { cwd, env: testEnv(server.url) });
+    expect(run.code).toBe(0);
+    const result = JSON.stringify((server.requests[1]!.body.messages as Message[]).at(-1));
+    expect(result).toContain('PATH=');
+    expect(result).not.toContain('ANTHROPIC_API_KEY');
+    expect(result).not.toContain('FAKE-KEY');
+  });
 });

@@ -13,7 +13,7 @@ describe('describeStatus', () => {
     expect(describeStatus(snap({ exitCode: 0 }))).toBe('exited with code 0');
     expect(describeStatus(snap({ exitCode: 1 }))).toBe('exited with code 1');
     expect(describeStatus(snap({ exitCode: 130 }))).toBe('exited with code 130 (128+2: how a shell reports a process ended by SIGINT)');
-    expect(describeStatus(snap({ signal: 'SIGSEGV' }))).toBe('was ended by signal SIGSEGV (not sent by tandem)');
+    expect(describeStatus(snap({ signal: 'SIGSEGV' }))).toBe('died of signal SIGSEGV (not sent by tandem)');
     expect(describeStatus(snap({ status: 'killed', killedBy: 'model', signal: 'SIGTERM' }))).toBe('killed by the model (SIGTERM)');
     expect(describeStatus(snap({ status: 'killed', killedBy: 'user', signal: 'SIGKILL' })))
       .toBe('killed by the user (SIGKILL: it was still running after SIGTERM)');

@@ -80,6 +80,10 @@ describe('output memory and disk', () => {
     expect(all.startsWith('1\n2\n3\n')).toBe(true);
     expect(all).toContain('29999\n30000\nFINAL-LINE');
     expect(all).toMatch(/bytes (elided|were not kept)/);
+    // Read whole, the range says which bytes were lost between the cut and the in-memory tail.
+    const whole = m.readAll(t.id, { maxChars: 1_000_000 });
+    expect(whole).toContain(`[... ${total - 10_000 - 64 * 1024} bytes were not kept (past the log cap) ...]`);
+    expect(whole.endsWith('30000\nFINAL-LINE')).toBe(true);
     // New output since the cursor, past the cut, comes from memory.
     expect(m.readNew(t.id, { tail: 2 })).toBe('30000\nFINAL-LINE');
     expect(m.drainNotices()[0].tail).toMatch(/30000\nFINAL-LINE$/);

@@ -45,7 +45,11 @@ describe('TaskManager: how tasks end', () => {
 
   it('fails to start in a missing directory', async () => {
     const m = makeManager({ cwd: '/nonexistent/dir/for/tandem' });
+    const events: string[] = [];
+    m.on('start', (t) => events.push(`start ${t.id}`));
+    m.on('end', (t) => events.push(`end ${t.id} ${t.status}`));
     const snap = m.start({ command: 'echo hi' });
+    expect(events).toEqual(['start b1', 'end b1 failed_to_start']);
     expect(snap.status).toBe('failed_to_start');
     const s = await done(m, snap.id);
     expect(describeStatus(s)).toMatch(/^failed to start: working directory .* does not exist/);
@@ -327,6 +331,9 @@ describe('TaskManager: waiting, limits, notices', () => {
     expect(record.ownerStartTime).toBeGreaterThan(0);
     m.write(t.id, '\n');
     await done(m, t.id);
+    expect(readdirSync(registryDir).filter((f) => f.endsWith('.json'))).toEqual([]);
+    m.start({ command: 'read y' });
+    m.killAllSync();
     expect(readdirSync(registryDir).filter((f) => f.endsWith('.json'))).toEqual([]);
     expect(existsSync(t.logPath)).toBe(true);
     expect(t.logPath.startsWith(m.logDir)).toBe(true);

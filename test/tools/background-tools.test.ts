@@ -76,6 +76,17 @@ describe('check_background', () => {
     expect(m.drainNotices()).toEqual([]);
   });
 
+  it('lists background tasks, not finished foreground commands', async () => {
+    const { m, check } = tools();
+    const fg = m.start({ command: 'true', foreground: true });
+    await m.wait([fg.id], 'all', 20_000);
+    const moved = m.start({ command: 'read x', foreground: true });
+    m.background(moved.id);
+    m.start({ command: 'read y' });
+    const rows = (await check.execute({}, ctx())).content.split('\n').slice(1).map((r) => r.split(/\s+/)[0]);
+    expect(rows).toEqual(['f2', 'b1']);
+  });
+
   it('filters with a regex, tails, and rejects a bad regex clearly', async () => {
     const { m, check } = tools();
     const t = m.start({ command: 'for i in $(seq 1 30); do echo "ok $i"; [ $((i % 10)) = 0 ] && echo "FAIL test $i"; done; true' });
@@ -175,5 +186,26 @@ describe('write_background', () => {
     const done = await m.wait(['b1'], 'all', 20_000);
     expect(done.done[0].exitCode === 130 || done.done[0].signal === 'SIGINT').toBe(true);
     expect(survivors(mark)).toEqual([]);
+  });
+});
+
+describe('tool specs', () => {
+  it('give the model names, descriptions and schemas', () => {
+    const { run, check, wait, kill, write } = tools();
+    const specs = [run, check, wait, kill, write].map((t) => ({
+      name: t.name,
+      required: (t.inputSchema.required as string[] | undefined) ?? [],
+      properties: Object.keys(t.inputSchema.properties as object),
+    }));
+    expect(specs).toEqual([
+      { name: 'background_run', required: ['command'], properties: ['command', 'description', 'timeout_s', 'tty'] },
+      { name: 'check_background', required: [], properties: ['task_id', 'filter', 'tail'] },
+      { name: 'wait_background', required: [], properties: ['task_ids', 'mode', 'timeout_s'] },
+      { name: 'kill_background', required: ['task_id'], properties: ['task_id'] },
+      { name: 'write_background', required: ['task_id', 'input'], properties: ['task_id', 'input', 'close_stdin'] },
+    ]);
+    expect(run.description).toMatch(/Do not poll with sleep/);
+    expect(wait.description).toMatch(/instead of polling/);
+    expect([check, wait].every((t) => t.readOnly)).toBe(true);
   });
 });

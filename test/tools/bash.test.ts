@@ -30,7 +30,7 @@ describe('bash tool', () => {
     expect(r.content.length).toBeLessThan(31_000);
     expect(r.content.startsWith('1\n2\n3\n')).toBe(true);
     expect(r.content.endsWith('99999\n100000')).toBe(true);
-    expect(r.content).toMatch(/\[\.\.\. \d+ bytes elided; full log: \/.*\/b1\.log \.\.\.\]/);
+    expect(r.content).toMatch(/\[\.\.\. \d+ bytes elided; full log: \/.*\/f1\.log \.\.\.\]/);
   });
 
   it('a command that backgrounds a process returns at once and leaves nothing behind', async () => {
@@ -48,16 +48,16 @@ describe('bash tool', () => {
     const bash = createBashTool(m);
     const r = await bash.execute({ command: 'echo before; read x; echo "after $x"', timeout: 0.5 }, ctx());
     expect(r.isError).toBeFalsy();
-    expect(r.content).toMatch(/^before\n\[still running after 500ms: moved to the background as task b1, not killed\./);
+    expect(r.content).toMatch(/^before\n\[still running after 500ms: moved to the background as task f1, not killed\./);
     expect(r.content).toContain('wait_background');
-    expect(m.get('b1')).toMatchObject({ status: 'running', foreground: false });
-    m.write('b1', 'done\n');
-    await m.wait(['b1'], 'all', 20_000);
+    expect(m.get('f1')).toMatchObject({ status: 'running', foreground: false });
+    m.write('f1', 'done\n');
+    await m.wait(['f1'], 'all', 20_000);
     const [notice] = m.drainNotices();
-    expect(notice.task).toMatchObject({ id: 'b1', status: 'exited', exitCode: 0 });
+    expect(notice.task).toMatchObject({ id: 'f1', status: 'exited', exitCode: 0 });
     expect(notice.tail).toContain('after done');
     // What the bash result showed is not shown again.
-    expect(m.readNew('b1')).toBe('after done');
+    expect(m.readNew('f1')).toBe('after done');
   });
 
   it('a user interrupt kills the whole tree and says so', async () => {

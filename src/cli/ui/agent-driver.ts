@@ -1,0 +1,129 @@
+// Runs the agent for the UI, as the plain REPL does: one turn at a time, prompts typed meanwhile queued,
+// interrupts that keep the conversation valid, and an idle agent woken when a background task ends.
+import { runAgent } from '../../core/agent-loop.js';
+import type { AgentEvent } from '../../core/events.js';
+import { appendUserContent } from '../../core/messages.js';
+import type { Runtime } from '../runtime.js';
+import { expandMentions } from './mentions.js';
+import type { Transcript } from './transcript.js';
+
+export interface QueuedInput {
+  /** What is sent (pastes expanded). */
+  text: string;
+  /** What the transcript shows (pastes folded). */
+  display: string;
+}
+
+export interface DriverHooks {
+  /** State changed; the view may update (throttled). */
+  changed(): void;
+  /** Runs a slash command (a line starting with '/'). */
+  command(text: string): Promise<void>;
+}
+
+export class AgentDriver {
+  #turn: AbortController | undefined;
+  #queue: QueuedInput[] = [];
+  #pumping = false;
+  #turnStartedAt: number | undefined;
+
+  constructor(
+    private readonly rt: Runtime,
+    private readonly transcript: Transcript,
+    private readonly hooks: DriverHooks,
+  ) {}
+
+  /** True while a turn (or a queued command) is being worked on. */
+  get busy(): boolean {
+    return this.#pumping;
+  }
+
+  get turnStartedAt(): number | undefined {
+    return this.#turnStartedAt;
+  }
+
+  get queued(): readonly QueuedInput[] {
+    return this.#queue;
+  }
+
+  /** Queues a prompt or command and works through the queue. */
+  submit(input: QueuedInput): void {
+    this.#queue.push(input);
+    this.hooks.changed();
+    void this.pump();
+  }
+
+  /** Stops the running turn; returns false when none runs. Queued input is dropped, and returned. */
+  interrupt(): QueuedInput[] {
+    const dropped = this.#queue.splice(0);
+    if (!this.#turn) return dropped;
+    this.#turn.abort(new Error('interrupted by the user'));
+    return dropped;
+  }
+
+  get turnRunning(): boolean {
+    return this.#turn !== undefined;
+  }
+
+  /** Works until nothing is queued and no notice waits (when waking is on); one pump at a time. */
+  async pump(): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    this.hooks.changed();
+    try {
+      for (;;) {
+        if (this.rt.config.notify === 'wake' && this.rt.tasks.pendingNotices() > 0) {
+          await this.#runTurn();
+          continue;
+        }
+        const next = this.#queue.shift();
+        if (!next) break;
+        if (next.text.startsWith('/')) {
+          await this.hooks.command(next.text);
+          this.rt.session.recorder.sync();
+          continue;
+        }
+        this.transcript.add({ kind: 'user', text: next.display });
+        const mentions = await expandMentions(next.text, this.rt.workspace);
+        for (const note of mentions.notes) this.transcript.add({ kind: 'info', text: note });
+        appendUserContent(this.rt.messages, [{ type: 'text', text: next.text }, ...mentions.blocks]);
+        this.rt.session.recorder.sync();
+        await this.#runTurn();
+      }
+    } finally {
+      this.#pumping = false;
+      this.hooks.changed();
+    }
+  }
+
+  async #runTurn(): Promise<void> {
+    const turn = new AbortController();
+    this.#turn = turn;
+    this.#turnStartedAt = Date.now();
+    this.hooks.changed();
+    const emit = (event: AgentEvent) => {
+      this.rt.record(event);
+      this.transcript.apply(event);
+      this.hooks.changed();
+    };
+    try {
+      const result = await runAgent(this.rt.messages, {
+        model: this.rt.model, tools: this.rt.tools, system: this.rt.system, maxTokens: this.rt.config.maxTokens,
+        maxTurns: this.rt.config.maxTurns, signal: turn.signal, emit, beforeModelCall: this.rt.takeNotices,
+        authorize: this.rt.authorize,
+      });
+      if (result.outcome === 'aborted') {
+        this.transcript.settle();
+        this.transcript.add({ kind: 'info', text: 'interrupted; the conversation is kept' });
+      }
+    } catch (err) {
+      this.transcript.settle();
+      this.transcript.add({ kind: 'error', text: `the turn failed: ${err instanceof Error ? err.message : String(err)}` });
+    } finally {
+      this.rt.session.recorder.sync();
+      this.#turn = undefined;
+      this.#turnStartedAt = undefined;
+      this.hooks.changed();
+    }
+  }
+}

@@ -1,0 +1,55 @@
+// One finished item of the conversation, printed once into the terminal's history (ink <Static>).
+import { Box, Text } from 'ink';
+import { formatDuration } from '../../tool-lines.js';
+import { color } from '../theme.js';
+import type { Item } from '../transcript.js';
+
+export function HistoryItem({ item }: { item: Item }) {
+  switch (item.kind) {
+    case 'banner':
+      return (
+        <Box flexDirection="column" marginBottom={1}>
+          <Text bold color={color.accent}>{item.title}</Text>
+          <Text color={color.muted}>{item.detail}</Text>
+        </Box>
+      );
+    case 'user':
+      return (
+        <Box marginTop={1}>
+          <Text color={color.user} bold>{'› '}</Text>
+          <Text bold>{item.text}</Text>
+        </Box>
+      );
+    case 'assistant':
+      return <Box marginTop={1} paddingLeft={2}><Text>{item.text}</Text></Box>;
+    case 'tool': {
+      const o = item.outcome;
+      return (
+        <Box flexDirection="column" marginTop={1}>
+          <Text>
+            <Text color={o.ok ? color.ok : color.bad}>{o.ok ? '✓ ' : '✗ '}</Text>
+            <Text bold>{item.name}</Text>
+            {item.summary ? <Text> {item.summary}</Text> : null}
+            <Text color={color.muted}> · {o.status} · {formatDuration(item.durationMs)}</Text>
+          </Text>
+          {o.lines.map((line, i) => <Text key={i} color={color.muted} wrap="truncate-end">{`  │ ${line}`}</Text>)}
+          {o.more > 0 ? <Text color={color.muted}>{`  │ … +${o.more} lines`}</Text> : null}
+          {o.diff?.lines.map((line, i) => <Text key={`d${i}`} wrap="truncate-end">{line}</Text>)}
+          {o.diff && o.diff.hidden > 0 ? <Text color={color.muted}>{`        … +${o.diff.hidden} diff lines`}</Text> : null}
+        </Box>
+      );
+    }
+    case 'notice':
+      return (
+        <Box marginTop={1}>
+          <Text color={item.ok ? color.ok : color.warn}>{'◆ '}{item.text}</Text>
+        </Box>
+      );
+    case 'info':
+      return <Text color={color.muted}>{'· '}{item.text}</Text>;
+    case 'error':
+      return <Text color={color.bad}>{'✗ '}{item.text}</Text>;
+    case 'output':
+      return <Box paddingLeft={2}><Text>{item.text}</Text></Box>;
+  }
+}

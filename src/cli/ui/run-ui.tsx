@@ -1,0 +1,38 @@
+// Entry of the terminal UI (loaded only in interactive mode): mounts the app on the terminal, routes the
+// runtime's log lines into the conversation, and returns when the person leaves.
+import { render } from 'ink';
+import type { Runtime } from '../runtime.js';
+import { App } from './app.js';
+import { UiController } from './controller.js';
+import { applyColorPreference } from './theme.js';
+
+export interface UiOptions {
+  /** Redirects the runtime's log lines (stderr would tear the screen) while the UI runs. */
+  setLog?: (log: ((line: string) => void) | undefined) => void;
+}
+
+export async function runUi(rt: Runtime, opts: UiOptions = {}): Promise<number> {
+  applyColorPreference();
+  const controller = new UiController(rt, { columns: () => process.stdout.columns || 80 });
+  controller.transcript.add({
+    kind: 'banner',
+    title: `tandem · ${rt.config.model}`,
+    detail: `${rt.workspace.root}\n/help for commands · Ctrl+T tasks · Ctrl+B backgrounds a running command · Ctrl+D exits`,
+  });
+  opts.setLog?.((line) => controller.log(line));
+  const ink = render(<App controller={controller} />, {
+    exitOnCtrlC: false,
+    patchConsole: true,
+    kittyKeyboard: { mode: 'auto', flags: ['disambiguateEscapeCodes'] },
+  });
+  controller.start();
+  try {
+    await controller.exited;
+  } finally {
+    opts.setLog?.(undefined);
+    controller.stop();
+    ink.unmount();
+    await ink.waitUntilExit().catch(() => {});
+  }
+  return 0;
+}

@@ -1,0 +1,137 @@
+// End-to-end: background tasks through the built binary — notices delivered once, in the trailing user message,
+// print mode waiting for running tasks, and no process left behind on any exit path.
+import { readdirSync, readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ContentBlock, Message } from '../../src/core/types.js';
+import { collect, runTandem, startTandem, tempDir, testEnv } from '../support/cli.js';
+import { reply, startModelServer, withoutCacheControl, type ModelServer } from '../support/model-server.js';
+
+let server: ModelServer;
+let cwd: string;
+beforeEach(async () => {
+  server = await startModelServer();
+  cwd = tempDir();
+});
+afterEach(async () => { await server.close(); });
+
+const messagesOf = (i: number) => withoutCacheControl(server.requests[i]!.body.messages as Message[]);
+const noticeCount = (messages: Message[]) =>
+  JSON.stringify(messages).split('<tandem-task-notice ').length - 1;
+
+/** These tests are about processes, not permissions: let every command run. */
+const BYPASS = ['--permission-mode', 'bypassPermissions'];
+
+let seq = 0;
+/** A unique sleep duration to find a test's processes by their command line. */
+const marker = () => `1000.${process.pid}${++seq}${Math.floor(Math.random() * 1e4)}`;
+
+function survivors(mark: string): string[] {
+  const found: string[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ');
+      const state = /^State:\s+(\S)/m.exec(readFileSync(`/proc/${name}/status`, 'utf8'))?.[1];
+      if (cmdline.includes(mark) && state !== 'Z') found.push(`${name}: ${cmdline}`);
+    } catch {
+      // gone
+    }
+  }
+  return found;
+}
+
+/** Polls a condition that depends on other processes (the kernel reaping them), with a generous deadline. */
+async function eventually(check: () => boolean, deadlineMs = 10_000): Promise<boolean> {
+  const end = Date.now() + deadlineMs;
+  while (Date.now() < end) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return check();
+}
+
+/** A command that leaves processes behind in every way a shell can: &, nohup, setsid, double fork, disown. */
+const escapees = (m: string) =>
+  `sleep ${m} & nohup sleep ${m} >/dev/null 2>&1 & setsid sleep ${m} & ( ( sleep ${m} & ) & ) ; ` +
+  `sleep ${m} & disown; bash -c "trap '' TERM; sleep ${m}" & echo started-all; wait`;
+
+describe('background tasks end to end', () => {
+  it('print mode waits for a running task and gives the model a turn with its notice, once', async () => {
+    server.enqueue(reply().text('Starting it.').tool('background_run', { command: 'sleep 0.5; echo bg-finished' }));
+    server.enqueue(reply().text('Started; I will be told when it ends.'));
+    server.enqueue(reply().text('The task finished.'));
+    const run = await runTandem([...BYPASS, '-p', 'run it in the background'], { cwd, env: testEnv(server.url) });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('The task finished.\n');
+    expect(server.requests).toHaveLength(3);
+    const third = messagesOf(2);
+    const last = third.at(-1)!;
+    expect(last.role).toBe('user');
+    const notice = (last.content as ContentBlock[]).find((b) => b.type === 'text' && b.text.includes('<tandem-task-notice'));
+    expect(notice && notice.type === 'text' && notice.text).toMatch(/exited with code 0[\s\S]*bg-finished/);
+    expect(noticeCount(third)).toBe(1);
+    expect(run.stderr).toMatch(/waiting for 1 background task/);
+  });
+
+  it('merges a notice into the user message after the tool results, and never repeats it', async () => {
+    server.enqueue(reply().tool('background_run', { command: 'sleep 0.4; echo quick-one' }, 'toolu_bg'));
+    server.enqueue(reply().tool('bash', { command: 'sleep 1.5; echo slept' }, 'toolu_sleep'));
+    server.enqueue(reply().tool('bash', { command: 'echo again' }, 'toolu_again'));
+    server.enqueue(reply().text('All done.'));
+    const run = await runTandem([...BYPASS, '-p', 'go'], { cwd, env: testEnv(server.url) });
+    expect(run.code).toBe(0);
+    const third = messagesOf(2).at(-1)!;
+    expect(third.content.map((b) => b.type)).toEqual(['tool_result', 'text']);
+    expect((third.content[0] as { tool_use_id: string }).tool_use_id).toBe('toolu_sleep');
+    expect(JSON.stringify(third.content[1])).toContain('quick-one');
+    // The fourth request carries the same conversation: the notice appears once, not twice.
+    expect(noticeCount(messagesOf(3))).toBe(1);
+    for (const req of server.requests) expect((req.body.messages as Message[]).at(-1)!.role).toBe('user');
+  });
+
+  it('stops waiting at --wait-tasks, says what was still running, and kills it', async () => {
+    const m = marker();
+    server.enqueue(reply().tool('background_run', { command: `sleep ${m}`, description: 'a long sleeper' }));
+    server.enqueue(reply().text('It runs on.'));
+    const run = await runTandem([...BYPASS, '-p', 'go', '--wait-tasks', '1', '--output-format', 'json'], { cwd, env: testEnv(server.url) });
+    expect(run.stderr).toMatch(/--wait-tasks limit \(1s\) reached; killing still-running tasks: .*sleep/);
+    expect(JSON.parse(run.stdout).tasks_still_running).toHaveLength(1);
+    expect(await eventually(() => survivors(m).length === 0)).toBe(true);
+  });
+
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    it(`leaves no process behind when tandem gets ${signal}`, async () => {
+      const m = marker();
+      server.enqueue(reply().tool('background_run', { command: escapees(m) }));
+      server.enqueue(reply().text('waiting...').hang());
+      const child = startTandem([...BYPASS, '-p', 'go'], { cwd, env: testEnv(server.url) });
+      const done = collect(child);
+      await server.waitForRequests(2);
+      expect(await eventually(() => survivors(m).length >= 6)).toBe(true);
+      child.kill(signal);
+      const run = await done;
+      expect(run.code).not.toBe(0);
+      expect(await eventually(() => survivors(m).length === 0)).toBe(true);
+    });
+  }
+
+  it('leaves no process behind even when tandem is SIGKILLed, and the next start is clean', async () => {
+    // Task wrappers die with tandem (setpriv --pdeathsig); where that is unavailable, the next start reaps them
+    // from the registry (test/tasks/reap.test.ts covers that path on its own).
+    const m = marker();
+    const env = testEnv(server.url);
+    server.enqueue(reply().tool('background_run', { command: escapees(m) }));
+    server.enqueue(reply().text('waiting...').hang());
+    const child = startTandem([...BYPASS, '-p', 'go'], { cwd, env });
+    const done = collect(child);
+    await server.waitForRequests(2);
+    expect(await eventually(() => survivors(m).length >= 6)).toBe(true);
+    child.kill('SIGKILL');
+    await done;
+    expect(await eventually(() => survivors(m).length === 0)).toBe(true);
+    server.enqueue(reply().text('hello again'));
+    const next = await runTandem([...BYPASS, '-p', 'hi'], { cwd, env });
+    expect(next.code).toBe(0);
+    expect(next.stdout).toBe('hello again\n');
+  });
+});
