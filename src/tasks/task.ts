@@ -106,7 +106,9 @@ export class Task {
       return;
     }
     const spawnFn = this.tty ? spawnWithPty : spawnWithPipes;
-    const env = { ...spec.env, [TASK_TOKEN_VAR]: this.token };
+    // Node's stdio pipes are socketpairs; bash (built with SSH_SOURCE_BASHRC, as on Debian) takes a socket on
+    // stdin with SHLVL unset for an ssh session and sources ~/.bashrc for every command. A SHLVL stops that.
+    const env = { SHLVL: '1', ...spec.env, [TASK_TOKEN_VAR]: this.token };
     const proc = spawnFn(spec.argv, { cwd: spec.cwd, env }, {
       data: (chunk) => {
         if (!this.log.append(chunk)) this.proc?.pause();
