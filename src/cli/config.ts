@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { MODES, type Mode } from '../workspace/permissions/types.js';
 
-export const DEFAULT_MODEL = 'claude-sonnet-4-5';
+export const DEFAULT_MODEL = 'claude-sonnet-4-6';
 
 export type OutputFormat = 'text' | 'json' | 'stream-json';
 export type NotifyMode = 'wake' | 'next-turn';

@@ -6,22 +6,20 @@ import type { TaskManager } from '../tasks/task-manager.js';
 import { TaskLimitError, type TaskSnapshot } from '../tasks/types.js';
 import { defineTool, ToolError } from './tool.js';
 
-const DESCRIPTION = `Start a shell command as a background task and return immediately with its task id, so you can keep working while it runs.
-- Use it for anything that takes more than a few seconds: builds, test suites, installs, dev servers, watchers, long scripts.
-- Do not poll with sleep: a notice with the exit status and the last lines of output reaches you by itself when the task ends. To block until it ends, use wait_background; to see new output, check_background; to stop it, kill_background; to answer a prompt, write_background.
-- If the command fails right away (typo, missing binary, syntax error), the failure and its output are in this result.
-- tty: true runs it in a pseudo-terminal (120x40) for programs that need one (interactive prompts, REPLs, colour/progress output that is disabled on pipes).
-- timeout_s kills the task if it runs longer (none by default; a server normally needs none).
-- The full output goes to a log file whose path is returned; read it with read_file.`;
+const DESCRIPTION = `Start a command as a background task; returns its id at once so you keep working.
+- Use it for builds, test suites, installs, dev servers, watchers.
+- Don't poll or sleep: when the task ends, a notice with its status and last lines reaches you by itself. wait_background blocks until it ends; check_background shows new output; kill_background stops it; write_background answers prompts.
+- Immediate failures (typo, missing binary) are reported in this result.
+- tty: true gives it a pseudo-terminal (for prompts, REPLs, progress bars). timeout_s kills it after that long (default none).`;
 
 const STARTUP_MS = 200;
 
 export function createBackgroundRunTool(manager: TaskManager) {
   const schema = z.object({
-    command: z.string().min(1).describe('The command, run with bash -c in the workspace directory.'),
-    description: z.string().optional().describe('A few words on what it is for, e.g. "dev server".'),
-    timeout_s: z.number().positive().optional().describe('Kill the task after this many seconds (default: no limit).'),
-    tty: z.boolean().optional().describe('Run in a pseudo-terminal (default false: pipes).'),
+    command: z.string().min(1),
+    description: z.string().optional().describe('A few words, e.g. "dev server".'),
+    timeout_s: z.number().positive().optional(),
+    tty: z.boolean().optional(),
   });
   return defineTool({
     name: 'background_run',

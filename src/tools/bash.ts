@@ -18,22 +18,20 @@ export interface BashToolOptions {
   maxOutputChars?: number;
 }
 
-const DESCRIPTION = `Run a shell command (bash) in the workspace and wait for it to finish.
-- Use it for quick commands: inspecting files, git, small scripts. For anything long — builds, test suites, installs, dev servers, watchers — use background_run instead and keep working while it runs.
-- timeout is in seconds (default DEFAULT, max MAX). A command still running at the timeout is NOT killed: it becomes a background task, you get its id, and a notice arrives when it ends (or use wait_background / check_background / kill_background).
-- stdout and stderr are interleaved in one stream. A non-zero exit code is reported at the end of the output as [exited with code N]; the tool call itself still succeeds.
-- Long output shows its head and tail; the full log's path is given, read it with read_file.
-- Processes the command leaves behind (e.g. \`server &\`) are killed when the command ends. stdin is an open pipe that nothing writes to: a command waiting for input hangs until the timeout (then answer it with write_background).`;
+const DESCRIPTION = `Run a bash command in the workspace and wait for it.
+- For quick commands. Use background_run for anything long (builds, tests, installs, servers) and keep working.
+- A command still running at its timeout (default DEFAULT s, max MAX) is not killed: it becomes a background task and a notice arrives when it ends.
+- stdout and stderr are interleaved. A non-zero exit is shown as [exited with code N]. Long output shows head and tail plus the full log's path (read it with read_file).
+- Processes it leaves behind (\`server &\`) are killed when it ends. Nothing is written to stdin; answer prompts with write_background.`;
 
 export function createBashTool(manager: TaskManager, opts: BashToolOptions = {}) {
   const defaultTimeoutS = opts.defaultTimeoutS ?? 120;
   const maxTimeoutS = opts.maxTimeoutS ?? 600;
   const maxChars = opts.maxOutputChars ?? 30_000;
   const schema = z.object({
-    command: z.string().min(1).describe('The command, run with bash -c in the workspace directory.'),
-    timeout: z.number().positive().max(maxTimeoutS).optional()
-      .describe(`Seconds to wait before moving the command to the background (default ${defaultTimeoutS}).`),
-    description: z.string().optional().describe('A few words on what the command does, shown to the user.'),
+    command: z.string().min(1),
+    timeout: z.number().positive().max(maxTimeoutS).optional().describe('Seconds before it moves to the background.'),
+    description: z.string().optional().describe('A few words, shown to the user.'),
   });
   return defineTool({
     name: 'bash',

@@ -5,20 +5,18 @@ import { taskHeadline, taskTable } from '../tasks/report.js';
 import { UnknownTaskError } from '../tasks/types.js';
 import { defineTool, ToolError } from './tool.js';
 
-const DESCRIPTION = `Check on background tasks without waiting.
-- With task_id: its status and the output it produced since your last check_background/wait_background of that task (each call shows only new output). filter keeps only lines matching a regular expression (e.g. "error|FAIL"); tail keeps only the last N lines.
-- Without task_id: a table of the background tasks (id, status, runtime, exit code, command).
-- Do not call this in a loop to wait: use wait_background, or just keep working — a notice arrives by itself when a task ends.
-- The complete output is in the task's log file; read it with read_file.`;
+const DESCRIPTION = `Check background tasks without waiting.
+- With task_id: status plus output since your last check of it; filter (regex, e.g. "error|FAIL") and tail (last N lines) narrow it.
+- Without: a table of all tasks. Don't loop on this to wait: use wait_background or keep working.`;
 
 export const CHECK_MAX_CHARS = 10_000;
 const TABLE_ROWS = 50;
 
 export function createCheckBackgroundTool(manager: TaskManager) {
   const schema = z.object({
-    task_id: z.string().optional().describe('The task to check, e.g. "b2". Omit to list all tasks.'),
-    filter: z.string().optional().describe('Regular expression: show only new output lines that match.'),
-    tail: z.number().int().positive().optional().describe('Show only the last N lines of the new output.'),
+    task_id: z.string().optional(),
+    filter: z.string().optional(),
+    tail: z.number().int().positive().optional(),
   });
   return defineTool({
     name: 'check_background',

@@ -14,19 +14,15 @@ const BOM = '\uFEFF';
 const SNIPPET_CONTEXT = 3;
 
 const schema = z.object({
-  path: z.string().describe('File path, relative to the workspace root (an absolute path inside it also works).'),
-  old_text: z.string().min(1, 'must not be empty; to create or rewrite a whole file use write_file')
-    .describe('Exact text to replace, copied from the file without read_file\'s line-number prefixes. ' +
-      'Include enough surrounding lines to make it unique.'),
-  new_text: z.string().describe('The text to put in its place (empty to delete it).'),
-  replace_all: z.boolean().optional()
-    .describe('Replace every occurrence instead of requiring exactly one. Default false.'),
+  path: z.string().describe('Relative to the workspace.'),
+  old_text: z.string().min(1, 'must not be empty; to create or rewrite a whole file use write_file'),
+  new_text: z.string(),
+  replace_all: z.boolean().optional(),
 });
 
-const DESCRIPTION = `Replace exact text in a file in the workspace. Read the file first. old_text must match the file \
-exactly, whitespace and indentation included (leave out read_file's line-number prefixes), and occur exactly once \
-unless replace_all is true: add a few surrounding lines to make it unique. Paths are relative to the workspace root.
-The file's line endings (LF or CRLF), UTF-8 BOM and permissions are kept. Use write_file for new files or whole rewrites.`;
+const DESCRIPTION = `Replace exact text in a file; read it first. old_text must match exactly, whitespace included \
+(without read_file's line numbers), and occur once unless replace_all: add surrounding lines to make it unique. \
+Line endings and encoding are kept.`;
 
 /** The edit_file tool, confined to `ws.root`. */
 export function createEditFileTool(ws: Workspace): AgentTool {

@@ -7,13 +7,11 @@ import { taskHeadline } from '../tasks/report.js';
 import { UnknownTaskError } from '../tasks/types.js';
 import { defineTool, ToolError } from './tool.js';
 
-const DESCRIPTION = `Stop a background task and every process it started: SIGTERM first, SIGKILL if it is still running after a short grace.
-- task_id: the task, e.g. "b2", or "all" for every running task.
-- The result says how each task ended and shows its last output lines. A task that had already ended is left as it was.`;
+const DESCRIPTION = `Stop a background task ("all" for every one) and every process it started: SIGTERM, then SIGKILL after a short grace. Says how each ended.`;
 
 export function createKillBackgroundTool(manager: TaskManager) {
   const schema = z.object({
-    task_id: z.string().min(1).describe('The task to kill, e.g. "b2", or "all".'),
+    task_id: z.string().min(1),
   });
   return defineTool({
     name: 'kill_background',

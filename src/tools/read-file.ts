@@ -15,16 +15,14 @@ const MAX_OUTPUT_CHARS = 50_000;
 const COUNT_ALL_MAX_BYTES = 50 * 1024 * 1024;
 
 const schema = z.object({
-  path: z.string().describe('File path, relative to the workspace root (an absolute path inside it also works).'),
-  offset: z.number().int().min(1).optional().describe('1-based line number to start at. Default 1.'),
-  limit: z.number().int().min(1).optional().describe(`Most lines to show. Default ${DEFAULT_LIMIT}.`),
+  path: z.string().describe('Relative to the workspace.'),
+  offset: z.number().int().min(1).optional(),
+  limit: z.number().int().min(1).optional(),
 });
 
-const DESCRIPTION = `Read a text file in the workspace. Output is numbered lines ("    12\\tcode"): the number and tab are \
-not part of the file, so leave them out of edit_file's old_text. Paths are relative to the workspace root.
-Shows up to ${DEFAULT_LIMIT} lines from offset (1-based); lines longer than ${MAX_LINE_CHARS} characters are cut. \
-For a large file, read the part you need with offset and limit, and follow the hint at the end to continue.
-Read a file before editing it. On a directory it lists the entries; binary files are refused.`;
+const DESCRIPTION = `Read a text file as numbered lines ("  12\\tcode"; the number and tab are not part of the file). \
+Up to ${DEFAULT_LIMIT} lines from offset (1-based); for large files read the part you need and follow the hint at \
+the end. Read a file before editing it. Directories are listed; binary files refused.`;
 
 /** The read_file tool, confined to `ws` (its root and read roots). */
 export function createReadFileTool(ws: Workspace): AgentTool {

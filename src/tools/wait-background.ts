@@ -8,15 +8,14 @@ import { CHECK_MAX_CHARS, reportTask } from './check-background.js';
 import { defineTool, ToolError } from './tool.js';
 
 const DESCRIPTION = `Wait for background tasks to end instead of polling or sleeping.
-- task_ids: the tasks to wait for (default: every running background task). mode "any" (default) returns when the first of them ends; "all" when every one has.
-- Returns when the condition holds or after timeout_s (default 60, max 600), whichever is first, with each task's status and its new output, as check_background gives.
-- Use it when you have nothing else to do until a task finishes. If you have other work, do it instead: a notice arrives by itself when a task ends.`;
+- mode "any" (default) returns when the first ends, "all" when all have, or at timeout_s (default 60, max 600); results as check_background.
+- If you have other work, do it instead: notices arrive by themselves.`;
 
 export function createWaitBackgroundTool(manager: TaskManager) {
   const schema = z.object({
-    task_ids: z.array(z.string()).optional().describe('Tasks to wait for, e.g. ["b1","b3"]. Default: all running.'),
-    mode: z.enum(['any', 'all']).optional().describe('"any" (default): until one ends; "all": until every one has.'),
-    timeout_s: z.number().positive().max(600).optional().describe('Give up waiting after this many seconds (default 60).'),
+    task_ids: z.array(z.string()).optional().describe('Default: all running tasks.'),
+    mode: z.enum(['any', 'all']).optional(),
+    timeout_s: z.number().positive().max(600).optional(),
   });
   return defineTool({
     name: 'wait_background',

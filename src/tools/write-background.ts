@@ -5,16 +5,15 @@ import type { TaskManager } from '../tasks/task-manager.js';
 import { UnknownTaskError } from '../tasks/types.js';
 import { defineTool, ToolError } from './tool.js';
 
-const DESCRIPTION = `Send input to a running background task: its stdin, or its terminal if it was started with tty: true.
-- input is sent exactly as given: end a line with "\\n" to submit it. Control characters are sent as themselves: "\\u0003" is Ctrl-C (interrupts the foreground program in a tty task), "\\u0004" is Ctrl-D.
-- close_stdin: true closes stdin after the input (end of file), for programs that read until EOF. For tty tasks it sends Ctrl-D.
-- Then use check_background or wait_background to see the response.`;
+const DESCRIPTION = `Send input to a running task's stdin (or its terminal, for tty tasks).
+- Sent as given: end lines with "\\n"; "\\u0003" is Ctrl-C, "\\u0004" Ctrl-D. close_stdin sends end of file.
+- Then check_background or wait_background to see the response.`;
 
 export function createWriteBackgroundTool(manager: TaskManager) {
   const schema = z.object({
-    task_id: z.string().min(1).describe('The task, e.g. "b2".'),
-    input: z.string().describe('Text to send; include "\\n" to press Enter.'),
-    close_stdin: z.boolean().optional().describe('Close stdin after writing (default false).'),
+    task_id: z.string().min(1),
+    input: z.string(),
+    close_stdin: z.boolean().optional(),
   });
   return defineTool({
     name: 'write_background',

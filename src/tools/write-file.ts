@@ -8,14 +8,12 @@ import { count } from './file-hints.js';
 import { defineTool } from './tool.js';
 
 const schema = z.object({
-  path: z.string().describe('File path, relative to the workspace root (an absolute path inside it also works).'),
-  content: z.string().describe('The complete new content of the file.'),
+  path: z.string().describe('Relative to the workspace.'),
+  content: z.string(),
 });
 
-const DESCRIPTION = `Create a file, or replace a file's whole content, in the workspace. Missing parent folders are \
-created; an existing file keeps its permissions. Paths are relative to the workspace root.
-To change part of an existing file, use edit_file instead (read the file first); use write_file for new files \
-or complete rewrites, and pass the full content: nothing of the old file is kept.`;
+const DESCRIPTION = `Create a file or replace its whole content (parent folders are created). To change part of a \
+file, use edit_file.`;
 
 /** The write_file tool, confined to `ws.root`. */
 export function createWriteFileTool(ws: Workspace): AgentTool {
