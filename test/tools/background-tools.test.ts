@@ -204,7 +204,7 @@ describe('tool specs', () => {
       { name: 'kill_background', required: ['task_id'], properties: ['task_id'] },
       { name: 'write_background', required: ['task_id', 'input'], properties: ['task_id', 'input', 'close_stdin'] },
     ]);
-    expect(run.description).toMatch(/Do not poll with sleep/);
+    expect(run.description).toMatch(/Don't poll or sleep/);
     expect(wait.description).toMatch(/instead of polling/);
     expect([check, wait].every((t) => t.readOnly)).toBe(true);
   });
