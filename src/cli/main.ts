@@ -158,9 +158,8 @@ process.on('unhandledRejection', (err) => {
 
 main(process.argv).then(
   (code) => {
-    process.exitCode = code;
-    // Let stdout drain, then leave even if a stray handle lingers.
-    setTimeout(() => process.exit(code), 100).unref();
+    // Leave once stdout has drained, even if a stray handle (an idle keep-alive socket) lingers.
+    process.stdout.write('', () => process.exit(code));
   },
   (err: unknown) => {
     if (err instanceof ConfigError || (err instanceof Error && USER_ERRORS.has(err.name))) {

@@ -5,6 +5,7 @@ import { runAgent } from '../core/agent-loop.js';
 import type { AgentEvent, AgentResult } from '../core/events.js';
 import { appendUserContent } from '../core/messages.js';
 import { addUsage, emptyUsage } from '../core/types.js';
+import { costOfAll } from '../session/pricing.js';
 import type { OutputFormat } from './config.js';
 import type { Runtime } from './runtime.js';
 import { formatDuration, toolEndLine, toolStartLine } from './tool-lines.js';
@@ -24,12 +25,19 @@ export async function runPrintMode(rt: Runtime, prompt: string, io: PrintIO, sig
       tools: rt.tools.map((t) => t.name),
     });
   }
+  let warm = false;
   const emit = (event: AgentEvent) => {
     rt.record(event);
+    if (!warm && event.type === 'turn_start') {
+      warm = true;
+      rt.warmUp();
+    }
     if (format === 'stream-json') streamEvent(event, emitJson);
     describeEvent(event, io.stderr);
   };
 
+  // What the session had cost before this run (a resumed one), to report this run's cost, summaries included.
+  const costBefore = costOfAll(rt.session.recorder.usageByModel);
   const messages = rt.messages;
   appendUserContent(messages, [{ type: 'text', text: prompt }]);
   rt.session.recorder.sync();
@@ -80,6 +88,8 @@ export async function runPrintMode(rt: Runtime, prompt: string, io: PrintIO, sig
   if (format === 'text') {
     if (result.text) io.stdout(result.text.endsWith('\n') ? result.text : `${result.text}\n`);
   } else {
+    const costAfter = costOfAll(rt.session.recorder.usageByModel);
+    const cost = costBefore === undefined || costAfter === undefined ? undefined : costAfter - costBefore;
     emitJson({
       type: 'result',
       subtype: result.outcome === 'end_turn' ? 'success' : result.outcome,
@@ -89,6 +99,7 @@ export async function runPrintMode(rt: Runtime, prompt: string, io: PrintIO, sig
       num_turns: result.turns,
       duration_ms: durationMs,
       usage: result.usage,
+      ...(cost === undefined ? {} : { total_cost_usd: cost }),
       session_id: rt.session.id,
       ...(stillRunning.length ? { tasks_still_running: stillRunning } : {}),
     });
