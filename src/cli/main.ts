@@ -7,6 +7,7 @@ import {
   ConfigError, loadDotEnv, requireCredentials, resolveConfig, type CliFlags,
 } from './config.js';
 import type { Runtime } from './runtime.js';
+import { canRunTerminalUi } from './ui/interactive.js';
 
 declare const TANDEM_VERSION: string | undefined;
 const version = typeof TANDEM_VERSION === 'string' ? TANDEM_VERSION : '0.0.0-dev';
@@ -95,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
   installExitHandlers(rt);
   try {
     if (printMode) return await runPrint(rt, prompt);
-    if (process.stdin.isTTY && process.stdout.isTTY && process.env.TERM !== 'dumb') {
+    if (canRunTerminalUi(process.stdin, process.stdout, process.env)) {
       const { runUi } = await import('./ui/run-ui.js');
       return await runUi(rt, { setLog: (l) => { log = l ?? stderrLog; } });
     }

@@ -84,7 +84,7 @@ export async function runRepl(rt: Runtime): Promise<number> {
         }
         if (text.startsWith('/')) {
           const reply = await runSlashCommand(text, rt);
-        rt.session.recorder.sync();
+          rt.session.recorder.sync();
           if (reply.kind === 'exit') {
             inputClosed = true;
             break;

@@ -11,15 +11,18 @@ import { AutoCompactor } from '../session/auto-compact.js';
 import { withContextBudget } from '../session/context-budget.js';
 import { contextWindowOf } from '../session/pricing.js';
 import { openSession, type OpenedSession } from '../session/session-open.js';
+import type { TranscriptWriter } from '../session/transcript-writer.js';
 import { formatNotice } from '../tasks/notices.js';
 import { TaskManager } from '../tasks/task-manager.js';
+import type { TaskSnapshot } from '../tasks/types.js';
 import { createTools } from '../tools/index.js';
-import { loadPermissionSettings, PermissionPolicy } from '../workspace/permissions/index.js';
+import { loadPermissionSettings, loadShellParser, PermissionPolicy } from '../workspace/permissions/index.js';
 import { commandEnv, redactSecrets, secretValues } from '../workspace/secrets.js';
 import { createWorkspace, type Workspace } from '../workspace/paths.js';
 import type { Authorize } from '../core/tool-calls.js';
 import type { Approver } from './approval.js';
 import { createPermissionGate } from './permission-gate.js';
+import { setUpSandbox } from './sandbox-setup.js';
 import type { Config } from './config.js';
 import { buildSystemPrompt } from './system-prompt.js';
 
@@ -44,6 +47,11 @@ export interface Runtime {
   authorize: Authorize;
   /** Front ends that can ask the person install their approver here. */
   setApprover(approver: Approver | undefined): void;
+  /**
+   * Loads what the first tool call needs (the shell parser, the isolation probe) while the first model request
+   * is in flight, so its cost hides behind the model's latency.
+   */
+  warmUp(): void;
   /** Kills every task, waits for them to end, and closes the transcript. */
   shutdown(): Promise<void>;
 }
@@ -84,9 +92,11 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
   const logDir = path.join(os.tmpdir(), `tandem-${uid}`, session.id);
   await mkdir(logDir, { recursive: true, mode: 0o700 });
   const env = commandEnv(process.env, settings);
-  const tasks = new TaskManager({ cwd: config.cwd, logDir, registryDir, env, maxConcurrent: config.maxTasks });
-  tasks.on('start', (t) => session.writer.taskStart(t.id, t.command));
-  tasks.on('end', (t) => session.writer.taskEnd(t.id, t.status));
+  const sandbox = await setUpSandbox(settings.sandbox, { workspace: workspace0.root, log: opts.log });
+  const tasks = new TaskManager({
+    cwd: config.cwd, logDir, registryDir, env, maxConcurrent: config.maxTasks, container: sandbox?.container,
+  });
+  const recordMovedTasks = recordBackgroundTasks(tasks, session.writer);
   const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir] };
 
   const provider = createAnthropicModel({
@@ -119,7 +129,8 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     date: new Date(),
     isGitRepo: isInsideGitRepo(workspace.root),
     override: config.systemPrompt,
-    append: [config.appendSystemPrompt, policy.mode === 'plan' ? PLAN_MODE_NOTE : undefined].filter(Boolean).join('\n\n') || undefined,
+    append: [config.appendSystemPrompt, policy.mode === 'plan' ? PLAN_MODE_NOTE : undefined, sandbox?.note]
+      .filter(Boolean).join('\n\n') || undefined,
   });
   let approver: Approver | undefined;
   const authorize = createPermissionGate({
@@ -138,10 +149,19 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     workspace,
     system,
     takeNotices: () => tasks.drainNotices().map((n) => ({ type: 'text', text: redact(formatNotice(n)) })),
-    record: (event) => session.recorder.onEvent(event),
+    record: (event) => {
+      session.recorder.onEvent(event);
+      if (event.type === 'tool_end') recordMovedTasks();
+    },
     policy,
     authorize,
     setApprover: (a) => { approver = a; },
+    warmUp: () => {
+      setTimeout(() => {
+        void loadShellParser().catch(() => {});
+        setTimeout(() => { void tasks.isolation; }, 0);
+      }, 0);
+    },
     shutdown: async () => {
       await tasks.shutdown();
       session.recorder.sync();
@@ -152,6 +172,23 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
 
 const PLAN_MODE_NOTE = 'You are in plan mode: nothing may be written and no command runs unless a rule allows it. ' +
   'Investigate by reading files, then present a plan for the user to approve; do not try to make changes.';
+
+/**
+ * Records background tasks' starts and ends in the transcript, so a resumed session can tell the model which
+ * were running when it ended. A foreground command is left out (its tool result tells how it ended) unless it
+ * moves to the background at its timeout: call the returned function after each tool call to record those.
+ */
+function recordBackgroundTasks(tasks: TaskManager, writer: TranscriptWriter): () => void {
+  const recorded = new Set<string>();
+  const recordStart = (t: TaskSnapshot) => {
+    if (t.foreground || recorded.has(t.id)) return;
+    recorded.add(t.id);
+    writer.taskStart(t.id, t.command);
+  };
+  tasks.on('start', recordStart);
+  tasks.on('end', (t) => { if (recorded.has(t.id)) writer.taskEnd(t.id, t.status); });
+  return () => { for (const t of tasks.list()) if (t.status === 'running') recordStart(t); };
+}
 
 /** Keys tandem holds never reach the model through tool output (a command that prints .env, say). */
 function redactingTool(tool: AgentTool, redact: (text: string) => string): AgentTool {

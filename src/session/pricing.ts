@@ -52,6 +52,17 @@ export function costOf(model: string, usage: Usage): number | undefined {
   ) / 1_000_000;
 }
 
+/** USD for usage across models (as TranscriptRecorder.usageByModel), or undefined when a model's price is unknown. */
+export function costOfAll(usageByModel: Record<string, Usage>): number | undefined {
+  let total = 0;
+  for (const [model, usage] of Object.entries(usageByModel)) {
+    const cost = costOf(model, usage);
+    if (cost === undefined) return undefined;
+    total += cost;
+  }
+  return total;
+}
+
 /** Tokens the next request will carry at least: the last prompt (fresh + cached) plus the reply to it. */
 export function contextTokens(usage: Usage): number {
   return usage.input_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens + usage.output_tokens;

@@ -11,9 +11,12 @@
 // leaves the group (setsid) is found by walking descendants, which works only while its parent lives.
 //
 // Either way, `setpriv --pdeathsig KILL` (when present) makes the wrapper die with the tandem process.
+//
+// container: the caller's TaskContainer (a sandbox) replaces the unshare prefix and must give the same
+// guarantees (own pid namespace, dies with the spawned process); inside it, the same INIT runs the command.
 import { accessSync, constants } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import type { Isolation } from './types.js';
+import type { Isolation, TaskContainer } from './types.js';
 
 export type IsolationMode = 'pid-namespace' | 'process-group';
 
@@ -23,6 +26,8 @@ export interface ResolvedIsolation {
   prefix: string[];
   /** Human description for logs and reports. */
   detail: string;
+  /** Set when tasks run in a caller's container: it builds the whole argv, `prefix` is unused. */
+  container?: TaskContainer;
 }
 
 /**
@@ -87,8 +92,14 @@ export function resolveIsolation(requested: Isolation, shell: string): ResolvedI
   return resolved;
 }
 
-/** The argv that runs `command` under the resolved isolation. */
-export function buildArgv(iso: ResolvedIsolation, shell: string, command: string): string[] {
+/** A container is a pid namespace the caller builds: the engine treats it as one (see task.ts). */
+export function containerIsolation(container: TaskContainer): ResolvedIsolation {
+  return { mode: 'pid-namespace', prefix: [], detail: container.detail, container };
+}
+
+/** The argv that runs `command` under the resolved isolation; `cwd` is passed to a container. */
+export function buildArgv(iso: ResolvedIsolation, shell: string, command: string, cwd: string): string[] {
+  if (iso.container) return iso.container.argv({ shell: initShell(shell), script: NAMESPACE_INIT, args: [shell, command], cwd });
   if (iso.mode === 'process-group') return [...iso.prefix, shell, '-c', GROUP_EXEC, shell, command];
   // PID 1 only waits: the lightest POSIX shell there is will do (dash starts faster than bash).
   return [...iso.prefix, initShell(shell), '-c', NAMESPACE_INIT, shell, command];

@@ -3,13 +3,13 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildArgv, resolveIsolation, resolveShell, type ResolvedIsolation } from './isolation.js';
+import { buildArgv, containerIsolation, resolveIsolation, resolveShell, type ResolvedIsolation } from './isolation.js';
 import { latestLines, renderRange, utf8SafeEnd } from './output-view.js';
 import { TaskRegistry, reapOrphans } from './registry.js';
 import { Task } from './task.js';
 import {
   TaskLimitError, UnknownTaskError, type Isolation, type KilledBy, type ReadOptions, type StartOptions,
-  type TaskManagerOptions, type TaskNotice, type TaskSnapshot, type WaitResult,
+  type TaskContainer, type TaskManagerOptions, type TaskNotice, type TaskSnapshot, type WaitResult,
 } from './types.js';
 
 export const NOTICE_TAIL_LINES = 20;
@@ -32,6 +32,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
   private readonly env: NodeJS.ProcessEnv;
   private readonly shell: string;
   private readonly requestedIsolation: Isolation;
+  private readonly container?: TaskContainer;
   private iso?: ResolvedIsolation;
   private readonly tasks = new Map<string, Task>();
   private readonly registry: TaskRegistry;
@@ -52,6 +53,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     this.env = opts.env ?? process.env;
     this.shell = resolveShell(opts.shell);
     this.requestedIsolation = opts.isolation ?? 'auto';
+    this.container = opts.container;
     this.registry = new TaskRegistry(opts.registryDir);
   }
 
@@ -60,13 +62,13 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     return reapOrphans(registryDir);
   }
 
-  /** The isolation in use (probed on first use). */
+  /** The isolation in use (probed on first use; the container, when there is one). */
   get isolation(): ResolvedIsolation {
-    this.iso ??= resolveIsolation(this.requestedIsolation, this.shell);
+    this.iso ??= this.container ? containerIsolation(this.container) : resolveIsolation(this.requestedIsolation, this.shell);
     return this.iso;
   }
 
-  /** Starts a task. Throws TaskLimitError when maxConcurrent tasks are running. */
+  /** Starts a task. Throws TaskLimitError when maxConcurrent tasks are running, or what a container throws. */
   start(opts: StartOptions): TaskSnapshot {
     if (this.closed) throw new Error('The task manager has shut down.');
     const running = this.runningTasks();
@@ -78,6 +80,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
       this.logDirReady = true;
     }
     const iso = this.isolation;
+    // Before the task exists: a container that refuses the command leaves no trace.
+    const argv = buildArgv(iso, this.shell, opts.command, this.cwd);
     // Background tasks are b1, b2, …; the bash tool's foreground commands f1, f2, … (an id never changes).
     const id = opts.foreground ? `f${++this.fgSeq}` : `b${++this.bgSeq}`;
     const task = new Task({
@@ -98,7 +102,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     // Before launching, so that listeners see 'start' before an immediate failure's 'end'.
     this.emit('start', task.snapshot());
     task.launch(
-      { argv: buildArgv(iso, this.shell, opts.command), cwd: this.cwd, env: this.env, isolation: iso },
+      { argv, cwd: this.cwd, env: this.env, isolation: iso },
       () => void this.kill(id, 'timeout'),
     );
     if (task.running && task.pid !== undefined) {

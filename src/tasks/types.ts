@@ -48,6 +48,28 @@ export interface TaskManagerOptions {
   shell?: string;
   isolation?: Isolation;
   killGraceMs?: number;
+  /** Run every task inside this container (e.g. a sandbox) instead of under `isolation`. */
+  container?: TaskContainer;
+}
+
+/** What a container is asked to run: `shell -c script ...args`, with `cwd` as working directory. */
+export interface ContainerRun {
+  shell: string;
+  script: string;
+  args: string[];
+  cwd: string;
+}
+
+/**
+ * A wrapper the engine runs each task's init shell in (tandem's --sandbox passes bubblewrap through it).
+ * Contract: `argv` returns the complete argv (program first) that runs the ContainerRun inside the container,
+ * in a PID namespace of its own whose processes all die when the spawned process dies, and exits with the
+ * script's exit status. It may throw to refuse; start() then throws that error and no task is created.
+ */
+export interface TaskContainer {
+  /** For logs and reports, e.g. "bubblewrap sandbox, no network". */
+  detail: string;
+  argv(run: ContainerRun): string[];
 }
 
 export interface StartOptions {

@@ -1,10 +1,10 @@
 // End-to-end: background tasks through the built binary — notices delivered once, in the trailing user message,
 // print mode waiting for running tasks, and no process left behind on any exit path.
-import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ContentBlock, Message } from '../../src/core/types.js';
 import { collect, runTandem, startTandem, tempDir, testEnv } from '../support/cli.js';
 import { reply, startModelServer, withoutCacheControl, type ModelServer } from '../support/model-server.js';
+import { eventually, marker, survivors } from '../support/processes.js';
 
 let server: ModelServer;
 let cwd: string;
@@ -20,35 +20,6 @@ const noticeCount = (messages: Message[]) =>
 
 /** These tests are about processes, not permissions: let every command run. */
 const BYPASS = ['--permission-mode', 'bypassPermissions'];
-
-let seq = 0;
-/** A unique sleep duration to find a test's processes by their command line. */
-const marker = () => `1000.${process.pid}${++seq}${Math.floor(Math.random() * 1e4)}`;
-
-function survivors(mark: string): string[] {
-  const found: string[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ');
-      const state = /^State:\s+(\S)/m.exec(readFileSync(`/proc/${name}/status`, 'utf8'))?.[1];
-      if (cmdline.includes(mark) && state !== 'Z') found.push(`${name}: ${cmdline}`);
-    } catch {
-      // gone
-    }
-  }
-  return found;
-}
-
-/** Polls a condition that depends on other processes (the kernel reaping them), with a generous deadline. */
-async function eventually(check: () => boolean, deadlineMs = 10_000): Promise<boolean> {
-  const end = Date.now() + deadlineMs;
-  while (Date.now() < end) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return check();
-}
 
 /** A command that leaves processes behind in every way a shell can: &, nohup, setsid, double fork, disown. */
 const escapees = (m: string) =>

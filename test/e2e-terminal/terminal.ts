@@ -1,7 +1,7 @@
 // A real terminal for end-to-end tests: tmux runs the built binary in a pane of a fixed size, send-keys
 // types, capture-pane reads the screen. Waiting is polling for screen content, with a generous deadline.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TANDEM_BIN } from '../support/cli.js';
@@ -19,10 +19,12 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 export class Terminal {
   readonly dir: string;
   readonly socket: string;
+  readonly statusFile: string;
 
   private constructor(dir: string) {
     this.dir = dir;
     this.socket = path.join(dir, 'tmux.sock');
+    this.statusFile = path.join(dir, 'status');
   }
 
   /** Starts tandem in a detached tmux session; the environment is exactly `env` (plus TERM). */
@@ -34,7 +36,9 @@ export class Terminal {
     writeFileSync(script, [
       '#!/bin/sh',
       `cd ${quote(opts.cwd)}`,
-      `exec env -i ${assignments.join(' ')} ${quote(process.execPath)} ${quote(TANDEM_BIN)} ${(opts.args ?? []).map(quote).join(' ')}`,
+      `env -i ${assignments.join(' ')} ${quote(process.execPath)} ${quote(TANDEM_BIN)} ${(opts.args ?? []).map(quote).join(' ')}`,
+      // The shell records the status: tmux, started from a test runner, may never reap its pane's process.
+      `echo $? > ${quote(t.statusFile)}`,
       '',
     ].join('\n'));
     chmodSync(script, 0o755);
@@ -89,9 +93,9 @@ export class Terminal {
 
   /** The exit status once the program has ended (undefined while it runs). */
   exitStatus(): number | undefined {
-    const out = this.tmux('display-message', '-p', '-t', 'main', '#{pane_dead} #{pane_dead_status}').trim();
-    const [dead, status] = out.split(' ');
-    return dead === '1' ? Number(status) : undefined;
+    if (!existsSync(this.statusFile)) return undefined;
+    const text = readFileSync(this.statusFile, 'utf8').trim();
+    return text ? Number(text) : undefined;
   }
 
   async waitForExit(timeoutMs = 10_000): Promise<number> {

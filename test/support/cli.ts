@@ -62,3 +62,53 @@ export function collect(child: ChildProcess, killAfterMs = 60_000): Promise<RunR
     });
   });
 }
+
+/** A running tandem whose output is kept as it arrives, so a test can wait for a line instead of for time. */
+export interface Watched {
+  child: ChildProcess;
+  /** Everything written so far. */
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Resolves when the process has exited. */
+  done: Promise<RunResult>;
+  /**
+   * Resolves with the first match of `re` in the stream's text from offset `from` (default 0); rejects after
+   * `timeoutMs` (default 15s) or when the process exits first, saying what did arrive.
+   */
+  waitFor(re: RegExp, opts?: { stream?: 'stdout' | 'stderr'; from?: number; timeoutMs?: number }): Promise<RegExpExecArray>;
+}
+
+export function watch(child: ChildProcess, killAfterMs = 60_000): Watched {
+  const text = { stdout: '', stderr: '' };
+  const wakers = new Set<() => void>();
+  const wake = () => { for (const w of wakers) w(); };
+  child.stdout!.on('data', (d) => { text.stdout += d; wake(); });
+  child.stderr!.on('data', (d) => { text.stderr += d; wake(); });
+  let exited = false;
+  const done = collect(child, killAfterMs).then((r) => { exited = true; wake(); return r; });
+  const waitFor: Watched['waitFor'] = (re, opts = {}) => new Promise((resolve, reject) => {
+    const stream = opts.stream ?? 'stdout';
+    const pattern = new RegExp(re.source, re.flags.replace('g', ''));
+    const finish = () => { clearTimeout(timer); wakers.delete(check); };
+    const fail = (why: string) => {
+      finish();
+      reject(new Error(`${why} waiting for ${re} on ${stream}; it has:\n${text[stream].slice(opts.from ?? 0)}\n` +
+        `(${stream === 'stdout' ? 'stderr' : 'stdout'}: ${text[stream === 'stdout' ? 'stderr' : 'stdout']})`));
+    };
+    const check = () => {
+      const match = pattern.exec(text[stream].slice(opts.from ?? 0));
+      if (match) {
+        finish();
+        resolve(match);
+      } else if (exited) fail('the process exited');
+    };
+    const timer = setTimeout(() => fail(`timed out after ${opts.timeoutMs ?? 15_000}ms`), opts.timeoutMs ?? 15_000);
+    wakers.add(check);
+    check();
+  });
+  return {
+    child, done, waitFor,
+    get stdout() { return text.stdout; },
+    get stderr() { return text.stderr; },
+  };
+}

@@ -1,13 +1,12 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, realpath, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildSandboxArgv, checkSandbox } from '../../src/workspace/sandbox.js';
-
-const hasBwrap = spawnSync('bwrap', ['--version']).status === 0;
+import { requireBwrap } from '../support/bwrap.js';
 
 describe('buildSandboxArgv', () => {
   it('returns the complete argv, bwrap first and the shell command last', () => {
@@ -62,7 +61,8 @@ describe('checkSandbox', () => {
     if (!result.ok) expect(result.message).toContain('macOS');
   });
 
-  it.skipIf(!hasBwrap)('starts a sandbox when bwrap works here', async () => {
+  it('starts a sandbox when bwrap works here', async () => {
+    requireBwrap();
     expect(await checkSandbox()).toEqual({ ok: true, bwrap: expect.stringMatching(/\/bwrap$/), graceful: true });
   });
 });
@@ -110,9 +110,10 @@ async function pidsRunning(marker: string): Promise<number[]> {
   return pids;
 }
 
-describe.skipIf(!hasBwrap)('the sandbox (bubblewrap)', () => {
+describe('the sandbox (bubblewrap)', () => {
   let ws: string;
   let outside: string;
+  beforeEach(requireBwrap);
   beforeAll(async () => {
     ws = await realpath(await mkdtemp(path.join(os.tmpdir(), 'tandem-sandbox-ws-')));
     // Outside /tmp (which is private in the sandbox) and outside the workspace.

@@ -30,7 +30,7 @@ export function App({ controller }: { controller: UiController }) {
   return (
     <>
       <Static items={snap.items as never[]}>
-        {(item: (typeof snap.items)[number]) => <Box key={item.id} width={width}><HistoryItem item={item} /></Box>}
+        {(item: (typeof snap.items)[number]) => <Box key={item.id} width={width}><HistoryItem item={item} width={width} /></Box>}
       </Static>
       <LiveArea live={snap.live} busy={snap.busy} turnStartedAt={snap.turnStartedAt} width={width} maxRows={liveRows} />
       {snap.dialog ? (

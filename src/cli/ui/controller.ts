@@ -107,7 +107,7 @@ export class UiController {
     this.store.publish();
   }
 
-  say(kind: 'info' | 'output' | 'error', text: string): void {
+  say(kind: 'user' | 'info' | 'output' | 'error', text: string): void {
     this.transcript.add({ kind, text });
     this.store.publish();
   }

@@ -1,9 +1,8 @@
 // Assistant text as it streams: split into finished Markdown blocks (safe to render and print once) and the
 // unfinished rest, and render a block for the terminal with marked-terminal (code highlighted when colour is on).
-import chalk from 'chalk';
 import { Marked } from 'marked';
 import { markedTerminal } from 'marked-terminal';
-import stripAnsi from 'strip-ansi';
+import { colorsEnabled, stripColors } from './theme.js';
 
 export interface SplitText {
   /** Whole blocks: paragraphs ended by a blank line, closed code fences, ... ('' when none yet). */
@@ -65,5 +64,5 @@ export function renderMarkdown(markdown: string, width = 80): string {
     out = markdown;
   }
   out = out.replace(/\s+$/, '');
-  return chalk.level === 0 ? stripAnsi(out) : out;
+  return colorsEnabled() ? out : stripColors(out);
 }

@@ -20,9 +20,10 @@ export async function runUi(rt: Runtime, opts: UiOptions = {}): Promise<number> 
     detail: `${rt.workspace.root}\n/help for commands · Ctrl+T tasks · Ctrl+B backgrounds a running command · Ctrl+D exits`,
   });
   opts.setLog?.((line) => controller.log(line));
+  const restoreConsole = routeConsole((line) => controller.log(line));
   const ink = render(<App controller={controller} />, {
     exitOnCtrlC: false,
-    patchConsole: true,
+    patchConsole: false,
     kittyKeyboard: { mode: 'auto', flags: ['disambiguateEscapeCodes'] },
   });
   controller.start();
@@ -30,9 +31,26 @@ export async function runUi(rt: Runtime, opts: UiOptions = {}): Promise<number> 
     await controller.exited;
   } finally {
     opts.setLog?.(undefined);
+    restoreConsole();
     controller.stop();
     ink.unmount();
     await ink.waitUntilExit().catch(() => {});
   }
   return 0;
+}
+
+/** Library messages on the console (an SDK deprecation warning, say) become lines of the conversation, each once. */
+function routeConsole(log: (line: string) => void): () => void {
+  const seen = new Set<string>();
+  const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
+  const saved = methods.map((m) => console[m]);
+  for (const m of methods) {
+    console[m] = (...args: unknown[]) => {
+      const text = args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? a.message : JSON.stringify(a))).join(' ');
+      if (seen.has(text) || seen.size > 100) return;
+      seen.add(text);
+      log(text);
+    };
+  }
+  return () => methods.forEach((m, i) => { console[m] = saved[i]!; });
 }

@@ -10,7 +10,7 @@ export async function runUiCommand(input: string, ui: UiController): Promise<voi
   const [name = '', ...args] = input.trim().split(/\s+/);
   if (name === '/tasks') return ui.picker.open(args[0]);
   if (name === '/exit' || name === '/quit') return ui.exit();
-  ui.say('info', input.trim());
+  ui.say('user', input.trim());
   let reply;
   try {
     reply = await runSlashCommand(input, ui.runtime);

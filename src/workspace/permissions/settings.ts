@@ -1,5 +1,7 @@
 // Permission settings: reads ~/.tandem/settings.json, .tandem/settings.json and .tandem/settings.local.json,
 // validates them (errors name file:line:column), and merges them with the --allow / --deny flags.
+// The project's shared .tandem/settings.json may come from a cloned repository: it cannot loosen what the user
+// controls (bypassPermissions, credentials in commands, the sandbox) by itself; see `distrust`.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -86,6 +88,8 @@ export interface FileSettings {
   sandbox: { enabled?: boolean; network?: boolean; extraWritable: string[] };
   inheritCredentials?: boolean;
   warnings: string[];
+  /** `file:line:column` of a setting, for messages about it. */
+  where(path: readonly PropertyKey[]): string;
 }
 
 /** Validates one file's text. Throws SettingsError naming `file`, the line and column, and the problem. */
@@ -129,6 +133,10 @@ export function parseSettingsText(text: string, file: string, ctx: { home: strin
     },
     inheritCredentials: env?.inheritCredentials,
     warnings,
+    where: (p) => {
+      const loc = locate(json, p);
+      return `${file}:${loc.line}:${loc.column}`;
+    },
   };
 }
 
@@ -143,10 +151,12 @@ export async function loadPermissionSettings(opts: LoadSettingsOptions): Promise
     files: [],
     warnings: [],
   };
-  for (const file of settingsFiles(opts.home, opts.workspaceRoot, opts.userSettingsFile)) {
+  const files = settingsFiles(opts.home, opts.workspaceRoot, opts.userSettingsFile);
+  for (const file of files) {
     const text = await readSettingsFile(file);
     if (text === undefined) continue;
     const s = parseSettingsText(text, file, opts);
+    if (file === files[1] && file !== files[0]) distrust(s, merged, { user: files[0], local: files[2] });
     merged.files.push(file);
     merged.rules.push(...s.rules);
     merged.warnings.push(...s.warnings);
@@ -174,6 +184,38 @@ export async function loadPermissionSettings(opts: LoadSettingsOptions): Promise
   }
   if (opts.cliSandbox !== undefined) merged.sandbox.enabled = opts.cliSandbox;
   return merged;
+}
+
+/**
+ * A shared project file may tighten anything, but what would loosen the user's own choices is dropped from it
+ * with a warning saying where to set it instead: bypassPermissions, credentials in commands, and turning the
+ * sandbox off, giving it the network or more writable folders.
+ */
+function distrust(s: FileSettings, merged: PermissionSettings, files: { user: string; local: string }): void {
+  const elsewhere = `set it in your user settings (${files.user}) or in ${files.local}`;
+  const ignore = (where: PropertyKey[], what: string, instead = elsewhere) =>
+    s.warnings.push(`${s.where(where)}: ${what} is ignored in the project's shared settings, which a cloned repository could set; to use it, ${instead}`);
+  // Warn only where the value would have changed something.
+  if (s.defaultMode === 'bypassPermissions') {
+    ignore(['permissions', 'defaultMode'], '"defaultMode": "bypassPermissions"', `${elsewhere}, or pass --permission-mode bypassPermissions`);
+    s.defaultMode = undefined;
+  }
+  if (s.inheritCredentials) {
+    if (!merged.inheritCredentials) ignore(['env', 'inheritCredentials'], '"env.inheritCredentials": true');
+    s.inheritCredentials = undefined;
+  }
+  if (s.sandbox.enabled === false) {
+    if (merged.sandbox.enabled) ignore(['sandbox', 'enabled'], '"sandbox.enabled": false');
+    s.sandbox.enabled = undefined;
+  }
+  if (s.sandbox.network) {
+    if (!merged.sandbox.network) ignore(['sandbox', 'network'], '"sandbox.network": true');
+    s.sandbox.network = undefined;
+  }
+  if (s.sandbox.extraWritable.length) {
+    ignore(['sandbox', 'extraWritable'], '"sandbox.extraWritable"');
+    s.sandbox.extraWritable = [];
+  }
 }
 
 async function readSettingsFile(file: string): Promise<string | undefined> {

@@ -46,8 +46,8 @@ describe('loadPermissionSettings', () => {
 
   it('merges user, project, local and flags in that order, later scalars winning', async () => {
     await put(userFile(), { permissions: { allow: ['Bash(ls)'], defaultMode: 'plan' }, sandbox: { enabled: true, extraWritable: ['~/.npm'] } });
-    await put(projectFile(), { permissions: { deny: ['Bash(git push:*)'], defaultMode: 'acceptEdits' }, sandbox: { network: true } });
-    await put(localFile(), { permissions: { ask: ['Bash(npm publish:*)'] }, env: { inheritCredentials: true }, sandbox: { enabled: false } });
+    await put(projectFile(), { permissions: { deny: ['Bash(git push:*)'], defaultMode: 'acceptEdits' } });
+    await put(localFile(), { permissions: { ask: ['Bash(npm publish:*)'] }, env: { inheritCredentials: true }, sandbox: { enabled: false, network: true } });
     const s = await load({ cliAllow: ['Edit(src/**)'], cliDeny: ['Read(.env)'] });
     expect(s.files).toEqual([userFile(), projectFile(), localFile()]);
     expect(s.rules.map((r) => [r.kind, r.text, r.source])).toEqual([
@@ -64,6 +64,40 @@ describe('loadPermissionSettings', () => {
     const policy = new PermissionPolicy(s, { workspaceRoot: root, home });
     expect(policy.mode).toBe('acceptEdits');
     expect(policy.describeRules()[1]).toEqual({ rule: 'Bash(git push:*)', kind: 'deny', source: projectFile() });
+  });
+
+  it('ignores what the shared project file would loosen, saying where to set it instead', async () => {
+    await put(projectFile(), `{
+  "permissions": { "allow": ["Bash(npm test:*)"], "defaultMode": "bypassPermissions" },
+  "env": { "inheritCredentials": true },
+  "sandbox": { "network": true, "extraWritable": ["~"] }
+}`);
+    const s = await load();
+    expect(s.defaultMode).toBe('default');
+    expect(s.modeSource).toBe('default');
+    expect(s.inheritCredentials).toBe(false);
+    expect(s.sandbox).toEqual({ enabled: false, network: false, extraWritable: [] });
+    expect(s.rules.map((r) => r.text)).toEqual(['Bash(npm test:*)']);
+    expect(s.warnings).toEqual([
+      `${projectFile()}:2:66: "defaultMode": "bypassPermissions" is ignored in the project's shared settings, which a cloned repository could set; `
+        + `to use it, set it in your user settings (${userFile()}) or in ${localFile()}, or pass --permission-mode bypassPermissions`,
+      expect.stringMatching(new RegExp(`^${projectFile()}:3:34: "env.inheritCredentials": true is ignored .*set it in your user settings`)),
+      expect.stringMatching(new RegExp(`^${projectFile()}:4:27: "sandbox.network": true is ignored`)),
+      expect.stringMatching(new RegExp(`^${projectFile()}:4:50: "sandbox.extraWritable" is ignored`)),
+    ]);
+  });
+
+  it('takes those settings from the user file and settings.local.json, and lets the project file tighten', async () => {
+    await put(userFile(), { permissions: { defaultMode: 'bypassPermissions' }, sandbox: { enabled: true } });
+    await put(projectFile(), { permissions: { defaultMode: 'acceptEdits' }, sandbox: { enabled: false }, env: { inheritCredentials: false } });
+    const tightened = await load();
+    expect(tightened).toMatchObject({ defaultMode: 'acceptEdits', inheritCredentials: false, sandbox: { enabled: true } });
+    expect(tightened.warnings).toEqual([expect.stringContaining('"sandbox.enabled": false is ignored')]);
+    await put(projectFile(), { sandbox: { enabled: true } });
+    await put(localFile(), { permissions: { defaultMode: 'bypassPermissions' }, env: { inheritCredentials: true }, sandbox: { network: true } });
+    const local = await load();
+    expect(local).toMatchObject({ defaultMode: 'bypassPermissions', modeSource: localFile(), inheritCredentials: true, sandbox: { enabled: true, network: true } });
+    expect(local.warnings).toEqual([]);
   });
 
   it('lets --permission-mode and --sandbox override every file', async () => {

@@ -1,10 +1,11 @@
 // One finished item of the conversation, printed once into the terminal's history (ink <Static>).
 import { Box, Text } from 'ink';
 import { formatDuration } from '../../tool-lines.js';
+import { fitRow } from '../layout.js';
 import { color } from '../theme.js';
 import type { Item } from '../transcript.js';
 
-export function HistoryItem({ item }: { item: Item }) {
+export function HistoryItem({ item, width }: { item: Item; width: number }) {
   switch (item.kind) {
     case 'banner':
       return (
@@ -24,13 +25,15 @@ export function HistoryItem({ item }: { item: Item }) {
       return <Box marginTop={1} paddingLeft={2}><Text>{item.text}</Text></Box>;
     case 'tool': {
       const o = item.outcome;
+      const tail = ` · ${o.status} · ${formatDuration(item.durationMs)}`;
+      const summary = item.summary ? fitRow(` ${item.summary}`, Math.max(8, width - item.name.length - tail.length - 3)) : '';
       return (
         <Box flexDirection="column" marginTop={1}>
           <Text>
             <Text color={o.ok ? color.ok : color.bad}>{o.ok ? '✓ ' : '✗ '}</Text>
             <Text bold>{item.name}</Text>
-            {item.summary ? <Text> {item.summary}</Text> : null}
-            <Text color={color.muted}> · {o.status} · {formatDuration(item.durationMs)}</Text>
+            <Text>{summary}</Text>
+            <Text color={color.muted}>{tail}</Text>
           </Text>
           {o.lines.map((line, i) => <Text key={i} color={color.muted} wrap="truncate-end">{`  │ ${line}`}</Text>)}
           {o.more > 0 ? <Text color={color.muted}>{`  │ … +${o.more} lines`}</Text> : null}

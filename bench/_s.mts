@@ -1,0 +1,10 @@
+import { TaskManager } from '../src/tasks/task-manager.js';
+const m = new TaskManager({ cwd: '/tmp', logDir: '/tmp/tl5', registryDir: '/tmp/tr5', env: process.env, maxConcurrent: 1000 });
+void m.isolation;
+const t = performance.now();
+const ids = [];
+for (let i = 0; i < 200; i++) ids.push(m.start({ command: 'sleep 1' }).id);
+const t2 = performance.now();
+await m.wait(ids, 'all', 20000);
+console.log('start', (t2 - t).toFixed(0), 'all done', (performance.now() - t).toFixed(0));
+await m.shutdown();
