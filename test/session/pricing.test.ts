@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contextTokens, costOf, formatCostReport, formatTokens, formatUsd, priceOf } from '../../src/session/pricing.js';
+import { contextTokens, costOf, costOfAll, formatCostReport, formatTokens, formatUsd, priceOf } from '../../src/session/pricing.js';
 import { usage } from './support.js';
 
 const MTOK = 1_000_000;
@@ -36,6 +36,14 @@ describe('pricing', () => {
     expect(priceOf('gpt-4o')).toBeUndefined();
     expect(priceOf('claude-test')).toBeUndefined();
     expect(costOf('my-local-model', usage({ input_tokens: 100 }))).toBeUndefined();
+  });
+
+  it('adds up the cost across models, or gives none when a model has no price', () => {
+    const sonnet = usage({ input_tokens: MTOK });
+    const haiku = usage({ output_tokens: MTOK });
+    expect(costOfAll({ 'claude-sonnet-4-6': sonnet, 'claude-haiku-4-5': haiku })).toBeCloseTo(3 + 5, 10);
+    expect(costOfAll({})).toBe(0);
+    expect(costOfAll({ 'claude-sonnet-4-6': sonnet, 'my-local-model': haiku })).toBeUndefined();
   });
 
   it('formats tokens and dollars', () => {
