@@ -21,6 +21,8 @@ export interface TaskManagerEvents {
   output: [id: string, chunk: Buffer];
   start: [task: TaskSnapshot];
   end: [task: TaskSnapshot];
+  /** A foreground task became a background one (its waiter should stop waiting). */
+  backgrounded: [task: TaskSnapshot];
 }
 
 export class TaskManager extends EventEmitter<TaskManagerEvents> {
@@ -213,8 +215,11 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
   /** A foreground task becomes a background one: its end will produce a notice. */
   background(id: string): TaskSnapshot {
     const task = this.task(id);
+    const moved = task.running && task.foreground;
     if (task.running) task.foreground = false;
-    return task.snapshot();
+    const snap = task.snapshot();
+    if (moved) this.emit('backgrounded', snap);
+    return snap;
   }
 
   /** The model has seen this task's end in a tool result: drop its queued notice (exactly once). */

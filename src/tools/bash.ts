@@ -49,15 +49,32 @@ export function createBashTool(manager: TaskManager, opts: BashToolOptions = {})
       const id = snap.id;
       const stopProgress = ctx.onProgress ? streamLines(manager, id, ctx.onProgress) : undefined;
       const timeoutS = input.timeout ?? defaultTimeoutS;
+      // The person may move the command to the background (Ctrl+B) while we wait: stop waiting then.
+      const waiting = new AbortController();
+      const stopWaiting = () => waiting.abort();
+      if (ctx.signal.aborted) waiting.abort();
+      else ctx.signal.addEventListener('abort', stopWaiting, { once: true });
+      let movedByUser = false;
+      const onBackgrounded = (t: TaskSnapshot) => {
+        if (t.id !== id) return;
+        movedByUser = true;
+        waiting.abort();
+      };
+      manager.on('backgrounded', onBackgrounded);
       try {
-        const waited = await manager.wait([id], 'all', timeoutS * 1000, ctx.signal);
+        const waited = await manager.wait([id], 'all', timeoutS * 1000, waiting.signal);
+        if (movedByUser) return movedToBackground(manager, manager.get(id)!, 'the user moved it to the background', maxChars);
         if (waited.interrupted) return await interrupted(manager, id, maxChars);
         if (waited.timedOut) {
           const moved = manager.background(id);
-          if (moved.status === 'running') return movedToBackground(manager, moved, timeoutS, maxChars);
+          if (moved.status === 'running') {
+            return movedToBackground(manager, moved, `still running after ${formatDuration(timeoutS * 1000)}`, maxChars);
+          }
         }
         return finished(manager, id, maxChars);
       } finally {
+        manager.off('backgrounded', onBackgrounded);
+        ctx.signal.removeEventListener('abort', stopWaiting);
         stopProgress?.();
       }
     },
@@ -82,11 +99,11 @@ async function interrupted(manager: TaskManager, id: string, maxChars: number): 
   return [output, `[interrupted by the user: ${how}]`].filter(Boolean).join('\n');
 }
 
-function movedToBackground(manager: TaskManager, snap: TaskSnapshot, timeoutS: number, maxChars: number): string {
+function movedToBackground(manager: TaskManager, snap: TaskSnapshot, why: string, maxChars: number): string {
   const output = manager.readNew(snap.id, { maxChars });
   return [
     output || '(no output yet)',
-    `[still running after ${formatDuration(timeoutS * 1000)}: moved to the background as task ${snap.id}, not killed. `
+    `[${why}: moved to the background as task ${snap.id}, not killed. `
       + `A notice will arrive when it ends; meanwhile use wait_background, check_background or kill_background `
       + `with task_id "${snap.id}". Full log: ${snap.logPath}]`,
   ].join('\n');

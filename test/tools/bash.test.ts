@@ -60,6 +60,22 @@ describe('bash tool', () => {
     expect(m.readNew('f1')).toBe('after done');
   });
 
+  it('returns at once when the person moves the running command to the background', async () => {
+    const m = makeManager();
+    const bash = createBashTool(m);
+    const mark = marker();
+    const starting = new Promise<string>((resolve) => m.on('start', (t) => resolve(t.id)));
+    const running = bash.execute({ command: `echo started; sleep ${mark}; echo finished` }, ctx());
+    const started = await starting;
+    m.background(started);
+    const result = await running;
+    expect(result.isError).toBeFalsy();
+    expect(result.content).toMatch(new RegExp(`the user moved it to the background: moved to the background as task ${started}`));
+    expect(m.get(started)).toMatchObject({ status: 'running', foreground: false });
+    expect(survivors(mark).length).toBeGreaterThan(0);
+    await m.kill(started, 'user');
+  });
+
   it('a user interrupt kills the whole tree and says so', async () => {
     const m = makeManager();
     const bash = createBashTool(m);
