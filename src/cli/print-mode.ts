@@ -25,13 +25,8 @@ export async function runPrintMode(rt: Runtime, prompt: string, io: PrintIO, sig
       tools: rt.tools.map((t) => t.name),
     });
   }
-  let warm = false;
   const emit = (event: AgentEvent) => {
     rt.record(event);
-    if (!warm && event.type === 'turn_start') {
-      warm = true;
-      rt.warmUp();
-    }
     if (format === 'stream-json') streamEvent(event, emitJson);
     describeEvent(event, io.stderr);
   };

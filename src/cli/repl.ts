@@ -32,13 +32,8 @@ export async function runRepl(rt: Runtime): Promise<number> {
   const line = (text: string) => write(`${atLineStart ? '' : '\n'}${text}\n`);
   const prompt = () => { if (!inputClosed && !turn) rl.prompt(true); };
 
-  let warm = false;
   const emit = (event: AgentEvent) => {
     rt.record(event);
-    if (!warm && event.type === 'turn_start') {
-      warm = true;
-      rt.warmUp();
-    }
     switch (event.type) {
       case 'text_delta': write(event.text); break;
       case 'retry': line(`… ${event.reason}; retrying in ${formatDuration(event.delayMs)}`); break;

@@ -40,18 +40,16 @@ export interface Runtime {
   system: string;
   /** Drains ended tasks' notices into blocks for the trailing user message. */
   takeNotices(): ContentBlock[];
-  /** Records a loop event in the transcript; front ends call it from their emit before displaying. */
+  /**
+   * Records a loop event in the transcript; front ends call it from their emit before displaying. On the first
+   * model call it also loads what the first tool call needs, so that cost hides behind the model's latency.
+   */
   record(event: AgentEvent): void;
   policy: PermissionPolicy;
   /** The loop's authorize hook: permission rules, and questions to the approver. */
   authorize: Authorize;
   /** Front ends that can ask the person install their approver here. */
   setApprover(approver: Approver | undefined): void;
-  /**
-   * Loads what the first tool call needs (the shell parser, the isolation probe) while the first model request
-   * is in flight, so its cost hides behind the model's latency.
-   */
-  warmUp(): void;
   /** Kills every task, waits for them to end, and closes the transcript. */
   shutdown(): Promise<void>;
 }
@@ -133,6 +131,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
       .filter(Boolean).join('\n\n') || undefined,
   });
   let approver: Approver | undefined;
+  let warmedUp = false;
   const authorize = createPermissionGate({
     policy, workspace, ownReadRoots: [logDir], log: opts.log,
     get approver() { return approver; },
@@ -152,22 +151,28 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     record: (event) => {
       session.recorder.onEvent(event);
       if (event.type === 'tool_end') recordMovedTasks();
+      if (event.type === 'turn_start' && !warmedUp) {
+        warmedUp = true;
+        warmUp(tasks);
+      }
     },
     policy,
     authorize,
     setApprover: (a) => { approver = a; },
-    warmUp: () => {
-      setTimeout(() => {
-        void loadShellParser().catch(() => {});
-        setTimeout(() => { void tasks.isolation; }, 0);
-      }, 0);
-    },
     shutdown: async () => {
       await tasks.shutdown();
       session.recorder.sync();
       session.writer.close();
     },
   };
+}
+
+/** Loads the shell parser, then probes process isolation, each in its own tick so requests keep flowing. */
+function warmUp(tasks: TaskManager): void {
+  setTimeout(() => {
+    void loadShellParser().catch(() => {});
+    setTimeout(() => { void tasks.isolation; }, 0);
+  }, 0);
 }
 
 const PLAN_MODE_NOTE = 'You are in plan mode: nothing may be written and no command runs unless a rule allows it. ' +
