@@ -101,4 +101,15 @@ describe('terminal UI (controller + App)', () => {
     await waitFor(/^›/m);
     expect(screen()).not.toContain('Background tasks');
   });
+
+  it('/model switches the model for the next request and the status line shows it', async () => {
+    server.enqueue(reply().text('answered by opus'));
+    const { app, waitFor } = mount();
+    app.stdin.write('/model claude-opus-4-5\r');
+    await waitFor('Model: claude-opus-4-5 (from the next request on).');
+    await waitFor(/^claude-opus-4-5 · ctx/m);
+    app.stdin.write('hi\r');
+    await waitFor('answered by opus');
+    expect((server.requests[0]!.body as { model: string }).model).toBe('claude-opus-4-5');
+  });
 });

@@ -53,7 +53,7 @@ export class AgentDriver {
     void this.pump();
   }
 
-  /** Stops the running turn; returns false when none runs. Queued input is dropped, and returned. */
+  /** Stops the running turn, if one runs, and drops the queued input, which it returns. */
   interrupt(): QueuedInput[] {
     const dropped = this.#queue.splice(0);
     if (!this.#turn) return dropped;

@@ -12,11 +12,6 @@ export function tailRows(text: string, width: number, maxRows: number): string[]
   return rows.slice(-maxRows);
 }
 
-/** How many screen rows `text` takes at `width`. */
-export function rowsOf(text: string, width: number): number {
-  return text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(stringWidth(line) / Math.max(1, width))), 0);
-}
-
 /** One row: cut with an ellipsis when wider than `width`. */
 export function fitRow(text: string, width: number): string {
   const flat = text.replace(/\s*\n\s*/g, ' ⏎ ');

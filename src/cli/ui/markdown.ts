@@ -55,8 +55,12 @@ function rendererFor(width: number): Marked {
   return m;
 }
 
+/** Blocks longer than this are printed as they are: highlighting megabytes would stall the screen. */
+export const MAX_RENDERED_CHARS = 100_000;
+
 /** Terminal text for a Markdown block, without trailing blank lines; plain text if marked fails. */
 export function renderMarkdown(markdown: string, width = 80): string {
+  if (markdown.length > MAX_RENDERED_CHARS) return markdown.replace(/\s+$/, '');
   let out: string;
   try {
     out = rendererFor(Math.max(20, width)).parse(markdown, { async: false });

@@ -26,16 +26,23 @@ export async function runUi(rt: Runtime, opts: UiOptions = {}): Promise<number> 
     patchConsole: false,
     kittyKeyboard: { mode: 'auto', flags: ['disambiguateEscapeCodes'] },
   });
+  const unmounted = ink.waitUntilExit().catch(() => {});
+  // If tandem dies with the UI up, the shell must not inherit bracketed paste (ink restores the rest).
+  const pasteOff = () => { process.stdout.write('\x1b[?2004l'); };
+  process.once('exit', pasteOff);
   controller.start();
   try {
     await controller.exited;
   } finally {
     opts.setLog?.(undefined);
     restoreConsole();
+    process.off('exit', pasteOff);
     controller.stop();
     ink.unmount();
-    await ink.waitUntilExit().catch(() => {});
+    await unmounted;
   }
+  const running = rt.tasks.list().filter((t) => t.status === 'running').length;
+  if (running) process.stderr.write(`tandem: stopping ${running} background ${running === 1 ? 'task' : 'tasks'}\n`);
   return 0;
 }
 

@@ -41,7 +41,7 @@ export function toolOutcome(name: string, result: ToolResult, before?: { file: s
     if (status !== 'exit 0') body = all.slice(0, -1);
   }
   const shown = body.filter((l) => l.trim()).slice(0, OUTCOME_LINES);
-  const ok = !result.isError && (status === 'ok' || status === 'exit 0');
+  const ok = !result.isError && (status === 'ok' || status === 'exit 0' || status === 'moved to background');
   return { ok, status, lines: shown, more: Math.max(0, body.filter((l) => l.trim()).length - shown.length) };
 }
 

@@ -61,6 +61,7 @@ export class Transcript {
   #printedThisRequest = 0;
   #opts: TranscriptOptions;
   #changed = true;
+  #snapshot: readonly Item[] = [];
 
   constructor(opts: TranscriptOptions) {
     this.#opts = opts;
@@ -79,7 +80,6 @@ export class Transcript {
     }
     return this.#snapshot;
   }
-  #snapshot: readonly Item[] = [];
 
   live(): LiveView {
     const text = this.#pending.length > LIVE_TEXT_CHARS ? this.#pending.slice(-LIVE_TEXT_CHARS) : this.#pending;

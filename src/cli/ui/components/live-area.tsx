@@ -22,7 +22,9 @@ export function LiveArea({ live, busy, turnStartedAt, width, maxRows }: LiveArea
   const animate = busy || live.tools.length > 0;
   const now = useNow(animate ? 100 : 0);
   const frame = SPINNER[Math.floor(now / 100) % SPINNER.length]!;
-  let budget = maxRows;
+  // A blank row sets running tools apart from what was printed above them.
+  const gap = live.tools.length > 0 && maxRows > 3 ? 1 : 0;
+  let budget = maxRows - gap;
   const toolRows = live.tools.map((tool) => {
     if (budget <= 0) return null;
     budget--;
@@ -47,7 +49,7 @@ export function LiveArea({ live, busy, turnStartedAt, width, maxRows }: LiveArea
   return (
     <Box flexDirection="column">
       {textRows.length ? <Box paddingLeft={2}><Text>{textRows.join('\n')}</Text></Box> : null}
-      {toolRows}
+      {toolRows.length ? <Box flexDirection="column" marginTop={gap}>{toolRows}</Box> : null}
       {showWaiting ? (
         <Text color={color.muted}><Text color={color.accent}>{frame}</Text> {live.thinking ? 'thinking' : 'working'}…{elapsed} (Ctrl+C to interrupt)</Text>
       ) : null}
