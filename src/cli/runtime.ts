@@ -16,7 +16,7 @@ import { formatNotice } from '../tasks/notices.js';
 import { TaskManager } from '../tasks/task-manager.js';
 import type { TaskSnapshot } from '../tasks/types.js';
 import { createTools } from '../tools/index.js';
-import { loadPermissionSettings, loadShellParser, PermissionPolicy } from '../workspace/permissions/index.js';
+import { loadPermissionSettings, PermissionPolicy } from '../workspace/permissions/index.js';
 import { commandEnv, redactSecrets, secretValues } from '../workspace/secrets.js';
 import { createWorkspace, type Workspace } from '../workspace/paths.js';
 import type { Authorize } from '../core/tool-calls.js';
@@ -42,7 +42,7 @@ export interface Runtime {
   takeNotices(): ContentBlock[];
   /**
    * Records a loop event in the transcript; front ends call it from their emit before displaying. On the first
-   * model call it also loads what the first tool call needs, so that cost hides behind the model's latency.
+   * model call it also probes process isolation, so that cost hides behind the model's latency.
    */
   record(event: AgentEvent): void;
   policy: PermissionPolicy;
@@ -167,12 +167,12 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
   };
 }
 
-/** Loads the shell parser, then probes process isolation, each in its own tick so requests keep flowing. */
+/**
+ * Probes process isolation while the first request is in flight. The shell parser is not preloaded: plain
+ * commands need none, and it costs ~27 MB.
+ */
 function warmUp(tasks: TaskManager): void {
-  setTimeout(() => {
-    void loadShellParser().catch(() => {});
-    setTimeout(() => { void tasks.isolation; }, 0);
-  }, 0);
+  setTimeout(() => { void tasks.isolation; }, 0);
 }
 
 const PLAN_MODE_NOTE = 'You are in plan mode: nothing may be written and no command runs unless a rule allows it. ' +
