@@ -50,6 +50,8 @@ export interface Runtime {
   authorize: Authorize;
   /** Front ends that can ask the person install their approver here. */
   setApprover(approver: Approver | undefined): void;
+  /** Switches the model from the next request on (summaries keep using the first). */
+  setModel(model: string): void;
   /** Kills every task, waits for them to end, and closes the transcript. */
   shutdown(): Promise<void>;
 }
@@ -97,13 +99,14 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
   const recordMovedTasks = recordBackgroundTasks(tasks, session.writer);
   const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir] };
 
-  const provider = createAnthropicModel({
-    model: config.model,
+  const providerFor = (model: string) => createAnthropicModel({
+    model,
     apiKey: config.apiKey,
     authToken: config.authToken,
     baseURL: config.baseURL,
     maxAttempts: config.maxRetries + 1,
   });
+  const provider = providerFor(config.model);
   const contextWindow = config.contextWindow ?? contextWindowOf(config.model);
   const compactor = new AutoCompactor(provider, {
     contextWindow,
@@ -117,7 +120,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
   });
   compactor.noteUsage(session.loaded?.lastUsage);
   // The compactor edits the loop's own message array, so it must be the outermost wrapper.
-  const model = compactor.wrap(withContextBudget(provider));
+  const wrapped = (inner: Model) => compactor.wrap(withContextBudget(inner));
 
   const system = buildSystemPrompt({
     cwd: workspace.root,
@@ -136,11 +139,11 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     policy, workspace, ownReadRoots: [logDir], log: opts.log,
     get approver() { return approver; },
   });
-  return {
+  const rt: Runtime = {
     config,
     session,
     messages: session.messages,
-    model,
+    model: wrapped(provider),
     compactor,
     contextWindow,
     tools: createTools(workspace, tasks).map((tool) => redactingTool(tool, redact)),
@@ -159,12 +162,18 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     policy,
     authorize,
     setApprover: (a) => { approver = a; },
+    setModel(model) {
+      rt.model = wrapped(providerFor(model));
+      config.model = model;
+      session.recorder.setModel(model);
+    },
     shutdown: async () => {
       await tasks.shutdown();
       session.recorder.sync();
       session.writer.close();
     },
   };
+  return rt;
 }
 
 /**

@@ -1,7 +1,5 @@
 // Slash commands of the REPL. Each returns what to show; the REPL decides how.
 import { oneLine } from '../core/text.js';
-import { createAnthropicModel } from '../providers/anthropic.js';
-import { withContextBudget } from '../session/context-budget.js';
 import { formatCostReport } from '../session/pricing.js';
 import { describeStatus } from '../tasks/notices.js';
 import type { Runtime } from './runtime.js';
@@ -68,7 +66,7 @@ export async function runSlashCommand(input: string, rt: Runtime): Promise<Slash
     case '/model': {
       const next = args[0];
       if (!next) return text(`Model: ${rt.config.model}. /model NAME switches to another.`);
-      switchModel(rt, next);
+      rt.setModel(next);
       return text(`Model: ${next} (from the next request on).`);
     }
     case '/permissions':
@@ -81,14 +79,6 @@ export async function runSlashCommand(input: string, rt: Runtime): Promise<Slash
       return text(`Unknown command ${name}.${near ? ` Did you mean ${near}?` : ''} /help lists the commands.`);
     }
   }
-}
-
-/** Points the runtime at another model, wrapped as createRuntime wraps the first (summaries keep the first). */
-function switchModel(rt: Runtime, model: string): void {
-  const { apiKey, authToken, baseURL, maxRetries } = rt.config;
-  rt.model = rt.compactor.wrap(withContextBudget(createAnthropicModel({ model, apiKey, authToken, baseURL, maxAttempts: maxRetries + 1 })));
-  rt.config.model = model;
-  rt.session.recorder.setModel(model);
 }
 
 function permissionsReport(rt: Runtime): string {
