@@ -29,6 +29,12 @@ function positiveInt(value: string): number {
   return n;
 }
 
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number of seconds, 0 or more');
+  return n;
+}
+
 function buildProgram(): Command {
   return new Command()
     .name('tandem')
@@ -43,7 +49,7 @@ function buildProgram(): Command {
     .addOption(new Option('--output-format <format>', 'print-mode output').choices(['text', 'json', 'stream-json']).default('text'))
     .option('--system-prompt <text>', 'replace the built-in system prompt')
     .option('--append-system-prompt <text>', 'append text to the system prompt')
-    .option('--wait-tasks <seconds>', 'print mode: how long to wait for running background tasks before exiting', Number)
+    .option('--wait-tasks <seconds>', 'print mode: how long to wait for running background tasks before exiting', seconds)
     .addOption(new Option('--notify <mode>', 'REPL: a task ending while idle wakes the agent, or waits for the next turn').choices(['wake', 'next-turn']))
     .option('--max-tasks <n>', 'maximum concurrent background tasks', positiveInt)
     .addOption(new Option('--permission-mode <mode>', 'what runs without asking').choices(['default', 'acceptEdits', 'plan', 'bypassPermissions']))
@@ -54,7 +60,9 @@ function buildProgram(): Command {
     .option('-c, --continue', 'resume the latest session of this workspace')
     .option('-r, --resume [id]', 'resume a session by id (or a unique prefix); without an id, list them')
     .option('--env-override', 'let .env values override the real environment')
-    .showHelpAfterError('(tandem --help lists the options)');
+    .showHelpAfterError('(tandem --help lists the options)')
+    // Usage errors exit 2, like every other problem the user must fix; --help and --version exit 0.
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 }
 
 async function readStdin(): Promise<string> {

@@ -132,8 +132,11 @@ describe('tandem -p', () => {
 
   it('rejects a bad flag value with a usage error', async () => {
     const run = await runTandem(['-p', 'x', '--output-format', 'xml'], { cwd, env: testEnv(server.url) });
-    expect(run.code).not.toBe(0);
+    expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/output-format/);
+    const unknown = await runTandem(['--no-such-flag'], { cwd, env: testEnv(server.url) });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown option '--no-such-flag'/);
   });
 
   it('puts project instructions from AGENTS.md and CLAUDE.md in the system prompt', async () => {
