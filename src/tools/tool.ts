@@ -1,6 +1,7 @@
 // Tool.define in the opencode manner: a zod schema is the single source of the JSON schema the model sees and
 // of the validation its input gets; invalid input and thrown errors become results the model can act on.
 import { z } from 'zod';
+import { ToolError } from '../core/tool-error.js';
 import type { AgentTool, JsonSchema, ToolContext, ToolResult } from '../core/types.js';
 
 export interface ToolDefinition<S extends z.ZodType> {
@@ -12,10 +13,7 @@ export interface ToolDefinition<S extends z.ZodType> {
   execute(input: z.infer<S>, ctx: ToolContext): Promise<ToolResult | string>;
 }
 
-/** A tool-facing failure: its message is shown to the model as an error result, without a stack. */
-export class ToolError extends Error {
-  override name = 'ToolError';
-}
+export { ToolError };
 
 export function defineTool<S extends z.ZodType>(def: ToolDefinition<S>): AgentTool {
   const inputSchema = toInputSchema(def.schema);

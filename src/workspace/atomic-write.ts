@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { ToolError } from '../tools/tool.js';
+import { ToolError } from '../core/tool-error.js';
 
 /** What a finished atomic write did. */
 export interface AtomicWriteResult {

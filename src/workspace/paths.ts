@@ -2,7 +2,7 @@
 // workspace root (or, for reading only, inside one of its extra read roots); anything else is a PathError.
 import { lstat, readlink, realpath } from 'node:fs/promises';
 import path from 'node:path';
-import { ToolError } from '../tools/tool.js';
+import { ToolError } from '../core/tool-error.js';
 
 /** The folders tools may touch. Contract: every path in it is absolute, real (symlink-free) and normalized. */
 export interface Workspace {
