@@ -1,40 +1,30 @@
 // End-to-end: background tasks through the built binary — notices delivered once, in the trailing user message,
 // print mode waiting for running tasks, and no process left behind on any exit path.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ContentBlock, Message } from '../../src/core/types.js';
-import { collect, runTandem, startTandem, tempDir, testEnv } from '../support/cli.js';
-import { reply, startModelServer, withoutCacheControl, type ModelServer } from '../support/model-server.js';
-import { eventually, marker, survivors } from '../support/processes.js';
+import { collect, runTandem, startTandem, testEnv } from '../support/cli.js';
+import { reply, withoutCacheControl } from '../support/model-server.js';
+import { escapees, eventually, marker, survivors } from '../support/processes.js';
+import { useScriptedServer } from '../support/scripted-server.js';
 
-let server: ModelServer;
-let cwd: string;
-beforeEach(async () => {
-  server = await startModelServer();
-  cwd = tempDir();
-});
-afterEach(async () => { await server.close(); });
+const t = useScriptedServer();
 
-const messagesOf = (i: number) => withoutCacheControl(server.requests[i]!.body.messages as Message[]);
+const messagesOf = (i: number) => withoutCacheControl(t.server.requests[i]!.body.messages as Message[]);
 const noticeCount = (messages: Message[]) =>
   JSON.stringify(messages).split('<tandem-task-notice ').length - 1;
 
 /** These tests are about processes, not permissions: let every command run. */
 const BYPASS = ['--permission-mode', 'bypassPermissions'];
 
-/** A command that leaves processes behind in every way a shell can: &, nohup, setsid, double fork, disown. */
-const escapees = (m: string) =>
-  `sleep ${m} & nohup sleep ${m} >/dev/null 2>&1 & setsid sleep ${m} & ( ( sleep ${m} & ) & ) ; ` +
-  `sleep ${m} & disown; bash -c "trap '' TERM; sleep ${m}" & echo started-all; wait`;
-
 describe('background tasks end to end', () => {
   it('print mode waits for a running task and gives the model a turn with its notice, once', async () => {
-    server.enqueue(reply().text('Starting it.').tool('background_run', { command: 'sleep 0.5; echo bg-finished' }));
-    server.enqueue(reply().text('Started; I will be told when it ends.'));
-    server.enqueue(reply().text('The task finished.'));
-    const run = await runTandem([...BYPASS, '-p', 'run it in the background'], { cwd, env: testEnv(server.url) });
+    t.server.enqueue(reply().text('Starting it.').tool('background_run', { command: 'sleep 0.5; echo bg-finished' }));
+    t.server.enqueue(reply().text('Started; I will be told when it ends.'));
+    t.server.enqueue(reply().text('The task finished.'));
+    const run = await runTandem([...BYPASS, '-p', 'run it in the background'], { cwd: t.cwd, env: testEnv(t.server.url) });
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('The task finished.\n');
-    expect(server.requests).toHaveLength(3);
+    expect(t.server.requests).toHaveLength(3);
     const third = messagesOf(2);
     const last = third.at(-1)!;
     expect(last.role).toBe('user');
@@ -45,11 +35,11 @@ describe('background tasks end to end', () => {
   });
 
   it('merges a notice into the user message after the tool results, and never repeats it', async () => {
-    server.enqueue(reply().tool('background_run', { command: 'sleep 0.4; echo quick-one' }, 'toolu_bg'));
-    server.enqueue(reply().tool('bash', { command: 'sleep 1.5; echo slept' }, 'toolu_sleep'));
-    server.enqueue(reply().tool('bash', { command: 'echo again' }, 'toolu_again'));
-    server.enqueue(reply().text('All done.'));
-    const run = await runTandem([...BYPASS, '-p', 'go'], { cwd, env: testEnv(server.url) });
+    t.server.enqueue(reply().tool('background_run', { command: 'sleep 0.4; echo quick-one' }, 'toolu_bg'));
+    t.server.enqueue(reply().tool('bash', { command: 'sleep 1.5; echo slept' }, 'toolu_sleep'));
+    t.server.enqueue(reply().tool('bash', { command: 'echo again' }, 'toolu_again'));
+    t.server.enqueue(reply().text('All done.'));
+    const run = await runTandem([...BYPASS, '-p', 'go'], { cwd: t.cwd, env: testEnv(t.server.url) });
     expect(run.code).toBe(0);
     const third = messagesOf(2).at(-1)!;
     expect(third.content.map((b) => b.type)).toEqual(['tool_result', 'text']);
@@ -57,14 +47,14 @@ describe('background tasks end to end', () => {
     expect(JSON.stringify(third.content[1])).toContain('quick-one');
     // The fourth request carries the same conversation: the notice appears once, not twice.
     expect(noticeCount(messagesOf(3))).toBe(1);
-    for (const req of server.requests) expect((req.body.messages as Message[]).at(-1)!.role).toBe('user');
+    for (const req of t.server.requests) expect((req.body.messages as Message[]).at(-1)!.role).toBe('user');
   });
 
   it('stops waiting at --wait-tasks, says what was still running, and kills it', async () => {
     const m = marker();
-    server.enqueue(reply().tool('background_run', { command: `sleep ${m}`, description: 'a long sleeper' }));
-    server.enqueue(reply().text('It runs on.'));
-    const run = await runTandem([...BYPASS, '-p', 'go', '--wait-tasks', '1', '--output-format', 'json'], { cwd, env: testEnv(server.url) });
+    t.server.enqueue(reply().tool('background_run', { command: `sleep ${m}`, description: 'a long sleeper' }));
+    t.server.enqueue(reply().text('It runs on.'));
+    const run = await runTandem([...BYPASS, '-p', 'go', '--wait-tasks', '1', '--output-format', 'json'], { cwd: t.cwd, env: testEnv(t.server.url) });
     expect(run.stderr).toMatch(/--wait-tasks limit \(1s\) reached; killing still-running tasks: .*sleep/);
     expect(JSON.parse(run.stdout).tasks_still_running).toHaveLength(1);
     expect(await eventually(() => survivors(m).length === 0)).toBe(true);
@@ -73,11 +63,11 @@ describe('background tasks end to end', () => {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     it(`leaves no process behind when tandem gets ${signal}`, async () => {
       const m = marker();
-      server.enqueue(reply().tool('background_run', { command: escapees(m) }));
-      server.enqueue(reply().text('waiting...').hang());
-      const child = startTandem([...BYPASS, '-p', 'go'], { cwd, env: testEnv(server.url) });
+      t.server.enqueue(reply().tool('background_run', { command: escapees(m) }));
+      t.server.enqueue(reply().text('waiting...').hang());
+      const child = startTandem([...BYPASS, '-p', 'go'], { cwd: t.cwd, env: testEnv(t.server.url) });
       const done = collect(child);
-      await server.waitForRequests(2);
+      await t.server.waitForRequests(2);
       expect(await eventually(() => survivors(m).length >= 6)).toBe(true);
       child.kill(signal);
       const run = await done;
@@ -90,18 +80,18 @@ describe('background tasks end to end', () => {
     // Task wrappers die with tandem (setpriv --pdeathsig); where that is unavailable, the next start reaps them
     // from the registry (test/tasks/reap.test.ts covers that path on its own).
     const m = marker();
-    const env = testEnv(server.url);
-    server.enqueue(reply().tool('background_run', { command: escapees(m) }));
-    server.enqueue(reply().text('waiting...').hang());
-    const child = startTandem([...BYPASS, '-p', 'go'], { cwd, env });
+    const env = testEnv(t.server.url);
+    t.server.enqueue(reply().tool('background_run', { command: escapees(m) }));
+    t.server.enqueue(reply().text('waiting...').hang());
+    const child = startTandem([...BYPASS, '-p', 'go'], { cwd: t.cwd, env });
     const done = collect(child);
-    await server.waitForRequests(2);
+    await t.server.waitForRequests(2);
     expect(await eventually(() => survivors(m).length >= 6)).toBe(true);
     child.kill('SIGKILL');
     await done;
     expect(await eventually(() => survivors(m).length === 0)).toBe(true);
-    server.enqueue(reply().text('hello again'));
-    const next = await runTandem([...BYPASS, '-p', 'hi'], { cwd, env });
+    t.server.enqueue(reply().text('hello again'));
+    const next = await runTandem([...BYPASS, '-p', 'hi'], { cwd: t.cwd, env });
     expect(next.code).toBe(0);
     expect(next.stdout).toBe('hello again\n');
   });

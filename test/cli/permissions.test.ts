@@ -2,48 +2,31 @@
 // given to a project's shared settings, and the plain REPL's approval question answered on piped stdin.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Message } from '../../src/core/types.js';
-import { runTandem, startTandem, tempDir, testEnv, watch } from '../support/cli.js';
-import { reply, startModelServer, systemText, type ModelServer } from '../support/model-server.js';
+import { describe, expect, it } from 'vitest';
+import { runTandem, startTandem, testEnv, watch } from '../support/cli.js';
+import { reply, systemText, toolResultsOf } from '../support/model-server.js';
+import { useScriptedServer } from '../support/scripted-server.js';
 
-let server: ModelServer;
-let cwd: string;
-beforeEach(async () => {
-  server = await startModelServer();
-  cwd = tempDir();
-});
-afterEach(async () => { await server.close(); });
-
-interface ToolResultBlock { type: 'tool_result'; tool_use_id: string; content: unknown; is_error?: boolean }
+const t = useScriptedServer();
 
 /** The tool results the model got in request `i`, by tool_use id, as text. */
-function results(i: number): Record<string, { text: string; isError: boolean }> {
-  const last = (server.requests[i]!.body.messages as Message[]).at(-1)!;
-  const out: Record<string, { text: string; isError: boolean }> = {};
-  for (const block of last.content as unknown as ToolResultBlock[]) {
-    if (block.type !== 'tool_result') continue;
-    const text = typeof block.content === 'string' ? block.content : JSON.stringify(block.content);
-    out[block.tool_use_id] = { text, isError: block.is_error === true };
-  }
-  return out;
-}
+const results = (i: number) => toolResultsOf(t.server.requests[i]!);
 
 function putSettings(file: 'settings.json' | 'settings.local.json', content: unknown): string {
-  mkdirSync(path.join(cwd, '.tandem'), { recursive: true });
-  const target = path.join(cwd, '.tandem', file);
+  mkdirSync(path.join(t.cwd, '.tandem'), { recursive: true });
+  const target = path.join(t.cwd, '.tandem', file);
   writeFileSync(target, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
   return target;
 }
 
 describe('permission rules through the CLI', () => {
   it('background_run honours the same rules as bash: the same denial, and what is allowed runs', async () => {
-    server.enqueue(reply()
+    t.server.enqueue(reply()
       .tool('bash', { command: 'git push origin main' }, 'toolu_fg')
       .tool('background_run', { command: 'git push origin main' }, 'toolu_bg'));
-    server.enqueue(reply().tool('background_run', { command: 'touch bg-ran.txt' }, 'toolu_ok'));
-    server.enqueue(reply().text('done'));
-    const run = await runTandem(['--deny', 'Bash(git push:*)', '--allow', 'Bash(touch:*)', '-p', 'push it'], { cwd, env: testEnv(server.url) });
+    t.server.enqueue(reply().tool('background_run', { command: 'touch bg-ran.txt' }, 'toolu_ok'));
+    t.server.enqueue(reply().text('done'));
+    const run = await runTandem(['--deny', 'Bash(git push:*)', '--allow', 'Bash(touch:*)', '-p', 'push it'], { cwd: t.cwd, env: testEnv(t.server.url) });
     expect(run.code).toBe(0);
     const denied = results(1);
     expect(denied.toolu_fg!.isError).toBe(true);
@@ -51,13 +34,13 @@ describe('permission rules through the CLI', () => {
     expect(denied.toolu_fg!.text).toMatch(/^Permission denied for bash: .*git push origin main.*Bash\(git push:\*\)/);
     expect(denied.toolu_bg!.text).toBe(denied.toolu_fg!.text.replace('for bash:', 'for background_run:'));
     expect(results(2).toolu_ok!.isError).toBe(false);
-    expect(existsSync(path.join(cwd, 'bg-ran.txt'))).toBe(true);
+    expect(existsSync(path.join(t.cwd, 'bg-ran.txt'))).toBe(true);
   });
 
   it('a compound command cannot hide a denied part behind an allowed one', async () => {
-    server.enqueue(reply().tool('bash', { command: 'git status; git push' }, 'toolu_1'));
-    server.enqueue(reply().text('denied'));
-    const run = await runTandem(['--deny', 'Bash(git push:*)', '--allow', 'Bash(git status:*)', '-p', 'go'], { cwd, env: testEnv(server.url) });
+    t.server.enqueue(reply().tool('bash', { command: 'git status; git push' }, 'toolu_1'));
+    t.server.enqueue(reply().text('denied'));
+    const run = await runTandem(['--deny', 'Bash(git push:*)', '--allow', 'Bash(git status:*)', '-p', 'go'], { cwd: t.cwd, env: testEnv(t.server.url) });
     expect(run.code).toBe(0);
     const r = results(1).toolu_1!;
     expect(r.isError).toBe(true);
@@ -66,85 +49,85 @@ describe('permission rules through the CLI', () => {
   });
 
   it('plan mode: the system prompt says so, and write_file is denied', async () => {
-    server.enqueue(reply().tool('write_file', { path: 'plan.txt', content: 'x\n' }, 'toolu_w'));
-    server.enqueue(reply().text('I will only plan.'));
-    const run = await runTandem(['--permission-mode', 'plan', '-p', 'write a file'], { cwd, env: testEnv(server.url) });
+    t.server.enqueue(reply().tool('write_file', { path: 'plan.txt', content: 'x\n' }, 'toolu_w'));
+    t.server.enqueue(reply().text('I will only plan.'));
+    const run = await runTandem(['--permission-mode', 'plan', '-p', 'write a file'], { cwd: t.cwd, env: testEnv(t.server.url) });
     expect(run.code).toBe(0);
-    expect(systemText(server.requests[0]!.body)).toContain('You are in plan mode');
+    expect(systemText(t.server.requests[0]!.body)).toContain('You are in plan mode');
     expect(results(1).toolu_w).toMatchObject({ isError: true, text: expect.stringMatching(/^Permission denied for write_file: /) });
-    expect(existsSync(path.join(cwd, 'plan.txt'))).toBe(false);
+    expect(existsSync(path.join(t.cwd, 'plan.txt'))).toBe(false);
   });
 
   it('acceptEdits: writes inside the workspace run, a command asks and is denied in print mode', async () => {
-    server.enqueue(reply()
+    t.server.enqueue(reply()
       .tool('write_file', { path: 'edit.txt', content: 'edited\n' }, 'toolu_w')
       .tool('bash', { command: 'touch cmd-ran.txt' }, 'toolu_b'));
-    server.enqueue(reply().text('ok'));
-    const run = await runTandem(['--permission-mode', 'acceptEdits', '-p', 'edit'], { cwd, env: testEnv(server.url) });
+    t.server.enqueue(reply().text('ok'));
+    const run = await runTandem(['--permission-mode', 'acceptEdits', '-p', 'edit'], { cwd: t.cwd, env: testEnv(t.server.url) });
     expect(run.code).toBe(0);
-    expect(systemText(server.requests[0]!.body)).not.toContain('plan mode');
+    expect(systemText(t.server.requests[0]!.body)).not.toContain('plan mode');
     const r = results(1);
     expect(r.toolu_w!.isError).toBe(false);
-    expect(readFileSync(path.join(cwd, 'edit.txt'), 'utf8')).toBe('edited\n');
+    expect(readFileSync(path.join(t.cwd, 'edit.txt'), 'utf8')).toBe('edited\n');
     expect(r.toolu_b!.isError).toBe(true);
     expect(r.toolu_b!.text).toMatch(/Nobody can approve this in print mode, so it was denied\. To allow it, run tandem again with --allow 'Bash\(touch:\*\)'/);
-    expect(existsSync(path.join(cwd, 'cmd-ran.txt'))).toBe(false);
+    expect(existsSync(path.join(t.cwd, 'cmd-ran.txt'))).toBe(false);
   });
 });
 
 describe('settings files through the CLI', () => {
   it('an allow rule in .tandem/settings.json takes effect', async () => {
     putSettings('settings.json', { permissions: { allow: ['Bash(touch:*)'] } });
-    server.enqueue(reply().tool('bash', { command: 'touch from-settings.txt' }, 'toolu_1'));
-    server.enqueue(reply().text('ok'));
-    const run = await runTandem(['-p', 'go'], { cwd, env: testEnv(server.url) });
+    t.server.enqueue(reply().tool('bash', { command: 'touch from-settings.txt' }, 'toolu_1'));
+    t.server.enqueue(reply().text('ok'));
+    const run = await runTandem(['-p', 'go'], { cwd: t.cwd, env: testEnv(t.server.url) });
     expect(run.code).toBe(0);
     expect(results(1).toolu_1!.isError).toBe(false);
-    expect(existsSync(path.join(cwd, 'from-settings.txt'))).toBe(true);
+    expect(existsSync(path.join(t.cwd, 'from-settings.txt'))).toBe(true);
   });
 
   it('a malformed settings file stops tandem with exit 2, naming file:line:column', async () => {
     const file = putSettings('settings.json', '{\n  "permissions": {\n    "allow": "Bash(ls)"\n  }\n}\n');
-    const run = await runTandem(['-p', 'go'], { cwd, env: testEnv(server.url) });
+    const run = await runTandem(['-p', 'go'], { cwd: t.cwd, env: testEnv(t.server.url) });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`tandem: ${file}:3:14: permissions.allow:`);
-    expect(server.requests).toHaveLength(0);
+    expect(t.server.requests).toHaveLength(0);
 
     putSettings('settings.json', '{ "permissions": { "allow": ["Bash(ls)",] } }');
-    const syntax = await runTandem(['-p', 'go'], { cwd, env: testEnv(server.url) });
+    const syntax = await runTandem(['-p', 'go'], { cwd: t.cwd, env: testEnv(t.server.url) });
     expect(syntax.code).toBe(2);
     expect(syntax.stderr).toMatch(new RegExp(`${file.replace(/[.]/g, '\\.')}:1:\\d+: invalid JSON`));
   });
 
   it('a project\'s shared settings cannot turn on bypassPermissions or credentials; settings.local.json can', async () => {
     putSettings('settings.json', { permissions: { defaultMode: 'bypassPermissions' }, env: { inheritCredentials: true } });
-    server.enqueue(reply().tool('bash', { command: 'touch bypassed.txt; echo "key=${ANTHROPIC_API_KEY:-none}"' }, 'toolu_1'));
-    server.enqueue(reply().text('ok'));
-    const env = testEnv(server.url);
-    const shared = await runTandem(['-p', 'go'], { cwd, env });
+    t.server.enqueue(reply().tool('bash', { command: 'touch bypassed.txt; echo "key=${ANTHROPIC_API_KEY:-none}"' }, 'toolu_1'));
+    t.server.enqueue(reply().text('ok'));
+    const env = testEnv(t.server.url);
+    const shared = await runTandem(['-p', 'go'], { cwd: t.cwd, env });
     expect(shared.code).toBe(0);
     expect(shared.stderr).toMatch(/settings\.json:\d+:\d+: "defaultMode": "bypassPermissions" is ignored in the project's shared settings, .*to use it, set it in your user settings \(.*\) or in .*settings\.local\.json, or pass --permission-mode bypassPermissions/);
     expect(shared.stderr).toMatch(/"env\.inheritCredentials": true is ignored in the project's shared settings/);
     expect(results(1).toolu_1!.isError).toBe(true);
-    expect(existsSync(path.join(cwd, 'bypassed.txt'))).toBe(false);
+    expect(existsSync(path.join(t.cwd, 'bypassed.txt'))).toBe(false);
 
     putSettings('settings.local.json', { permissions: { defaultMode: 'bypassPermissions' }, env: { inheritCredentials: true } });
-    server.enqueue(reply().tool('bash', { command: 'touch bypassed.txt; echo "key=${ANTHROPIC_API_KEY:-none}"' }, 'toolu_2'));
-    server.enqueue(reply().text('ok'));
-    const local = await runTandem(['-p', 'go'], { cwd, env });
+    t.server.enqueue(reply().tool('bash', { command: 'touch bypassed.txt; echo "key=${ANTHROPIC_API_KEY:-none}"' }, 'toolu_2'));
+    t.server.enqueue(reply().text('ok'));
+    const local = await runTandem(['-p', 'go'], { cwd: t.cwd, env });
     expect(local.code).toBe(0);
     expect(local.stderr).toContain('permission mode bypassPermissions');
     // The key reaches the command (inheritCredentials) and is redacted before the model sees it.
     expect(results(3).toolu_2).toEqual({ isError: false, text: 'key=[REDACTED]' });
-    expect(existsSync(path.join(cwd, 'bypassed.txt'))).toBe(true);
+    expect(existsSync(path.join(t.cwd, 'bypassed.txt'))).toBe(true);
   });
 });
 
 describe('the plain REPL asks on piped stdin', () => {
   const startRepl = () => {
-    server.enqueue(reply().tool('bash', { command: 'npm --version' }, 'toolu_npm'));
-    server.enqueue(reply().text('Answered.'));
-    const tandem = watch(startTandem([], { cwd, env: testEnv(server.url) }));
+    t.server.enqueue(reply().tool('bash', { command: 'npm --version' }, 'toolu_npm'));
+    t.server.enqueue(reply().text('Answered.'));
+    const tandem = watch(startTandem([], { cwd: t.cwd, env: testEnv(t.server.url) }));
     tandem.child.stdin!.write('what npm version is this?\n');
     return tandem;
   };
@@ -161,7 +144,7 @@ describe('the plain REPL asks on piped stdin', () => {
     const run = await tandem.done;
     expect(run.code).toBe(0);
     expect(results(1).toolu_npm!.text.trim()).toMatch(version);
-    const saved = JSON.parse(readFileSync(path.join(cwd, '.tandem', 'settings.local.json'), 'utf8'));
+    const saved = JSON.parse(readFileSync(path.join(t.cwd, '.tandem', 'settings.local.json'), 'utf8'));
     expect(saved).toEqual({ permissions: { allow: ['Bash(npm:*)'] } });
     expect(run.stderr).toMatch(/allowed from now on: Bash\(npm:\*\) \(saved to .*settings\.local\.json\)/);
   });
@@ -188,6 +171,6 @@ describe('the plain REPL asks on piped stdin', () => {
     tandem.child.stdin!.end();
     expect((await tandem.done).code).toBe(0);
     expect(results(1).toolu_npm!.text.trim()).toMatch(version);
-    expect(existsSync(path.join(cwd, '.tandem', 'settings.local.json'))).toBe(false);
+    expect(existsSync(path.join(t.cwd, '.tandem', 'settings.local.json'))).toBe(false);
   });
 });

@@ -1,43 +1,38 @@
 // End-to-end: the built binary in print mode against the scripted model server.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message } from '../../src/core/types.js';
-import { runTandem, tempDir, testEnv } from '../support/cli.js';
-import { fault, reply, startModelServer, systemText, type ModelServer } from '../support/model-server.js';
+import { runTandem, testEnv } from '../support/cli.js';
+import { fault, reply, startModelServer, systemText } from '../support/model-server.js';
+import { useScriptedServer } from '../support/scripted-server.js';
 
-let server: ModelServer;
-let cwd: string;
-beforeEach(async () => {
-  server = await startModelServer();
-  cwd = tempDir();
-});
-afterEach(async () => { await server.close(); });
+const t = useScriptedServer();
 
 describe('tandem -p', () => {
   it('prints the final answer on stdout and tool activity on stderr', async () => {
-    server.enqueue(reply().text('Checking.').tool('bash', { command: 'echo hello-from-bash' }));
-    server.enqueue(reply().text('The command printed hello-from-bash.'));
-    const run = await runTandem(['-p', 'say hello'], { cwd, env: testEnv(server.url) });
+    t.server.enqueue(reply().text('Checking.').tool('bash', { command: 'echo hello-from-bash' }));
+    t.server.enqueue(reply().text('The command printed hello-from-bash.'));
+    const run = await runTandem(['-p', 'say hello'], { cwd: t.cwd, env: testEnv(t.server.url) });
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('The command printed hello-from-bash.\n');
     expect(run.stderr).toMatch(/> bash: echo hello-from-bash/);
     expect(run.stderr).toMatch(/ok .*hello-from-bash/);
-    const second = server.requests[1]!.body.messages as Message[];
+    const second = t.server.requests[1]!.body.messages as Message[];
     expect(JSON.stringify(second.at(-1))).toContain('hello-from-bash');
-    expect(server.requests[0]!.headers['x-api-key']).toBe('sk-ant-test-0000-FAKE-KEY-for-tests');
+    expect(t.server.requests[0]!.headers['x-api-key']).toBe('sk-ant-test-0000-FAKE-KEY-for-tests');
   });
 
   it('reads the prompt from stdin', async () => {
-    server.enqueue(reply().text('Got it.'));
-    const run = await runTandem(['-p'], { cwd, env: testEnv(server.url), input: 'prompt from a pipe\n' });
+    t.server.enqueue(reply().text('Got it.'));
+    const run = await runTandem(['-p'], { cwd: t.cwd, env: testEnv(t.server.url), input: 'prompt from a pipe\n' });
     expect(run.code).toBe(0);
-    expect(JSON.stringify(server.requests[0]!.body.messages)).toContain('prompt from a pipe');
+    expect(JSON.stringify(t.server.requests[0]!.body.messages)).toContain('prompt from a pipe');
   });
 
   it('prints one JSON object with --output-format json', async () => {
-    server.enqueue(reply().text('Forty-two.').usage({ input_tokens: 120, output_tokens: 7 }));
-    const run = await runTandem(['-p', 'answer', '--output-format', 'json'], { cwd, env: testEnv(server.url) });
+    t.server.enqueue(reply().text('Forty-two.').usage({ input_tokens: 120, output_tokens: 7 }));
+    const run = await runTandem(['-p', 'answer', '--output-format', 'json'], { cwd: t.cwd, env: testEnv(t.server.url) });
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout);
     expect(out).toMatchObject({
@@ -49,9 +44,9 @@ describe('tandem -p', () => {
   });
 
   it('prints one JSON event per line with --output-format stream-json', async () => {
-    server.enqueue(reply().text('Running.').tool('bash', { command: 'echo streamed' }));
-    server.enqueue(reply().text('Done.'));
-    const run = await runTandem(['-p', 'go', '--output-format', 'stream-json'], { cwd, env: testEnv(server.url) });
+    t.server.enqueue(reply().text('Running.').tool('bash', { command: 'echo streamed' }));
+    t.server.enqueue(reply().text('Done.'));
+    const run = await runTandem(['-p', 'go', '--output-format', 'stream-json'], { cwd: t.cwd, env: testEnv(t.server.url) });
     expect(run.code).toBe(0);
     const events = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
     const types = events.map((e) => e.type);
@@ -67,46 +62,46 @@ describe('tandem -p', () => {
   });
 
   it('exits 2 with one clear line when no API key is set', async () => {
-    const env = testEnv(server.url, { ANTHROPIC_API_KEY: undefined });
-    const run = await runTandem(['-p', 'hi'], { cwd, env });
+    const env = testEnv(t.server.url, { ANTHROPIC_API_KEY: undefined });
+    const run = await runTandem(['-p', 'hi'], { cwd: t.cwd, env });
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(/ANTHROPIC_API_KEY/);
-    expect(server.requests).toHaveLength(0);
+    expect(t.server.requests).toHaveLength(0);
   });
 
   it('takes the key from .env, while the real environment wins over it', async () => {
-    writeFileSync(path.join(cwd, '.env'), 'ANTHROPIC_API_KEY=sk-from-dotenv\nANTHROPIC_MODEL=claude-from-dotenv\n');
-    server.enqueue(reply().text('a'));
-    const fromFile = await runTandem(['-p', 'hi'], { cwd, env: testEnv(server.url, { ANTHROPIC_API_KEY: undefined }) });
+    writeFileSync(path.join(t.cwd, '.env'), 'ANTHROPIC_API_KEY=sk-from-dotenv\nANTHROPIC_MODEL=claude-from-dotenv\n');
+    t.server.enqueue(reply().text('a'));
+    const fromFile = await runTandem(['-p', 'hi'], { cwd: t.cwd, env: testEnv(t.server.url, { ANTHROPIC_API_KEY: undefined }) });
     expect(fromFile.code).toBe(0);
-    expect(server.requests[0]!.headers['x-api-key']).toBe('sk-from-dotenv');
-    expect(server.requests[0]!.body.model).toBe('claude-from-dotenv');
+    expect(t.server.requests[0]!.headers['x-api-key']).toBe('sk-from-dotenv');
+    expect(t.server.requests[0]!.body.model).toBe('claude-from-dotenv');
 
-    server.enqueue(reply().text('b'));
-    await runTandem(['-p', 'hi'], { cwd, env: testEnv(server.url, { ANTHROPIC_MODEL: 'claude-from-env' }) });
-    expect(server.requests[1]!.body.model).toBe('claude-from-env');
+    t.server.enqueue(reply().text('b'));
+    await runTandem(['-p', 'hi'], { cwd: t.cwd, env: testEnv(t.server.url, { ANTHROPIC_MODEL: 'claude-from-env' }) });
+    expect(t.server.requests[1]!.body.model).toBe('claude-from-env');
 
-    server.enqueue(reply().text('c'));
-    await runTandem(['-p', 'hi', '--env-override'], { cwd, env: testEnv(server.url, { ANTHROPIC_MODEL: 'claude-from-env' }) });
-    expect(server.requests[2]!.body.model).toBe('claude-from-dotenv');
+    t.server.enqueue(reply().text('c'));
+    await runTandem(['-p', 'hi', '--env-override'], { cwd: t.cwd, env: testEnv(t.server.url, { ANTHROPIC_MODEL: 'claude-from-env' }) });
+    expect(t.server.requests[2]!.body.model).toBe('claude-from-dotenv');
 
-    server.enqueue(reply().text('d'));
-    await runTandem(['-p', 'hi', '--model', 'claude-from-flag'], { cwd, env: testEnv(server.url, { ANTHROPIC_MODEL: 'claude-from-env' }) });
-    expect(server.requests[3]!.body.model).toBe('claude-from-flag');
+    t.server.enqueue(reply().text('d'));
+    await runTandem(['-p', 'hi', '--model', 'claude-from-flag'], { cwd: t.cwd, env: testEnv(t.server.url, { ANTHROPIC_MODEL: 'claude-from-env' }) });
+    expect(t.server.requests[3]!.body.model).toBe('claude-from-flag');
   });
 
   it('sends ANTHROPIC_AUTH_TOKEN as a bearer token', async () => {
-    server.enqueue(reply().text('ok'));
-    const env = testEnv(server.url, { ANTHROPIC_API_KEY: undefined, ANTHROPIC_AUTH_TOKEN: 'tok-123' });
-    const run = await runTandem(['-p', 'hi'], { cwd, env });
+    t.server.enqueue(reply().text('ok'));
+    const env = testEnv(t.server.url, { ANTHROPIC_API_KEY: undefined, ANTHROPIC_AUTH_TOKEN: 'tok-123' });
+    const run = await runTandem(['-p', 'hi'], { cwd: t.cwd, env });
     expect(run.code).toBe(0);
-    expect(server.requests[0]!.headers.authorization).toBe('Bearer tok-123');
+    expect(t.server.requests[0]!.headers.authorization).toBe('Bearer tok-123');
   });
 
   it('fails with a clear message and non-zero status on an API error, without leaking the key', async () => {
-    server.enqueue(fault(401));
-    const run = await runTandem(['-p', 'hi'], { cwd, env: testEnv(server.url) });
+    t.server.enqueue(fault(401));
+    const run = await runTandem(['-p', 'hi'], { cwd: t.cwd, env: testEnv(t.server.url) });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/401/);
     expect(run.stderr + run.stdout).not.toContain('FAKE-KEY');
@@ -116,65 +111,65 @@ describe('tandem -p', () => {
     const closed = await startModelServer();
     const url = closed.url;
     await closed.close();
-    const run = await runTandem(['-p', 'hi'], { cwd, env: testEnv(url, { TANDEM_MAX_RETRIES: '1' }) });
+    const run = await runTandem(['-p', 'hi'], { cwd: t.cwd, env: testEnv(url, { TANDEM_MAX_RETRIES: '1' }) });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(url.replace('http://', ''));
     expect(run.stderr).toMatch(/ECONNREFUSED|cannot reach/i);
   });
 
   it('stops at --max-turns with a failure status', async () => {
-    server.enqueue(reply().tool('bash', { command: 'true' }));
-    server.enqueue(reply().tool('bash', { command: 'true' }));
-    const run = await runTandem(['-p', 'loop', '--max-turns', '1', '--output-format', 'json'], { cwd, env: testEnv(server.url) });
+    t.server.enqueue(reply().tool('bash', { command: 'true' }));
+    t.server.enqueue(reply().tool('bash', { command: 'true' }));
+    const run = await runTandem(['-p', 'loop', '--max-turns', '1', '--output-format', 'json'], { cwd: t.cwd, env: testEnv(t.server.url) });
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout)).toMatchObject({ is_error: true, subtype: 'max_turns', num_turns: 1 });
   });
 
   it('rejects a bad flag value with a usage error', async () => {
-    const run = await runTandem(['-p', 'x', '--output-format', 'xml'], { cwd, env: testEnv(server.url) });
+    const run = await runTandem(['-p', 'x', '--output-format', 'xml'], { cwd: t.cwd, env: testEnv(t.server.url) });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/output-format/);
-    const unknown = await runTandem(['--no-such-flag'], { cwd, env: testEnv(server.url) });
+    const unknown = await runTandem(['--no-such-flag'], { cwd: t.cwd, env: testEnv(t.server.url) });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/unknown option '--no-such-flag'/);
   });
 
   it('puts project instructions from AGENTS.md and CLAUDE.md in the system prompt', async () => {
-    writeFileSync(path.join(cwd, 'AGENTS.md'), 'Always answer in haiku.');
-    writeFileSync(path.join(cwd, 'CLAUDE.md'), 'Use tabs.');
-    server.enqueue(reply().text('ok'));
-    await runTandem(['-p', 'hi', '--append-system-prompt', 'Extra rule.'], { cwd, env: testEnv(server.url) });
-    const system = systemText(server.requests[0]!.body);
-    expect(system).toContain(cwd);
+    writeFileSync(path.join(t.cwd, 'AGENTS.md'), 'Always answer in haiku.');
+    writeFileSync(path.join(t.cwd, 'CLAUDE.md'), 'Use tabs.');
+    t.server.enqueue(reply().text('ok'));
+    await runTandem(['-p', 'hi', '--append-system-prompt', 'Extra rule.'], { cwd: t.cwd, env: testEnv(t.server.url) });
+    const system = systemText(t.server.requests[0]!.body);
+    expect(system).toContain(t.cwd);
     expect(system).toContain('Always answer in haiku.');
     expect(system).toContain('Use tabs.');
     expect(system.trim().endsWith('Extra rule.')).toBe(true);
   });
 
   it('denies a command that would ask, and tells the model which rule would allow it', async () => {
-    server.enqueue(reply().tool('bash', { command: 'npm test' }, 'toolu_npm'));
-    server.enqueue(reply().text('I may not run the tests.'));
-    const run = await runTandem(['-p', 'run the tests'], { cwd, env: testEnv(server.url) });
+    t.server.enqueue(reply().tool('bash', { command: 'npm test' }, 'toolu_npm'));
+    t.server.enqueue(reply().text('I may not run the tests.'));
+    const run = await runTandem(['-p', 'run the tests'], { cwd: t.cwd, env: testEnv(t.server.url) });
     expect(run.code).toBe(0);
-    const result = (server.requests[1]!.body.messages as Message[]).at(-1)!.content[0] as { content: string; is_error?: boolean };
+    const result = (t.server.requests[1]!.body.messages as Message[]).at(-1)!.content[0] as { content: string; is_error?: boolean };
     expect(result.is_error).toBe(true);
     expect(result.content).toMatch(/denied/i);
     expect(result.content).toContain("--allow 'Bash(npm test:*)'");
 
-    server.enqueue(reply().tool('bash', { command: 'npm --version' }, 'toolu_ok'));
-    server.enqueue(reply().text('ok'));
-    await runTandem(['-p', 'x', '--allow', 'Bash(npm --version)'], { cwd, env: testEnv(server.url) });
-    const allowed = (server.requests[3]!.body.messages as Message[]).at(-1)!.content[0] as { content: string; is_error?: boolean };
+    t.server.enqueue(reply().tool('bash', { command: 'npm --version' }, 'toolu_ok'));
+    t.server.enqueue(reply().text('ok'));
+    await runTandem(['-p', 'x', '--allow', 'Bash(npm --version)'], { cwd: t.cwd, env: testEnv(t.server.url) });
+    const allowed = (t.server.requests[3]!.body.messages as Message[]).at(-1)!.content[0] as { content: string; is_error?: boolean };
     expect(allowed.is_error).toBeUndefined();
     expect(allowed.content).toMatch(/\d+\.\d+/);
   });
 
   it('never hands its API key to the commands it runs', async () => {
-    server.enqueue(reply().tool('bash', { command: 'env' }, 'toolu_env'));
-    server.enqueue(reply().text('ok'));
-    const run = await runTandem(['-p', 'x', '--allow', 'Bash(env)'], { cwd, env: testEnv(server.url) });
+    t.server.enqueue(reply().tool('bash', { command: 'env' }, 'toolu_env'));
+    t.server.enqueue(reply().text('ok'));
+    const run = await runTandem(['-p', 'x', '--allow', 'Bash(env)'], { cwd: t.cwd, env: testEnv(t.server.url) });
     expect(run.code).toBe(0);
-    const result = JSON.stringify((server.requests[1]!.body.messages as Message[]).at(-1));
+    const result = JSON.stringify((t.server.requests[1]!.body.messages as Message[]).at(-1));
     expect(result).toContain('PATH=');
     expect(result).not.toContain('ANTHROPIC_API_KEY');
     expect(result).not.toContain('FAKE-KEY');

@@ -1,27 +1,21 @@
 // End-to-end: the plain line REPL (stdin is a pipe, not a terminal) through the built binary — history across
 // turns, the ways out, a task ending while idle (waking the agent, or waiting for the next turn), and the task
 // and session slash commands. Ctrl+C cannot be sent down a pipe; the terminal UI tests cover it.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Message } from '../../src/core/types.js';
-import { startTandem, tempDir, testEnv, watch, type Watched } from '../support/cli.js';
-import { reply, startModelServer, withoutCacheControl, type ModelServer } from '../support/model-server.js';
+import { startTandem, testEnv, watch, type Watched } from '../support/cli.js';
+import { assistant, text, user } from '../support/conversation.js';
+import { reply, withoutCacheControl } from '../support/model-server.js';
 import { eventually, marker, survivors } from '../support/processes.js';
+import { useScriptedServer } from '../support/scripted-server.js';
 
-let server: ModelServer;
-let cwd: string;
-beforeEach(async () => {
-  server = await startModelServer();
-  cwd = tempDir();
-});
-afterEach(async () => { await server.close(); });
+const t = useScriptedServer();
 
 const BYPASS = ['--permission-mode', 'bypassPermissions'];
-const messagesOf = (i: number) => withoutCacheControl(server.requests[i]!.body.messages as Message[]);
+const messagesOf = (i: number) => withoutCacheControl(t.server.requests[i]!.body.messages as Message[]);
 /** Task notices in a request part (of one task, if `id` is given). */
 const noticeCount = (value: unknown, id?: string) =>
   JSON.stringify(value).split(id ? `<tandem-task-notice id=\\"${id}\\"` : '<tandem-task-notice ').length - 1;
-const user = (text: string): Message => ({ role: 'user', content: [{ type: 'text', text }] });
-const assistant = (text: string): Message => ({ role: 'assistant', content: [{ type: 'text', text }] });
 
 interface Repl extends Watched {
   /** Types a line (stdin stays open). */
@@ -31,7 +25,7 @@ interface Repl extends Watched {
 }
 
 function startRepl(args: string[] = [], env: Record<string, string> = {}): Repl {
-  const w = watch(startTandem([...BYPASS, ...args], { cwd, env: testEnv(server.url, env) }));
+  const w = watch(startTandem([...BYPASS, ...args], { cwd: t.cwd, env: testEnv(t.server.url, env) }));
   let from = 0;
   return Object.assign(Object.create(w) as Watched, {
     send(line: string) {
@@ -46,17 +40,17 @@ describe('plain REPL', () => {
   it('keeps the conversation across turns and exits 0 on exit', async () => {
     const repl = startRepl();
     await repl.expectOut(/tandem> /);
-    server.enqueue(reply().text('First answer.'));
+    t.server.enqueue(reply().text('First answer.'));
     repl.send('first question');
     await repl.expectOut(/First answer\.\n/);
-    server.enqueue(reply().text('Second answer.'));
+    t.server.enqueue(reply().text('Second answer.'));
     repl.send('second question');
     await repl.expectOut(/Second answer\.\n/);
-    expect(messagesOf(1)).toEqual([user('first question'), assistant('First answer.'), user('second question')]);
+    expect(messagesOf(1)).toEqual([user(text('first question')), assistant(text('First answer.')), user(text('second question'))]);
     repl.send('exit');
     const run = await repl.done;
     expect(run.code).toBe(0);
-    expect(server.requests).toHaveLength(2);
+    expect(t.server.requests).toHaveLength(2);
   });
 
   for (const [how, leave] of [
@@ -67,8 +61,8 @@ describe('plain REPL', () => {
     it(`exits 0 on ${how} and kills the running tasks`, async () => {
       const m = marker();
       const repl = startRepl();
-      server.enqueue(reply().tool('background_run', { command: `sleep ${m}` }));
-      server.enqueue(reply().text('It is running.'));
+      t.server.enqueue(reply().tool('background_run', { command: `sleep ${m}` }));
+      t.server.enqueue(reply().text('It is running.'));
       repl.send('start it');
       await repl.expectOut(/It is running\.\n/);
       expect(survivors(m).length).toBeGreaterThan(0);
@@ -80,15 +74,15 @@ describe('plain REPL', () => {
 
   it('wakes the idle agent when a task ends, with the notice and no typed input', async () => {
     const repl = startRepl();
-    server.enqueue(reply().tool('background_run', { command: 'sleep 0.5; echo woke' }));
-    server.enqueue(reply().text('Started it; I will wait.'));
-    server.enqueue(reply().text('The task woke me.'));
+    t.server.enqueue(reply().tool('background_run', { command: 'sleep 0.5; echo woke' }));
+    t.server.enqueue(reply().text('Started it; I will wait.'));
+    t.server.enqueue(reply().text('The task woke me.'));
     repl.send('run it in the background');
     await repl.expectOut(/Started it; I will wait\.\n/);
     await repl.expectOut(/\[task b1 exited with code 0: sleep 0\.5; echo woke\][\s\S]*The task woke me\.\n/);
-    expect(server.requests).toHaveLength(3);
+    expect(t.server.requests).toHaveLength(3);
     const woken = messagesOf(2);
-    expect(woken.slice(0, -1)).toEqual(messagesOf(1).concat([assistant('Started it; I will wait.')]));
+    expect(woken.slice(0, -1)).toEqual(messagesOf(1).concat([assistant(text('Started it; I will wait.'))]));
     const last = woken.at(-1)!;
     expect(last.role).toBe('user');
     expect(last.content).toHaveLength(1);
@@ -99,17 +93,17 @@ describe('plain REPL', () => {
 
   it('with --notify next-turn, shows the line but tells the model with the next prompt, once', async () => {
     const repl = startRepl(['--notify', 'next-turn']);
-    server.enqueue(reply().tool('background_run', { command: 'sleep 0.3; echo finished-quietly' }));
-    server.enqueue(reply().text('Started it.'));
+    t.server.enqueue(reply().tool('background_run', { command: 'sleep 0.3; echo finished-quietly' }));
+    t.server.enqueue(reply().text('Started it.'));
     repl.send('run it in the background');
     await repl.expectOut(/Started it\.\n/);
     await repl.waitFor(/\[task b1 exited with code 0: sleep 0\.3; echo finished-quietly\]/);
     // A local command is a sync point: in wake mode the agent's turn would have gone first.
     repl.send('/tasks');
     await repl.expectOut(/b1\s+exited/);
-    expect(server.requests).toHaveLength(2);
+    expect(t.server.requests).toHaveLength(2);
 
-    server.enqueue(reply().text('I see it finished.'));
+    t.server.enqueue(reply().text('I see it finished.'));
     repl.send('how did it go?');
     await repl.expectOut(/I see it finished\.\n/);
     const last = messagesOf(2).at(-1)!;
@@ -117,11 +111,11 @@ describe('plain REPL', () => {
     expect(noticeCount(last)).toBe(1);
     expect(JSON.stringify(last)).toContain('finished-quietly');
 
-    server.enqueue(reply().text('Fine.'));
+    t.server.enqueue(reply().text('Fine.'));
     repl.send('anything else?');
     await repl.expectOut(/Fine\.\n/);
     expect(noticeCount(messagesOf(3))).toBe(1);
-    expect(messagesOf(3).at(-1)).toEqual(user('anything else?'));
+    expect(messagesOf(3).at(-1)).toEqual(user(text('anything else?')));
     repl.send('exit');
     expect((await repl.done).code).toBe(0);
   });
@@ -129,27 +123,27 @@ describe('plain REPL', () => {
   it('/tasks lists tasks with status and runtime, /kill ID kills, and the model hears of it once', async () => {
     const m = marker();
     const repl = startRepl();
-    server.enqueue(reply()
+    t.server.enqueue(reply()
       .tool('background_run', { command: `sleep ${m}` })
       .tool('background_run', { command: `sleep ${m}`, description: 'second sleeper' }));
-    server.enqueue(reply().text('Both started.'));
+    t.server.enqueue(reply().text('Both started.'));
     repl.send('start two');
     await repl.expectOut(/Both started\.\n/);
 
     repl.send('/tasks');
     await repl.expectOut(new RegExp(`b1\\s+running\\s+\\d+(ms|\\.\\ds)\\s+sleep ${m}\\n\\s+b2\\s+running\\s+\\S+\\s+second sleeper`));
 
-    server.enqueue(reply().text('Noted: b1 was killed.'));
+    t.server.enqueue(reply().text('Noted: b1 was killed.'));
     repl.send('/kill b1');
     await repl.expectOut(/b1: killed by the user[\s\S]*Noted: b1 was killed\.\n/);
-    expect(server.requests).toHaveLength(3);
+    expect(t.server.requests).toHaveLength(3);
     const told = messagesOf(2).at(-1)!;
     expect(noticeCount(told)).toBe(1);
     expect(JSON.stringify(told)).toMatch(/background task b1 ended: killed by the user/);
 
     repl.send('/tasks');
     await repl.expectOut(/b1\s+killed[\s\S]*b2\s+running/);
-    server.enqueue(reply().text('ok'));
+    t.server.enqueue(reply().text('ok'));
     repl.send('status?');
     await repl.expectOut(/ok\n/);
     expect(noticeCount(messagesOf(3))).toBe(1);
@@ -161,11 +155,11 @@ describe('plain REPL', () => {
   it('/logs shows a task\'s output; /kill all kills the rest, and the model hears of each once', async () => {
     const m = marker();
     const repl = startRepl(['--notify', 'next-turn']);
-    server.enqueue(reply()
+    t.server.enqueue(reply()
       .tool('background_run', { command: 'sleep 0.5; echo log-line-1; echo log-line-2' })
       .tool('background_run', { command: `sleep ${m}` })
       .tool('background_run', { command: `sleep ${m}` }));
-    server.enqueue(reply().text('All started.'));
+    t.server.enqueue(reply().text('All started.'));
     repl.send('start three');
     await repl.expectOut(/All started\.\n/);
     await repl.waitFor(/\[task b1 exited with code 0/);
@@ -177,14 +171,14 @@ describe('plain REPL', () => {
     repl.send('/kill all');
     await repl.expectOut(/b2: killed by the user[^\n]*\nb3: killed by the user/);
     expect(await eventually(() => survivors(m).length === 0)).toBe(true);
-    expect(server.requests).toHaveLength(2);
+    expect(t.server.requests).toHaveLength(2);
 
-    server.enqueue(reply().text('All gone.'));
+    t.server.enqueue(reply().text('All gone.'));
     repl.send('what happened?');
     await repl.expectOut(/All gone\.\n/);
     const killed = messagesOf(2).at(-1)!;
     expect(noticeCount(killed, 'b2') + noticeCount(killed, 'b3')).toBe(2);
-    server.enqueue(reply().text('ok'));
+    t.server.enqueue(reply().text('ok'));
     repl.send('and now?');
     await repl.expectOut(/ok\n/);
     // b1's end went with whichever request came first after it; each task is reported exactly once.
@@ -200,7 +194,7 @@ describe('plain REPL', () => {
     repl.send('/taks');
     await repl.expectOut(/Unknown command \/taks\. Did you mean \/tasks\?/);
 
-    server.enqueue(reply().text('Counted.').usage({ input_tokens: 1234, output_tokens: 56, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 }));
+    t.server.enqueue(reply().text('Counted.').usage({ input_tokens: 1234, output_tokens: 56, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 }));
     repl.send('count something');
     await repl.expectOut(/Counted\.\n/);
     repl.send('/cost');
@@ -211,10 +205,10 @@ describe('plain REPL', () => {
     // The old conversation's size no longer counts: nothing measured, nothing to compact.
     repl.send('/cost');
     await repl.expectOut(/Context: not measured yet/);
-    server.enqueue(reply().text('Fresh start.'));
+    t.server.enqueue(reply().text('Fresh start.'));
     repl.send('hello again');
     await repl.expectOut(/Fresh start\.\n/);
-    expect(messagesOf(1)).toEqual([user('hello again')]);
+    expect(messagesOf(1)).toEqual([user(text('hello again'))]);
     expect(repl.stderr).not.toMatch(/compact/);
     repl.child.stdin!.end();
     expect((await repl.done).code).toBe(0);

@@ -5,53 +5,37 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Message } from '../../src/core/types.js';
 import { requireBwrap } from '../support/bwrap.js';
 import { collect, runTandem, startTandem, tempDir, testEnv } from '../support/cli.js';
-import { reply, startModelServer, systemText, type ModelServer } from '../support/model-server.js';
-import { eventually, marker, survivors } from '../support/processes.js';
+import { reply, systemText, toolResultsOf } from '../support/model-server.js';
+import { escapees, eventually, marker, survivors } from '../support/processes.js';
+import { useScriptedServer } from '../support/scripted-server.js';
 
-let server: ModelServer;
-let cwd: string;
-beforeEach(async () => {
-  server = await startModelServer();
-  cwd = tempDir();
-});
-afterEach(async () => { await server.close(); });
+const t = useScriptedServer();
 
 const SANDBOX = ['--sandbox', '--permission-mode', 'bypassPermissions'];
 
-interface ToolResultBlock { type: 'tool_result'; tool_use_id: string; content: unknown; is_error?: boolean }
-
-function results(i: number): Record<string, { text: string; isError: boolean }> {
-  const last = (server.requests[i]!.body.messages as Message[]).at(-1)!;
-  const out: Record<string, { text: string; isError: boolean }> = {};
-  for (const block of last.content as unknown as ToolResultBlock[]) {
-    if (block.type !== 'tool_result') continue;
-    const text = typeof block.content === 'string' ? block.content : JSON.stringify(block.content);
-    out[block.tool_use_id] = { text, isError: block.is_error === true };
-  }
-  return out;
-}
+/** The tool results the model got in request `i`, by tool_use id, as text. */
+const results = (i: number) => toolResultsOf(t.server.requests[i]!);
 
 describe('tandem --sandbox', () => {
   beforeEach(requireBwrap);
 
   it('says it is on, and commands can write the workspace but not the rest of the file system', async () => {
     const outside = `/etc/tandem-test-${process.pid}`;
-    server.enqueue(reply()
+    t.server.enqueue(reply()
       .tool('bash', { command: `echo x > ${outside}` }, 'toolu_out')
       .tool('bash', { command: 'echo x > inside.txt && cat inside.txt' }, 'toolu_in'));
-    server.enqueue(reply().text('done'));
-    const run = await runTandem([...SANDBOX, '-p', 'write files'], { cwd, env: testEnv(server.url) });
+    t.server.enqueue(reply().text('done'));
+    const run = await runTandem([...SANDBOX, '-p', 'write files'], { cwd: t.cwd, env: testEnv(t.server.url) });
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/tandem: sandbox on: commands run under bubblewrap, .*no network\n/);
-    expect(systemText(server.requests[0]!.body)).toContain('Commands run in a sandbox');
+    expect(systemText(t.server.requests[0]!.body)).toContain('Commands run in a sandbox');
     const r = results(1);
     expect(r.toolu_out!.text).toMatch(/Read-only file system[\s\S]*\[exited with code 1\]/);
     expect(existsSync(outside)).toBe(false);
     expect(r.toolu_in).toEqual({ isError: false, text: 'x' });
-    expect(readFileSync(path.join(cwd, 'inside.txt'), 'utf8')).toBe('x\n');
+    expect(readFileSync(path.join(t.cwd, 'inside.txt'), 'utf8')).toBe('x\n');
   });
 
   describe('network', () => {
@@ -67,9 +51,9 @@ describe('tandem --sandbox', () => {
     afterEach(() => new Promise<void>((resolve) => tcp.close(() => resolve())));
 
     const connect = async () => {
-      server.enqueue(reply().tool('bash', { command: `bash -c 'echo hi > /dev/tcp/127.0.0.1/${port}' && echo connected` }, 'toolu_net'));
-      server.enqueue(reply().text('done'));
-      const run = await runTandem([...SANDBOX, '-p', 'connect'], { cwd, env: testEnv(server.url) });
+      t.server.enqueue(reply().tool('bash', { command: `bash -c 'echo hi > /dev/tcp/127.0.0.1/${port}' && echo connected` }, 'toolu_net'));
+      t.server.enqueue(reply().text('done'));
+      const run = await runTandem([...SANDBOX, '-p', 'connect'], { cwd: t.cwd, env: testEnv(t.server.url) });
       expect(run.code).toBe(0);
       return { run, result: results(1).toolu_net! };
     };
@@ -82,8 +66,8 @@ describe('tandem --sandbox', () => {
     });
 
     it('is on with sandbox.network in settings.local.json', async () => {
-      mkdirSync(path.join(cwd, '.tandem'));
-      writeFileSync(path.join(cwd, '.tandem', 'settings.local.json'), JSON.stringify({ sandbox: { network: true } }));
+      mkdirSync(path.join(t.cwd, '.tandem'));
+      writeFileSync(path.join(t.cwd, '.tandem', 'settings.local.json'), JSON.stringify({ sandbox: { network: true } }));
       const { run, result } = await connect();
       expect(run.stderr).toMatch(/sandbox on: .*network allowed/);
       expect(result).toEqual({ isError: false, text: 'connected' });
@@ -91,20 +75,16 @@ describe('tandem --sandbox', () => {
     });
   });
 
-  /** A command that leaves processes behind in every way a shell can: &, nohup, setsid, double fork, disown. */
-  const escapees = (m: string) =>
-    `sleep ${m} & nohup sleep ${m} >/dev/null 2>&1 & setsid sleep ${m} & ( ( sleep ${m} & ) & ) ; ` +
-    `sleep ${m} & disown; bash -c "trap '' TERM; sleep ${m}" & echo started-all; wait`;
   const sleeps = (m: string) => survivors(m).filter((p) => / sleep \S+ $/.test(` ${p.split(': ')[1]}`));
 
   for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     it(`a background task and everything it started die when tandem gets ${signal}`, async () => {
       const m = marker();
-      server.enqueue(reply().tool('background_run', { command: escapees(m) }));
-      server.enqueue(reply().text('waiting...').hang());
-      const child = startTandem([...SANDBOX, '-p', 'go'], { cwd, env: testEnv(server.url) });
+      t.server.enqueue(reply().tool('background_run', { command: escapees(m) }));
+      t.server.enqueue(reply().text('waiting...').hang());
+      const child = startTandem([...SANDBOX, '-p', 'go'], { cwd: t.cwd, env: testEnv(t.server.url) });
       const done = collect(child);
-      await server.waitForRequests(2);
+      await t.server.waitForRequests(2);
       expect(await eventually(() => sleeps(m).length === 6)).toBe(true);
       child.kill(signal);
       const run = await done;
@@ -117,11 +97,11 @@ describe('tandem --sandbox', () => {
     // A PATH with the shells but no bwrap.
     const bin = tempDir('tandem-nobwrap-bin-');
     for (const name of ['sh', 'bash', 'env', 'touch', 'echo']) symlinkSync(`/bin/${name}`, path.join(bin, name));
-    server.enqueue(reply()
+    t.server.enqueue(reply()
       .tool('bash', { command: 'touch fg-ran.txt' }, 'toolu_fg')
       .tool('background_run', { command: 'touch bg-ran.txt' }, 'toolu_bg'));
-    server.enqueue(reply().text('cannot run'));
-    const run = await runTandem([...SANDBOX, '-p', 'go'], { cwd, env: testEnv(server.url, { PATH: bin }) });
+    t.server.enqueue(reply().text('cannot run'));
+    const run = await runTandem([...SANDBOX, '-p', 'go'], { cwd: t.cwd, env: testEnv(t.server.url, { PATH: bin }) });
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/sandbox requested but unavailable; commands will be refused\. .*sudo apt-get install bubblewrap/);
     expect(run.stderr).not.toMatch(/sandbox on/);
@@ -130,7 +110,7 @@ describe('tandem --sandbox', () => {
       expect(r.isError).toBe(true);
       expect(r.text).toMatch(/^The sandbox is unavailable, so tandem runs no commands: .*bubblewrap \(bwrap\), which is not installed.*sudo apt-get install bubblewrap/);
     }
-    expect(existsSync(path.join(cwd, 'fg-ran.txt'))).toBe(false);
-    expect(existsSync(path.join(cwd, 'bg-ran.txt'))).toBe(false);
+    expect(existsSync(path.join(t.cwd, 'fg-ran.txt'))).toBe(false);
+    expect(existsSync(path.join(t.cwd, 'bg-ran.txt'))).toBe(false);
   });
 });

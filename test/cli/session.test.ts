@@ -3,26 +3,19 @@
 // breakpoints, and usage and cost in the JSON result.
 import { appendFileSync, copyFileSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ContentBlock, Message } from '../../src/core/types.js';
-import { runTandem, startTandem, tempDir, testEnv, watch, type Watched } from '../support/cli.js';
-import {
-  fault, reply, startModelServer, systemText, withoutCacheControl, type ModelServer,
-} from '../support/model-server.js';
+import { runTandem, startTandem, testEnv, watch, type Watched } from '../support/cli.js';
+import { fault, reply, systemText, withoutCacheControl } from '../support/model-server.js';
 import { eventually, marker, survivors } from '../support/processes.js';
+import { useScriptedServer } from '../support/scripted-server.js';
 
-let server: ModelServer;
-let cwd: string;
-beforeEach(async () => {
-  server = await startModelServer();
-  cwd = tempDir();
-});
-afterEach(async () => { await server.close(); });
+const t = useScriptedServer();
 
 /** Let every command run: these tests are about sessions, not permissions. */
 const BYPASS = ['--permission-mode', 'bypassPermissions'];
 
-const messagesOf = (i: number) => withoutCacheControl(server.requests[i]!.body.messages as Message[]);
+const messagesOf = (i: number) => withoutCacheControl(t.server.requests[i]!.body.messages as Message[]);
 const textOf = (value: unknown) => JSON.stringify(value);
 
 /** The workspace's transcript files, as `$TANDEM_HOME/projects/<key>/<id>.jsonl`. */
@@ -51,21 +44,21 @@ function withPrompt(messages: Message[], text: string): Message[] {
 /** Waits for the server to have `n` requests; fails at once, with tandem's stderr, if tandem exits first. */
 async function requestsWhileRunning(w: Watched, n: number): Promise<void> {
   const exited = w.done.then((r) => { throw new Error(`tandem exited (${r.code}) before request ${n}:\n${r.stderr}`); });
-  await Promise.race([server.waitForRequests(n, 15_000), exited]);
+  await Promise.race([t.server.waitForRequests(n, 15_000), exited]);
 }
 
 describe('crash safety', () => {
   it('resumes after a SIGKILL mid-stream with every completed item', async () => {
-    const env = testEnv(server.url);
-    server.enqueue(reply().text('Looking.').tool('bash', { command: 'echo first-result' }, 'toolu_first'));
-    server.enqueue(reply().text('partial').hang());
-    const w = watch(startTandem([...BYPASS, '-p', 'first prompt', '--output-format', 'stream-json'], { cwd, env }));
+    const env = testEnv(t.server.url);
+    t.server.enqueue(reply().text('Looking.').tool('bash', { command: 'echo first-result' }, 'toolu_first'));
+    t.server.enqueue(reply().text('partial').hang());
+    const w = watch(startTandem([...BYPASS, '-p', 'first prompt', '--output-format', 'stream-json'], { cwd: t.cwd, env }));
     await w.waitFor(/"type":"tool_result"[^\n]*\n\{"type":"text_delta","text":"p/);
     w.child.kill('SIGKILL');
     expect((await w.done).signal).toBe('SIGKILL');
 
-    server.enqueue(reply().text('resumed fine'));
-    const next = await runTandem([...BYPASS, '-p', '--continue', 'next'], { cwd, env });
+    t.server.enqueue(reply().text('resumed fine'));
+    const next = await runTandem([...BYPASS, '-p', '--continue', 'next'], { cwd: t.cwd, env });
     expect(next.code).toBe(0);
     expect(next.stdout).toBe('resumed fine\n');
     expect(next.stderr).toMatch(/Resumed 3 messages/);
@@ -76,18 +69,18 @@ describe('crash safety', () => {
   });
 
   it('answers a tool call cut off by a SIGKILL with an "interrupted" result', async () => {
-    const env = testEnv(server.url);
+    const env = testEnv(t.server.url);
     const m = marker();
-    server.enqueue(reply().tool('bash', { command: 'echo done-before' }, 'toolu_done'));
-    server.enqueue(reply().text('Now the long one.').tool('bash', { command: `sleep ${m}` }, 'toolu_long'));
-    const w = watch(startTandem([...BYPASS, '-p', 'run two commands'], { cwd, env }));
+    t.server.enqueue(reply().tool('bash', { command: 'echo done-before' }, 'toolu_done'));
+    t.server.enqueue(reply().text('Now the long one.').tool('bash', { command: `sleep ${m}` }, 'toolu_long'));
+    const w = watch(startTandem([...BYPASS, '-p', 'run two commands'], { cwd: t.cwd, env }));
     await w.waitFor(new RegExp(`> bash: sleep ${m}`), { stream: 'stderr' });
     expect(await eventually(() => survivors(m).length > 0)).toBe(true);
     w.child.kill('SIGKILL');
     await w.done;
 
-    server.enqueue(reply().text('I see it was interrupted.'));
-    const next = await runTandem([...BYPASS, '-p', '--continue', 'next'], { cwd, env });
+    t.server.enqueue(reply().text('I see it was interrupted.'));
+    const next = await runTandem([...BYPASS, '-p', '--continue', 'next'], { cwd: t.cwd, env });
     expect(next.code).toBe(0);
     expect(next.stderr).toMatch(/1 tool call was still running when the session ended; marked interrupted/);
     const sent = messagesOf(2);
@@ -105,20 +98,20 @@ describe('crash safety', () => {
   });
 
   it('tells the model the background tasks running at the SIGKILL were killed at shutdown, once', async () => {
-    const env = testEnv(server.url);
+    const env = testEnv(t.server.url);
     const m = marker();
     // One started in the background, one a bash command moved there at its timeout.
-    server.enqueue(reply().tool('background_run', { command: `sleep ${m}` }, 'toolu_bg'));
-    server.enqueue(reply().tool('bash', { command: `echo moving; sleep ${m}`, timeout: 0.3 }, 'toolu_moved'));
-    server.enqueue(reply().text('waiting...').hang());
-    const w = watch(startTandem([...BYPASS, '-p', 'start two servers'], { cwd, env }));
+    t.server.enqueue(reply().tool('background_run', { command: `sleep ${m}` }, 'toolu_bg'));
+    t.server.enqueue(reply().tool('bash', { command: `echo moving; sleep ${m}`, timeout: 0.3 }, 'toolu_moved'));
+    t.server.enqueue(reply().text('waiting...').hang());
+    const w = watch(startTandem([...BYPASS, '-p', 'start two servers'], { cwd: t.cwd, env }));
     await requestsWhileRunning(w, 3);
     expect(textOf(messagesOf(2).at(-1))).toMatch(/moved to the background as task f1/);
     w.child.kill('SIGKILL');
     await w.done;
 
-    server.enqueue(reply().text('I will start them again.'));
-    const next = await runTandem([...BYPASS, '-p', '--continue', 'are they up?'], { cwd, env });
+    t.server.enqueue(reply().text('I will start them again.'));
+    const next = await runTandem([...BYPASS, '-p', '--continue', 'are they up?'], { cwd: t.cwd, env });
     expect(next.code).toBe(0);
     const last = messagesOf(3).at(-1)!;
     for (const [id, command] of [['b1', `sleep ${m}`], ['f1', `echo moving; sleep ${m}`]]) {
@@ -130,23 +123,23 @@ describe('crash safety', () => {
     expect(await eventually(() => survivors(m).length === 0)).toBe(true);
 
     // The next resume knows the tasks' ends: no second note.
-    server.enqueue(reply().text('ok'));
-    const third = await runTandem([...BYPASS, '-p', '--continue', 'again'], { cwd, env });
+    t.server.enqueue(reply().text('ok'));
+    const third = await runTandem([...BYPASS, '-p', '--continue', 'again'], { cwd: t.cwd, env });
     expect(third.code).toBe(0);
     expect(third.stderr).not.toMatch(/killed at shutdown/);
     expect(textOf(messagesOf(4)).split('was killed at shutdown').length - 1).toBe(2);
   });
 
   it('resumes past a torn last line and says it skipped it', async () => {
-    const env = testEnv(server.url);
-    server.enqueue(reply().text('one'));
-    expect((await runTandem(['-p', 'first'], { cwd, env })).code).toBe(0);
+    const env = testEnv(t.server.url);
+    t.server.enqueue(reply().text('one'));
+    expect((await runTandem(['-p', 'first'], { cwd: t.cwd, env })).code).toBe(0);
     const file = onlyTranscript(env);
     const lines = readFileSync(file, 'utf8').split('\n').length - 1;
     appendFileSync(file, '{"type":"message","role":"user","content":[{"type":"text","text":"half a li');
 
-    server.enqueue(reply().text('two'));
-    const next = await runTandem(['-p', '--continue', 'second'], { cwd, env });
+    t.server.enqueue(reply().text('two'));
+    const next = await runTandem(['-p', '--continue', 'second'], { cwd: t.cwd, env });
     expect(next.code).toBe(0);
     expect(next.stdout).toBe('two\n');
     expect(next.stderr).toMatch(new RegExp(`Line ${lines + 1} of the transcript was cut off mid-write .*skipped`));
@@ -166,8 +159,8 @@ describe('listing and choosing sessions', () => {
   async function twoSessions(env: Record<string, string | undefined>): Promise<{ alpha: string; beta: string }> {
     const ids: string[] = [];
     for (const word of ['alpha', 'beta']) {
-      server.enqueue(reply().text(`${word} answer`));
-      const run = await runTandem(['-p', `${word} prompt`, '--output-format', 'json'], { cwd, env });
+      t.server.enqueue(reply().text(`${word} answer`));
+      const run = await runTandem(['-p', `${word} prompt`, '--output-format', 'json'], { cwd: t.cwd, env });
       expect(run.code).toBe(0);
       ids.push(JSON.parse(run.stdout).session_id as string);
     }
@@ -175,11 +168,11 @@ describe('listing and choosing sessions', () => {
   }
 
   it('lists sessions with date, size and first prompt, newest first', async () => {
-    const env = testEnv(server.url);
-    const none = await runTandem(['sessions'], { cwd, env });
+    const env = testEnv(t.server.url);
+    const none = await runTandem(['sessions'], { cwd: t.cwd, env });
     expect(none).toMatchObject({ code: 0, stdout: 'No saved sessions in this workspace.\n' });
     const { alpha, beta } = await twoSessions(env);
-    const run = await runTandem(['sessions'], { cwd, env });
+    const run = await runTandem(['sessions'], { cwd: t.cwd, env });
     expect(run.code).toBe(0);
     const rows = run.stdout.trimEnd().split('\n');
     expect(rows).toHaveLength(2);
@@ -190,10 +183,10 @@ describe('listing and choosing sessions', () => {
   });
 
   it('resumes the session a unique prefix names', async () => {
-    const env = testEnv(server.url);
+    const env = testEnv(t.server.url);
     const { alpha } = await twoSessions(env);
-    server.enqueue(reply().text('back to alpha'));
-    const run = await runTandem(['-p', 'more', '--resume', alpha.slice(0, 6)], { cwd, env });
+    t.server.enqueue(reply().text('back to alpha'));
+    const run = await runTandem(['-p', 'more', '--resume', alpha.slice(0, 6)], { cwd: t.cwd, env });
     expect(run.code).toBe(0);
     expect(messagesOf(2)).toEqual([
       { role: 'user', content: [{ type: 'text', text: 'alpha prompt' }] },
@@ -203,8 +196,8 @@ describe('listing and choosing sessions', () => {
   });
 
   it('exits 2 with a clear message for an ambiguous or unknown prefix, or no id at all', async () => {
-    const env = testEnv(server.url);
-    const nothing = await runTandem(['-p', 'x', '--continue'], { cwd, env });
+    const env = testEnv(t.server.url);
+    const nothing = await runTandem(['-p', 'x', '--continue'], { cwd: t.cwd, env });
     expect(nothing.code).toBe(2);
     expect(nothing.stderr).toMatch(/No saved session to continue in this workspace/);
 
@@ -213,41 +206,41 @@ describe('listing and choosing sessions', () => {
     copyFileSync(path.join(dir, `${alpha}.jsonl`), path.join(dir, 'abcd1111-copy.jsonl'));
     copyFileSync(path.join(dir, `${alpha}.jsonl`), path.join(dir, 'abcd2222-copy.jsonl'));
 
-    const ambiguous = await runTandem(['-p', 'x', '--resume', 'abcd'], { cwd, env });
+    const ambiguous = await runTandem(['-p', 'x', '--resume', 'abcd'], { cwd: t.cwd, env });
     expect(ambiguous.code).toBe(2);
     expect(ambiguous.stderr).toMatch(/"abcd" matches 2 sessions; give more of the id/);
     expect(ambiguous.stderr).toMatch(/abcd1111-copy[\s\S]*abcd2222-copy|abcd2222-copy[\s\S]*abcd1111-copy/);
 
-    const unknown = await runTandem(['-p', 'x', '--resume', 'zzzz'], { cwd, env });
+    const unknown = await runTandem(['-p', 'x', '--resume', 'zzzz'], { cwd: t.cwd, env });
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/No session "zzzz" in this workspace \(tandem sessions lists them\)/);
 
-    const bare = await runTandem(['--resume'], { cwd, env });
+    const bare = await runTandem(['--resume'], { cwd: t.cwd, env });
     expect(bare.code).toBe(2);
     expect(bare.stdout).toMatch(/alpha prompt/);
     expect(bare.stdout.trimEnd().split('\n')).toHaveLength(4);
     expect(bare.stderr).toMatch(/choose one with tandem --resume ID/);
-    expect(server.requests).toHaveLength(2);
+    expect(t.server.requests).toHaveLength(2);
   });
 });
 
 describe('compaction', () => {
   const small = { TANDEM_CONTEXT_WINDOW: '10000' };
-  const isSummaryRequest = (i: number) => systemText(server.requests[i]!.body).includes('handover summaries');
+  const isSummaryRequest = (i: number) => systemText(t.server.requests[i]!.body).includes('handover summaries');
 
   it('compacts before a request when the reported usage nears the window, and resumes the compacted context', async () => {
-    const env = testEnv(server.url, small);
-    server.enqueue(reply().text('Checking.').tool('bash', { command: 'echo tool-output' }, 'toolu_1').usage({ input_tokens: 9000 }));
-    server.enqueue(reply().text('SUMMARY: the user asked to start the work; echo ran.'));
-    server.enqueue(reply().text('Done after compaction.'));
-    const run = await runTandem([...BYPASS, '-p', 'start the work'], { cwd, env });
+    const env = testEnv(t.server.url, small);
+    t.server.enqueue(reply().text('Checking.').tool('bash', { command: 'echo tool-output' }, 'toolu_1').usage({ input_tokens: 9000 }));
+    t.server.enqueue(reply().text('SUMMARY: the user asked to start the work; echo ran.'));
+    t.server.enqueue(reply().text('Done after compaction.'));
+    const run = await runTandem([...BYPASS, '-p', 'start the work'], { cwd: t.cwd, env });
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('Done after compaction.\n');
     expect(run.stderr).toMatch(/context is nearly full \(threshold\); compacting/);
-    expect(server.requests).toHaveLength(3);
+    expect(t.server.requests).toHaveLength(3);
 
     expect(isSummaryRequest(1)).toBe(true);
-    expect(server.requests[1]!.body.tools ?? []).toEqual([]);
+    expect(t.server.requests[1]!.body.tools ?? []).toEqual([]);
     expect(textOf(messagesOf(1))).toMatch(/<transcript>[\s\S]*start the work/);
     const real = messagesOf(2);
     expect(isSummaryRequest(2)).toBe(false);
@@ -267,8 +260,8 @@ describe('compaction', () => {
     expect(compactions[0]!.summary).toBe('SUMMARY: the user asked to start the work; echo ran.');
     expect(withoutCacheControl(compactions[0]!.messages)).toEqual(real);
 
-    server.enqueue(reply().text('Continuing.'));
-    const next = await runTandem([...BYPASS, '-p', '--continue', 'go on'], { cwd, env });
+    t.server.enqueue(reply().text('Continuing.'));
+    const next = await runTandem([...BYPASS, '-p', '--continue', 'go on'], { cwd: t.cwd, env });
     expect(next.code).toBe(0);
     expect(next.stderr).toMatch(/compacted 1×/);
     const resumed = messagesOf(3);
@@ -277,17 +270,17 @@ describe('compaction', () => {
   });
 
   it('compacts and retries after a "prompt is too long" refusal instead of failing', async () => {
-    const env = testEnv(server.url);
-    server.enqueue(reply().tool('bash', { command: 'echo step-one' }, 'toolu_1'));
-    server.enqueue(fault(400, { message: 'prompt is too long: 210000 tokens > 200000 maximum' }));
-    server.enqueue(reply().text('SUMMARY-AFTER-REFUSAL'));
-    server.enqueue(reply().text('Fits now.'));
-    const run = await runTandem([...BYPASS, '-p', 'do it', '--output-format', 'json'], { cwd, env });
+    const env = testEnv(t.server.url);
+    t.server.enqueue(reply().tool('bash', { command: 'echo step-one' }, 'toolu_1'));
+    t.server.enqueue(fault(400, { message: 'prompt is too long: 210000 tokens > 200000 maximum' }));
+    t.server.enqueue(reply().text('SUMMARY-AFTER-REFUSAL'));
+    t.server.enqueue(reply().text('Fits now.'));
+    const run = await runTandem([...BYPASS, '-p', 'do it', '--output-format', 'json'], { cwd: t.cwd, env });
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout);
     expect(out).toMatchObject({ subtype: 'success', is_error: false, result: 'Fits now.' });
     expect(run.stderr).toMatch(/context is nearly full \(prompt_too_long\); compacting/);
-    expect(server.requests).toHaveLength(4);
+    expect(t.server.requests).toHaveLength(4);
     expect(isSummaryRequest(2)).toBe(true);
     const retried = messagesOf(3);
     expect(textOf(retried[0])).toContain('SUMMARY-AFTER-REFUSAL');
@@ -300,13 +293,13 @@ describe('compaction', () => {
 
 describe('what requests carry', () => {
   it('replaces old tool results beyond the budget with placeholders, while the transcript keeps them whole', async () => {
-    const env = testEnv(server.url);
+    const env = testEnv(t.server.url);
     const ids = Array.from({ length: 15 }, (_, i) => `toolu_big_${String(i).padStart(2, '0')}`);
     const big = reply();
     ids.forEach((id, i) => big.tool('bash', { command: `head -c 29000 /dev/zero | tr '\\0' ${'abcdefghijklmno'[i]}` }, id));
-    server.enqueue(big);
-    server.enqueue(reply().text('Read them all.'));
-    const run = await runTandem([...BYPASS, '-p', 'produce output'], { cwd, env, killAfterMs: 30_000 });
+    t.server.enqueue(big);
+    t.server.enqueue(reply().text('Read them all.'));
+    const run = await runTandem([...BYPASS, '-p', 'produce output'], { cwd: t.cwd, env, killAfterMs: 30_000 });
     expect(run.code).toBe(0);
     const results = messagesOf(1).at(-1)!.content.filter((b) => b.type === 'tool_result');
     expect(results.map((b) => b.tool_use_id)).toEqual(ids);
@@ -325,17 +318,17 @@ describe('what requests carry', () => {
   });
 
   it('marks the system prompt, the last tool and the moving end of the conversation for the prompt cache', async () => {
-    const env = testEnv(server.url);
-    server.enqueue(reply().tool('bash', { command: 'echo one' }, 'toolu_1'));
-    server.enqueue(reply().tool('bash', { command: 'echo two' }, 'toolu_2'));
-    server.enqueue(reply().text('Both ran.'));
-    const run = await runTandem(['-p', 'run two'], { cwd, env });
+    const env = testEnv(t.server.url);
+    t.server.enqueue(reply().tool('bash', { command: 'echo one' }, 'toolu_1'));
+    t.server.enqueue(reply().tool('bash', { command: 'echo two' }, 'toolu_2'));
+    t.server.enqueue(reply().text('Both ran.'));
+    const run = await runTandem(['-p', 'run two'], { cwd: t.cwd, env });
     expect(run.code).toBe(0);
-    expect(server.requests).toHaveLength(3);
+    expect(t.server.requests).toHaveLength(3);
     /** [message index, block index] of every marked block. */
-    const marked = (i: number) => (server.requests[i]!.body.messages as Message[]).flatMap((m, mi) =>
+    const marked = (i: number) => (t.server.requests[i]!.body.messages as Message[]).flatMap((m, mi) =>
       m.content.flatMap((b, bi) => ('cache_control' in b && b.cache_control ? [[mi, bi]] : [])));
-    for (const [i, req] of server.requests.entries()) {
+    for (const [i, req] of t.server.requests.entries()) {
       const system = req.body.system as { text: string; cache_control?: unknown }[];
       expect(Array.isArray(system)).toBe(true);
       expect(system.at(-1)!.cache_control).toEqual({ type: 'ephemeral' });
@@ -354,14 +347,14 @@ describe('what requests carry', () => {
   });
 
   it('reports usage and cost in the JSON result', async () => {
-    const env = testEnv(server.url);
-    server.enqueue(reply().tool('bash', { command: 'echo x' }).usage({
+    const env = testEnv(t.server.url);
+    t.server.enqueue(reply().tool('bash', { command: 'echo x' }).usage({
       input_tokens: 1000, output_tokens: 100, cache_creation_input_tokens: 2000, cache_read_input_tokens: 0,
     }));
-    server.enqueue(reply().text('Done.').usage({
+    t.server.enqueue(reply().text('Done.').usage({
       input_tokens: 50, output_tokens: 20, cache_creation_input_tokens: 100, cache_read_input_tokens: 2000,
     }));
-    const run = await runTandem(['-p', 'go', '--output-format', 'json', '--model', 'claude-sonnet-4-6'], { cwd, env });
+    const run = await runTandem(['-p', 'go', '--output-format', 'json', '--model', 'claude-sonnet-4-6'], { cwd: t.cwd, env });
     expect(run.code).toBe(0);
     const out = JSON.parse(run.stdout);
     expect(out.usage).toEqual({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ToolSpec } from '../../src/core/types.js';
 import { countBreakpoints, MAX_BREAKPOINTS, withCacheBreakpoints } from '../../src/providers/cache-control.js';
-import { assistant, conversation, result, text, use, user } from '../session/support.js';
+import { assistant, conversation, result, text, use, user } from '../support/conversation.js';
 
 const tools: ToolSpec[] = ['read_file', 'edit_file', 'bash'].map((name) => ({ name, description: name, input_schema: { type: 'object' } }));
 const marked = (b: object) => 'cache_control' in b;

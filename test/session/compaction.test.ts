@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { runAgent } from '../../src/core/agent-loop.js';
 import type { AgentEvent } from '../../src/core/events.js';
-import type { ContentBlock, Message, ModelRequest, TextBlock } from '../../src/core/types.js';
+import type { ContentBlock, Message, TextBlock } from '../../src/core/types.js';
 import { AutoCompactor } from '../../src/session/auto-compact.js';
 import { renderForSummary, SUMMARY_SYSTEM } from '../../src/session/compaction-prompt.js';
 import { chooseCut, compactConversation, CompactionError, shouldCompact, type CompactionResult } from '../../src/session/compaction.js';
-import { assistant, conversation, expectValidConversation, reply, result, scriptedModel, text, usage, use, user } from './support.js';
+import { assistant, conversation, expectValidConversation, result, text, usage, use, user } from '../support/conversation.js';
+import { fault, reply, systemText, withoutCacheControl, type RecordedRequest } from '../support/model-server.js';
+import { modelFor, useScriptedServer } from '../support/scripted-server.js';
 
-const requestText = (req: ModelRequest) => (req.messages[0]!.content[0] as TextBlock).text;
+const t = useScriptedServer();
+const requestText = (req: RecordedRequest) => (withoutCacheControl(req.body.messages[0]!).content[0] as TextBlock).text;
+const tooLong = (message = 'prompt is too long') => fault(400, { message });
 const firstText = (m: Message) => (m.content[0] as TextBlock).text;
 
 /** A deterministic pseudo-random conversation: prompts, text replies, single and parallel tool calls. */
@@ -36,8 +40,8 @@ describe('compactConversation', () => {
     const messages = conversation(30, 2_000, 10);
     messages.push(user(text('Now write the changelog.')));
     const stored = structuredClone(messages);
-    const model = scriptedModel(reply('GOAL: fix tests. FILES: src/a.ts', { input_tokens: 9_000, output_tokens: 400 }));
-    const out = await compactConversation(messages, model, { keepRecentTurns: 2, focus: 'the flaky test' });
+    t.server.enqueue(reply().text('GOAL: fix tests. FILES: src/a.ts').usage({ input_tokens: 9_000, output_tokens: 400 }));
+    const out = await compactConversation(messages, modelFor(t.server), { keepRecentTurns: 2, focus: 'the flaky test' });
 
     expect(messages).toEqual(stored);
     expectValidConversation(out.messages);
@@ -50,10 +54,11 @@ describe('compactConversation', () => {
     expect(out.kept).toBe(4);
     expect(out.summarised).toBe(messages.length - 4);
 
-    const req = model.requests[0]!;
-    expect(req.system).toBe(SUMMARY_SYSTEM);
-    expect(req.tools).toEqual([]);
-    expect(req.messages).toHaveLength(1);
+    expect(t.server.requests).toHaveLength(1);
+    const req = t.server.requests[0]!;
+    expect(systemText(req.body)).toBe(SUMMARY_SYSTEM);
+    expect(req.body.tools).toBeUndefined(); // no tools: the field is left out
+    expect(req.body.messages).toHaveLength(1);
     expect(requestText(req)).toContain('focus on: the flaky test');
     expect(requestText(req)).toContain('[user]\nFix the failing tests in src/');
     expect(requestText(req)).toContain('[assistant called read_file]\n{"path":"toolu_1.ts"}');
@@ -63,7 +68,8 @@ describe('compactConversation', () => {
 
   it('merges the summary with a kept user prompt so roles still alternate', async () => {
     const messages = [user(text('one')), assistant(text('a1')), user(text('two')), assistant(text('a2')), user(text('three'))];
-    const out = await compactConversation(messages, scriptedModel(reply('S')), { keepRecentTurns: 1 });
+    t.server.enqueue(reply().text('S'));
+    const out = await compactConversation(messages, modelFor(t.server), { keepRecentTurns: 1 });
     expectValidConversation(out.messages);
     expect(out.messages).toHaveLength(3);
     expect(out.messages[0]!.content.map((b) => (b as TextBlock).text.slice(0, 16))).toEqual(['[tandem harness]', 'two']);
@@ -71,12 +77,14 @@ describe('compactConversation', () => {
   });
 
   it('always yields a valid conversation and never parts a tool_use from its result', async () => {
+    const model = modelFor(t.server);
     for (let seed = 1; seed <= 40; seed++) {
       for (const trailing of ['assistant', 'results', 'prompt'] as const) {
         const messages = randomConversation(seed, 4 + (seed % 12), trailing);
         for (const keep of [0, 1, 2, 5]) {
           for (const maxKeptChars of [500, 60_000]) {
-            const out = await compactConversation(messages, scriptedModel(reply('S')), { keepRecentTurns: keep, maxKeptChars });
+            t.server.enqueue(reply().text('S'));
+            const out = await compactConversation(messages, model, { keepRecentTurns: keep, maxKeptChars });
             expectValidConversation(out.messages);
             const head = out.messages[0]!;
             expect(firstText(head)).toMatch(/^\[tandem harness\]/);
@@ -101,14 +109,18 @@ describe('compactConversation', () => {
   });
 
   it('fails clearly when there is nothing to summarise or the model fails, leaving the conversation alone', async () => {
-    await expect(compactConversation([user(text('hi'))], scriptedModel())).rejects.toThrow(/Nothing to compact/);
+    const model = modelFor(t.server, { maxAttempts: 2 });
+    await expect(compactConversation([user(text('hi'))], model)).rejects.toThrow(/Nothing to compact/);
+    expect(t.server.requests).toHaveLength(0);
     const messages = conversation(5);
-    const failing = scriptedModel({ stopReason: 'error', errorKind: 'overloaded', errorMessage: 'API overloaded (529)' });
-    const err = await compactConversation(messages, failing).catch((e: unknown) => e);
+    t.server.enqueue(fault(529), fault(529));
+    const err = await compactConversation(messages, model).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CompactionError);
     expect((err as CompactionError).kind).toBe('overloaded');
-    expect((err as Error).message).toMatch(/API overloaded/);
-    await expect(compactConversation(messages, scriptedModel(reply('  ')))).rejects.toThrow(/no text/);
+    expect((err as Error).message).toMatch(/the API is overloaded \(529\).*gave up after 2 attempts/);
+    t.server.enqueue(reply().text('  '));
+    await expect(compactConversation(messages, model)).rejects.toThrow(/no text/);
+    expect(t.server.requests).toHaveLength(3);
   });
 
   it('renders a conversation too large for one request within bounds, keeping the first entry', () => {
@@ -132,7 +144,8 @@ describe('compactConversation', () => {
 
 describe('AutoCompactor', () => {
   it('compacts before a request that would pass the threshold, in the loop\'s own conversation', async () => {
-    const model = scriptedModel(reply('SUMMARY'), reply('answer after compaction', { input_tokens: 3_000 }));
+    const model = modelFor(t.server);
+    t.server.enqueue(reply().text('SUMMARY'), reply().text('answer after compaction').usage({ input_tokens: 3_000, output_tokens: 0 }));
     const compacted: CompactionResult[] = [];
     const auto = new AutoCompactor(model, { contextWindow: 200_000, threshold: 0.8, onCompacted: (r) => compacted.push(r) });
     auto.noteUsage(usage({ input_tokens: 5_000, cache_read_input_tokens: 155_000, output_tokens: 2_000 }));
@@ -142,10 +155,10 @@ describe('AutoCompactor', () => {
 
     expect(result.outcome).toBe('end_turn');
     expect(compacted).toHaveLength(1);
-    expect(model.requests).toHaveLength(2);
-    expect(model.requests[0]!.system).toBe(SUMMARY_SYSTEM);
+    expect(t.server.requests).toHaveLength(2);
+    expect(systemText(t.server.requests[0]!.body)).toBe(SUMMARY_SYSTEM);
     // The real request went out with the compacted conversation, and the loop kept extending it.
-    expect(model.requests[1]!.messages).toEqual(compacted[0]!.messages);
+    expect(withoutCacheControl(t.server.requests[1]!.body.messages)).toEqual(compacted[0]!.messages);
     expectValidConversation(messages.slice(0, -1));
     expect(firstText(messages[0]!)).toMatch(/^\[tandem harness\]/);
     expect(messages.at(-1)).toEqual(assistant(text('answer after compaction')));
@@ -153,10 +166,11 @@ describe('AutoCompactor', () => {
   });
 
   it('answers "prompt is too long" by compacting and sending the request again', async () => {
-    const model = scriptedModel(
-      { stopReason: 'error', errorKind: 'prompt_too_long', errorMessage: 'prompt is too long: 210000 tokens > 200000 maximum' },
-      reply('SUMMARY'),
-      (req) => reply(`saw ${req.messages.length} messages`),
+    const model = modelFor(t.server);
+    t.server.enqueue(
+      tooLong('prompt is too long: 210000 tokens > 200000 maximum'),
+      reply().text('SUMMARY'),
+      (req) => reply().text(`saw ${req.body.messages.length} messages`),
     );
     const reasons: string[] = [];
     const auto = new AutoCompactor(model, { contextWindow: 200_000, onCompacted: (_r, why) => reasons.push(why) });
@@ -171,34 +185,39 @@ describe('AutoCompactor', () => {
     expect(events.some((e) => e.type === 'error')).toBe(false);
     expect(result.text).toMatch(/^saw \d+ messages$/);
     expect(messages.length).toBeLessThan(20);
+    expect(t.server.requests).toHaveLength(3);
   });
 
   it('gives up after one retry, and reports a failed automatic compaction without failing the request', async () => {
-    const tooLong = { stopReason: 'error' as const, errorKind: 'prompt_too_long' as const, errorMessage: 'prompt is too long' };
-    const model = scriptedModel(tooLong, reply('SUMMARY'), tooLong);
+    const model = modelFor(t.server);
+    t.server.enqueue(tooLong(), reply().text('SUMMARY'), tooLong());
     const auto = new AutoCompactor(model, { contextWindow: 200_000 });
     const messages = conversation(10);
     messages.push(user(text('go')));
     const result = await runAgent(messages, { model: auto.wrap(model), tools: [], system: 'sys' });
     expect(result.outcome).toBe('error');
     expect(result.errorMessage).toMatch(/prompt is too long/);
+    expect(t.server.requests).toHaveLength(3);
 
     const errors: string[] = [];
-    const flaky = scriptedModel({ stopReason: 'error', errorKind: 'overloaded', errorMessage: 'overloaded' }, reply('fine'));
+    const flaky = modelFor(t.server, { maxAttempts: 2 });
+    t.server.enqueue(fault(529), fault(529), reply().text('fine'));
     const auto2 = new AutoCompactor(flaky, { contextWindow: 1_000, onError: (e) => errors.push(e.message) });
     const convo: Message[] = [...conversation(10), user(text('go'))];
     const r2 = await runAgent(convo, { model: auto2.wrap(flaky), tools: [], system: 'sys' });
     expect(r2.outcome).toBe('end_turn');
-    expect(errors).toEqual(['Could not summarise the conversation: overloaded.']);
+    expect(errors).toEqual(['Could not summarise the conversation: the API is overloaded (529); try again in a few minutes (gave up after 2 attempts).']);
+    expect(t.server.requests).toHaveLength(6);
   });
 
   it('estimates the next request from the last usage plus what was added since', () => {
-    const auto = new AutoCompactor(scriptedModel(), { contextWindow: 200_000 });
+    const auto = new AutoCompactor(modelFor(t.server), { contextWindow: 200_000 });
     const messages: Message[] = [user(text('q')), assistant(text('a')), user(result('x', 'y'.repeat(4_000)) as ContentBlock)];
     expect(auto.estimateTokens(messages)).toBeGreaterThan(1_000);
     auto.noteUsage(usage({ input_tokens: 50_000, output_tokens: 1_000 }));
     const est = auto.estimateTokens(messages);
     expect(est).toBeGreaterThan(52_000);
     expect(est).toBeLessThan(52_100);
+    expect(t.server.requests).toHaveLength(0);
   });
 });

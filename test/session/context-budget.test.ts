@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Message, ToolResultBlock } from '../../src/core/types.js';
 import { clearedCount, prepareRequestMessages, withContextBudget, type ContextBudget } from '../../src/session/context-budget.js';
-import { assistant, conversation, reply, result, scriptedModel, text, use, user } from './support.js';
+import { assistant, conversation, result, text, use, user } from '../support/conversation.js';
+import { reply, withoutCacheControl } from '../support/model-server.js';
+import { modelFor, useScriptedServer } from '../support/scripted-server.js';
+
+const t = useScriptedServer();
 
 const budget: ContextBudget = { keepRecentResults: 5, maxResultChars: 10_000, oldResultsBudgetChars: 20_000 };
 const results = (messages: Message[]) => messages.flatMap((m) => m.content.filter((b): b is ToolResultBlock => b.type === 'tool_result'));
@@ -78,14 +82,16 @@ describe('context budget', () => {
   });
 
   it('withContextBudget sends the bounded messages and keeps the loop\'s array intact', async () => {
-    const inner = scriptedModel(reply('ok'));
+    const inner = modelFor(t.server);
+    t.server.enqueue(reply().text('ok'));
     const model = withContextBudget(inner, budget);
     const messages = conversation(30, 2_000);
     messages.push(user(text('and now?')));
     const stored = structuredClone(messages);
     for await (const _ of model.stream({ system: 's', messages, tools: [], maxTokens: 100 })) { /* drain */ }
     expect(messages).toEqual(stored);
-    expect(results(inner.requests[0]!.messages).filter(isPlaceholder)).toHaveLength(15);
+    expect(t.server.requests).toHaveLength(1);
+    expect(results(withoutCacheControl(t.server.requests[0]!.body.messages)).filter(isPlaceholder)).toHaveLength(15);
     expect(model.id).toBe(inner.id);
   });
 });

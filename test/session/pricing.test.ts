@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contextTokens, costOf, costOfAll, formatCostReport, formatTokens, formatUsd, priceOf } from '../../src/session/pricing.js';
-import { usage } from './support.js';
+import { usage } from '../support/conversation.js';
 
 const MTOK = 1_000_000;
 

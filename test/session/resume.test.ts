@@ -8,8 +8,12 @@ import { withContextBudget } from '../../src/session/context-budget.js';
 import { openSession } from '../../src/session/session-open.js';
 import { SessionLookupError } from '../../src/session/session-store.js';
 import { loadTranscript } from '../../src/session/transcript-load.js';
-import { assistant, expectValidConversation, reply, scriptedModel, tempDir, text, use, usage } from './support.js';
+import { assistant, expectValidConversation, text, use, usage } from '../support/conversation.js';
+import { reply, systemText } from '../support/model-server.js';
+import { modelFor, useScriptedServer } from '../support/scripted-server.js';
+import { tempDir } from './support.js';
 
+const t = useScriptedServer();
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => { tmp = tempDir(); });
 afterEach(() => tmp.cleanup());
@@ -28,9 +32,10 @@ function tools(): AgentTool[] {
 describe('recording a live session and resuming it', () => {
   it('the transcript reproduces the conversation the loop built, and --continue resumes it', async () => {
     const s = openSession(base());
-    const model = scriptedModel(
-      { content: [text('Running both.'), use('c1', 'slow', {}), use('c2', 'fast', {})], stopReason: 'tool_use', usage: usage({ input_tokens: 10, output_tokens: 5 }) },
-      reply('Both done.', { input_tokens: 20, output_tokens: 3, cache_read_input_tokens: 10 }),
+    const model = modelFor(t.server);
+    t.server.enqueue(
+      reply().text('Running both.').tool('slow', {}, 'c1').tool('fast', {}, 'c2').usage({ input_tokens: 10, output_tokens: 5 }),
+      reply().text('Both done.').usage({ input_tokens: 20, output_tokens: 3, cache_read_input_tokens: 10 }),
     );
     appendUserContent(s.messages, [text('run the checks')]);
     s.recorder.sync();
@@ -107,10 +112,11 @@ describe('recording a live session and resuming it', () => {
 
   it('wired as the CLI will wire it, an automatic compaction mid-run resumes to the same context', async () => {
     const s = openSession(base());
-    const provider = scriptedModel(
-      { content: [use('c1', 'fast', {})], stopReason: 'tool_use', usage: usage({ input_tokens: 170_000, output_tokens: 100 }) },
-      reply('SUMMARY: checks half done'),
-      reply('All checks done.', { input_tokens: 4_000 }),
+    const provider = modelFor(t.server);
+    t.server.enqueue(
+      reply().tool('fast', {}, 'c1').usage({ input_tokens: 170_000, output_tokens: 100 }),
+      reply().text('SUMMARY: checks half done'),
+      reply().text('All checks done.').usage({ input_tokens: 4_000 }),
     );
     const auto = new AutoCompactor(provider, {
       contextWindow: 200_000,
@@ -125,7 +131,7 @@ describe('recording a live session and resuming it', () => {
     s.writer.close();
 
     expect(result.outcome).toBe('end_turn');
-    expect(provider.requests.map((r) => r.system)).toEqual(['sys', expect.stringMatching(/handover summaries/), 'sys']);
+    expect(t.server.requests.map((r) => systemText(r.body))).toEqual(['sys', expect.stringMatching(/handover summaries/), 'sys']);
     expect(s.messages[0]!.content[0]).toMatchObject({ type: 'text', text: expect.stringMatching(/^\[tandem harness\].*SUMMARY: checks half done/s) });
     const loaded = loadTranscript(s.path);
     expect(loaded.compactions).toBe(1);

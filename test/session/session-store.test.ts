@@ -5,7 +5,8 @@ import {
   formatSessionList, latestSession, listSessions, resolveSession, sessionPath, sessionsDir, SessionLookupError, workspaceKey,
 } from '../../src/session/session-store.js';
 import { TranscriptWriter } from '../../src/session/transcript-writer.js';
-import { tempDir, text } from './support.js';
+import { text } from '../support/conversation.js';
+import { tempDir } from './support.js';
 
 let tmp: ReturnType<typeof tempDir>;
 let dir: string;

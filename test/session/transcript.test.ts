@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadTranscript } from '../../src/session/transcript-load.js';
 import { TranscriptWriter } from '../../src/session/transcript-writer.js';
-import { assistant, expectValidConversation, result, tempDir, text, usage, use, user } from './support.js';
+import { assistant, expectValidConversation, result, text, usage, use, user } from '../support/conversation.js';
+import { tempDir } from './support.js';
 
 let tmp: ReturnType<typeof tempDir>;
 let file: string;

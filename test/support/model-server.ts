@@ -216,3 +216,16 @@ export function systemText(body: { system?: unknown }): string {
   if (typeof s === 'string') return s;
   return Array.isArray(s) ? s.map((b: { text?: string }) => b.text ?? '').join('') : '';
 }
+
+/** The tool results a recorded request ends with, by tool_use id, each as text and whether it is an error. */
+export function toolResultsOf(request: RecordedRequest): Record<string, { text: string; isError: boolean }> {
+  const blocks = (request.body.messages.at(-1)?.content ?? []) as unknown as
+    { type: string; tool_use_id: string; content: unknown; is_error?: boolean }[];
+  const out: Record<string, { text: string; isError: boolean }> = {};
+  for (const block of blocks) {
+    if (block.type !== 'tool_result') continue;
+    const text = typeof block.content === 'string' ? block.content : JSON.stringify(block.content);
+    out[block.tool_use_id] = { text, isError: block.is_error === true };
+  }
+  return out;
+}

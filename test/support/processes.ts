@@ -5,6 +5,14 @@ let seq = 0;
 /** A unique sleep duration (about 1000 s) to find a test's processes by their command line. */
 export const marker = (): string => `1000.${process.pid}${++seq}${Math.floor(Math.random() * 1e4)}`;
 
+/**
+ * A command that leaves six `sleep <mark>` processes behind in every way a shell can: &, nohup, setsid, double
+ * fork, disown, and one ignoring SIGTERM.
+ */
+export const escapees = (mark: string): string =>
+  `sleep ${mark} & nohup sleep ${mark} >/dev/null 2>&1 & setsid sleep ${mark} & ( ( sleep ${mark} & ) & ) ; ` +
+  `sleep ${mark} & disown; bash -c "trap '' TERM; sleep ${mark}" & echo started-all; wait`;
+
 /** Live (not zombie) processes whose command line contains `mark`, as "pid: cmdline". */
 export function survivors(mark: string): string[] {
   const found: string[] = [];
