@@ -6,6 +6,7 @@ import os from 'node:os';
 import {
   ConfigError, loadDotEnv, requireCredentials, resolveConfig, type CliFlags,
 } from './config.js';
+import type * as PrintModule from './print-mode.js';
 import type { Runtime } from './runtime.js';
 import { canRunTerminalUi } from './ui/interactive.js';
 
@@ -96,6 +97,8 @@ async function main(argv: string[]): Promise<number> {
   }
   requireCredentials(config);
 
+  // Print mode's module loads while the runtime is created (its file reads overlap that work).
+  const printModule = printMode ? import('./print-mode.js') : undefined;
   const { createRuntime } = await import('./runtime.js');
   const resume = opts.continue ? { latest: true as const } : typeof opts.resume === 'string' ? { id: opts.resume } : undefined;
   const stderrLog = (l: string): void => void process.stderr.write(`tandem: ${l}\n`);
@@ -103,7 +106,7 @@ async function main(argv: string[]): Promise<number> {
   const rt = await createRuntime(config, { version, resume, interactive: !printMode, log: (l) => log(l) });
   installExitHandlers(rt);
   try {
-    if (printMode) return await runPrint(rt, prompt);
+    if (printModule) return await runPrint(rt, prompt, printModule);
     if (canRunTerminalUi(process.stdin, process.stdout, process.env)) {
       const { runUi } = await import('./ui/run-ui.js');
       return await runUi(rt, { setLog: (l) => { log = l ?? stderrLog; } });
@@ -127,8 +130,8 @@ async function listSessionsCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-async function runPrint(rt: Runtime, prompt: string): Promise<number> {
-  const { runPrintMode } = await import('./print-mode.js');
+async function runPrint(rt: Runtime, prompt: string, printModule: Promise<typeof PrintModule>): Promise<number> {
+  const { runPrintMode } = await printModule;
   const controller = new AbortController();
   process.on('SIGINT', () => {
     if (controller.signal.aborted) process.exit(130);

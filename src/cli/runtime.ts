@@ -25,6 +25,7 @@ import { createPermissionGate } from './permission-gate.js';
 import { setUpSandbox } from './sandbox-setup.js';
 import type { Config } from './config.js';
 import { buildSystemPrompt } from './system-prompt.js';
+import { keepWasmOnBaselineCompiler } from './wasm-baseline.js';
 
 export interface Runtime {
   config: Config;
@@ -41,8 +42,8 @@ export interface Runtime {
   /** Drains ended tasks' notices into blocks for the trailing user message. */
   takeNotices(): ContentBlock[];
   /**
-   * Records a loop event in the transcript; front ends call it from their emit before displaying. On the first
-   * model call it also probes process isolation, so that cost hides behind the model's latency.
+   * Records a loop event in the transcript; front ends call it from their emit before displaying. Right before
+   * the first model call it also loads fetch and keeps WebAssembly on its baseline compiler (wasm-baseline.ts).
    */
   record(event: AgentEvent): void;
   policy: PermissionPolicy;
@@ -96,6 +97,9 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
   const tasks = new TaskManager({
     cwd: config.cwd, logDir, registryDir, env, maxConcurrent: config.maxTasks, container: sandbox?.container,
   });
+  // The isolation probes (child processes) run while start-up goes on and the first request is answered. The
+  // shell parser is not preloaded: plain commands need none, and it costs ~27 MB.
+  void tasks.prepare();
   const recordMovedTasks = recordBackgroundTasks(tasks, session.writer);
   const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir] };
 
@@ -134,7 +138,6 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
       .filter(Boolean).join('\n\n') || undefined,
   });
   let approver: Approver | undefined;
-  let warmedUp = false;
   const authorize = createPermissionGate({
     policy, workspace, ownReadRoots: [logDir], log: opts.log,
     get approver() { return approver; },
@@ -154,10 +157,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     record: (event) => {
       session.recorder.onEvent(event);
       if (event.type === 'tool_end') recordMovedTasks();
-      if (event.type === 'turn_start' && !warmedUp) {
-        warmedUp = true;
-        warmUp(tasks);
-      }
+      if (event.type === 'turn_start') keepWasmOnBaselineCompiler();
     },
     policy,
     authorize,
@@ -174,14 +174,6 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     },
   };
   return rt;
-}
-
-/**
- * Probes process isolation while the first request is in flight. The shell parser is not preloaded: plain
- * commands need none, and it costs ~27 MB.
- */
-function warmUp(tasks: TaskManager): void {
-  setTimeout(() => { void tasks.isolation; }, 0);
 }
 
 const PLAN_MODE_NOTE = 'You are in plan mode: nothing may be written and no command runs unless a rule allows it. ' +

@@ -15,7 +15,7 @@
 // container: the caller's TaskContainer (a sandbox) replaces the unshare prefix and must give the same
 // guarantees (own pid namespace, dies with the spawned process); inside it, the same INIT runs the command.
 import { accessSync, constants } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import type { Isolation, TaskContainer } from './types.js';
 
 export type IsolationMode = 'pid-namespace' | 'process-group';
@@ -64,32 +64,76 @@ export function resolveIsolation(requested: Isolation, shell: string): ResolvedI
   const key = `${requested}\0${shell}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  const pdeath = works(['setpriv', '--pdeathsig', 'KILL', shell, '-c', ':']) ? ['setpriv', '--pdeathsig', 'KILL'] : [];
-  let resolved: ResolvedIsolation | undefined;
-  if (requested !== 'process-group' && process.platform === 'linux') {
-    const variants = [UNSHARE_FLAGS];
-    if (process.getuid?.() !== 0) variants.push(['--user', '--map-current-user', ...UNSHARE_FLAGS]);
+  const probes = probeIsolation(requested, shell);
+  let step = probes.next();
+  while (!step.done) step = probes.next(works(step.value));
+  cache.set(key, step.value);
+  return step.value;
+}
+
+const preparing = new Map<string, Promise<void>>();
+
+/**
+ * Runs resolveIsolation's probes as ordinary child processes, without blocking the event loop (spawnSync does,
+ * for ~5-10 ms), so they can overlap start-up; a later resolveIsolation finds the result. Never rejects: an
+ * impossible pid-namespace request still throws when a task starts.
+ */
+export function prepareIsolation(requested: Isolation, shell: string): Promise<void> {
+  const key = `${requested}\0${shell}`;
+  if (cache.has(key)) return Promise.resolve();
+  let pending = preparing.get(key);
+  if (!pending) {
+    pending = (async () => {
+      const probes = probeIsolation(requested, shell);
+      let step = probes.next();
+      while (!step.done) step = probes.next(await worksAsync(step.value));
+      if (!cache.has(key)) cache.set(key, step.value);
+    })().catch(() => undefined);
+    preparing.set(key, pending);
+  }
+  return pending;
+}
+
+/**
+ * The probing logic, for both drivers: yields command lines to try and receives whether each exited 0. The
+ * usual answer (setpriv and unshare both work) takes one probe; otherwise setpriv and the unshare variants are
+ * probed apart, as setpriv only sets a flag before it execs (it cannot make unshare fail).
+ */
+function* probeIsolation(requested: Isolation, shell: string): Generator<string[], ResolvedIsolation, boolean> {
+  const setpriv = ['setpriv', '--pdeathsig', 'KILL'];
+  const variants = [UNSHARE_FLAGS];
+  if (process.getuid?.() !== 0) variants.push(['--user', '--map-current-user', ...UNSHARE_FLAGS]);
+  const namespaces = requested !== 'process-group' && process.platform === 'linux';
+  if (namespaces) {
     for (const flags of variants) {
-      if (works(['unshare', ...flags, shell, '-c', ':'])) {
-        resolved = {
-          mode: 'pid-namespace',
-          prefix: [...pdeath, 'unshare', ...flags],
-          detail: `pid namespace (unshare ${flags.join(' ')})${pdeath.length ? ', dies with tandem (setpriv --pdeathsig)' : ''}`,
-        };
-        break;
+      if (yield [...setpriv, 'unshare', ...flags, shell, '-c', ':']) return pidNamespace(setpriv, flags);
+    }
+  }
+  const pdeath = (yield [...setpriv, shell, '-c', ':']) ? setpriv : [];
+  if (namespaces) {
+    // With a working setpriv, the probes above already tried every unshare variant.
+    if (!pdeath.length) {
+      for (const flags of variants) {
+        if (yield ['unshare', ...flags, shell, '-c', ':']) return pidNamespace(pdeath, flags);
       }
     }
-    if (!resolved && requested === 'pid-namespace') {
+    if (requested === 'pid-namespace') {
       throw new Error('pid-namespace isolation is not available here: `unshare --pid --fork --kill-child` failed.');
     }
   }
-  resolved ??= {
+  return {
     mode: 'process-group',
     prefix: pdeath,
     detail: `process group + descendant walk${pdeath.length ? ', shell dies with tandem (setpriv --pdeathsig)' : ''}`,
   };
-  cache.set(key, resolved);
-  return resolved;
+}
+
+function pidNamespace(pdeath: string[], flags: string[]): ResolvedIsolation {
+  return {
+    mode: 'pid-namespace',
+    prefix: [...pdeath, 'unshare', ...flags],
+    detail: `pid namespace (unshare ${flags.join(' ')})${pdeath.length ? ', dies with tandem (setpriv --pdeathsig)' : ''}`,
+  };
 }
 
 /** A container is a pid namespace the caller builds: the engine treats it as one (see task.ts). */
@@ -119,4 +163,18 @@ function works(argv: string[]): boolean {
   } catch {
     return false;
   }
+}
+
+function worksAsync(argv: string[]): Promise<boolean> {
+  return new Promise((resolve) => {
+    try {
+      const child = spawn(argv[0], argv.slice(1), { stdio: 'ignore', timeout: 5000 });
+      child.once('error', () => resolve(false));
+      child.once('exit', (code) => resolve(code === 0));
+      // A probe never keeps tandem running.
+      child.unref();
+    } catch {
+      resolve(false);
+    }
+  });
 }

@@ -3,7 +3,9 @@
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildArgv, containerIsolation, resolveIsolation, resolveShell, type ResolvedIsolation } from './isolation.js';
+import {
+  buildArgv, containerIsolation, prepareIsolation, resolveIsolation, resolveShell, type ResolvedIsolation,
+} from './isolation.js';
 import { latestLines, renderRange, utf8SafeEnd } from './output-view.js';
 import { TaskRegistry, reapOrphans } from './registry.js';
 import { Task } from './task.js';
@@ -68,6 +70,15 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
   get isolation(): ResolvedIsolation {
     this.iso ??= this.container ? containerIsolation(this.container) : resolveIsolation(this.requestedIsolation, this.shell);
     return this.iso;
+  }
+
+  /**
+   * Probes the isolation in the background (child processes, not spawnSync), so that the first start() finds
+   * it ready instead of blocking on the probes. Optional; never rejects.
+   */
+  prepare(): Promise<void> {
+    if (this.iso || this.container) return Promise.resolve();
+    return prepareIsolation(this.requestedIsolation, this.shell);
   }
 
   /** Starts a task. Throws TaskLimitError when maxConcurrent tasks are running, or what a container throws. */

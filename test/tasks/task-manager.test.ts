@@ -339,3 +339,15 @@ describe('TaskManager: waiting, limits, notices', () => {
     expect(t.logPath.startsWith(m.logDir)).toBe(true);
   });
 });
+
+describe('TaskManager: isolation probe', () => {
+  it('prepare() probes ahead with child processes; start() then uses what it found', async () => {
+    // A shell no other test here uses, so the probe is not already cached.
+    const m = makeManager({ shell: '/bin/sh' });
+    await m.prepare();
+    expect(['pid-namespace', 'process-group']).toContain(m.isolation.mode);
+    const s = await done(m, m.start({ command: 'echo prepared' }).id);
+    expect(s).toMatchObject({ status: 'exited', exitCode: 0 });
+    expect(m.readAll(s.id)).toContain('prepared');
+  });
+});
