@@ -52,15 +52,22 @@ export function costOf(model: string, usage: Usage): number | undefined {
   ) / 1_000_000;
 }
 
-/** USD for usage across models (as TranscriptRecorder.usageByModel), or undefined when a model's price is unknown. */
-export function costOfAll(usageByModel: Record<string, Usage>): number | undefined {
-  let total = 0;
+/** USD for usage across models (as TranscriptRecorder.usageByModel); `complete` is false when a price is unknown. */
+export function pricedTotal(usageByModel: Record<string, Usage>): { usd: number; complete: boolean } {
+  let usd = 0;
+  let complete = true;
   for (const [model, usage] of Object.entries(usageByModel)) {
     const cost = costOf(model, usage);
-    if (cost === undefined) return undefined;
-    total += cost;
+    if (cost === undefined) complete = false;
+    else usd += cost;
   }
-  return total;
+  return { usd, complete };
+}
+
+/** USD for usage across models, or undefined when a model's price is unknown. */
+export function costOfAll(usageByModel: Record<string, Usage>): number | undefined {
+  const total = pricedTotal(usageByModel);
+  return total.complete ? total.usd : undefined;
 }
 
 /** Tokens the next request will carry at least: the last prompt (fresh + cached) plus the reply to it. */
@@ -99,12 +106,8 @@ export function formatCostReport(input: CostReportInput): string {
   } else {
     lines.push(`Context: not measured yet (window ${formatTokens(input.contextWindow)} tokens)`);
   }
-  let total = 0;
-  let unpriced = false;
   for (const [model, u] of Object.entries(input.usageByModel)) {
     const cost = costOf(model, u);
-    if (cost === undefined) unpriced = true;
-    else total += cost;
     lines.push(
       `${model}: ${formatTokens(u.input_tokens)} in, ${formatTokens(u.output_tokens)} out, ` +
       `${formatTokens(u.cache_read_input_tokens)} cache read, ${formatTokens(u.cache_creation_input_tokens)} cache write` +
@@ -112,6 +115,9 @@ export function formatCostReport(input: CostReportInput): string {
     );
   }
   if (Object.keys(input.usageByModel).length === 0) lines.push('No model calls yet.');
-  else lines.push(`Total: ${formatUsd(total)}${unpriced ? ' (plus models with unknown prices, counted in tokens only)' : ''}`);
+  else {
+    const total = pricedTotal(input.usageByModel);
+    lines.push(`Total: ${formatUsd(total.usd)}${total.complete ? '' : ' (plus models with unknown prices, counted in tokens only)'}`);
+  }
   return lines.join('\n');
 }

@@ -1,7 +1,7 @@
 // The status line's content: model, context used, tokens and cost so far, permission mode, and the
 // background tasks (how many run, the newest with their runtime, and one that just ended, flashing).
 import { addUsage, emptyUsage, type Usage } from '../../core/types.js';
-import { contextTokens, costOf, formatTokens, formatUsd } from '../../session/pricing.js';
+import { contextTokens, formatTokens, formatUsd, pricedTotal } from '../../session/pricing.js';
 import { describeStatus, formatDuration } from '../../tasks/notices.js';
 import type { TaskSnapshot } from '../../tasks/types.js';
 
@@ -38,13 +38,7 @@ const NEWEST = 2;
 export function statusView(input: StatusInput): StatusView {
   const total = Object.values(input.usageByModel).reduce((a, u) => addUsage(a, u), emptyUsage());
   const tokens = total.input_tokens + total.output_tokens + total.cache_read_input_tokens + total.cache_creation_input_tokens;
-  let cost = 0;
-  let priced = true;
-  for (const [model, u] of Object.entries(input.usageByModel)) {
-    const c = costOf(model, u);
-    if (c === undefined) priced = false;
-    else cost += c;
-  }
+  const spent = pricedTotal(input.usageByModel);
   const pct = input.lastUsage ? Math.round((contextTokens(input.lastUsage) / input.contextWindow) * 100) : undefined;
   const running = input.tasks.filter((t) => t.status === 'running' && !t.foreground);
   const newest = running.slice(-NEWEST).reverse().map((t) => ({
@@ -64,7 +58,7 @@ export function statusView(input: StatusInput): StatusView {
     context: pct === undefined ? 'ctx —' : `ctx ${pct}%`,
     contextPct: pct,
     tokens: `${formatTokens(tokens)} tok`,
-    cost: priced ? formatUsd(cost) : `${formatUsd(cost)}+`,
+    cost: spent.complete ? formatUsd(spent.usd) : `${formatUsd(spent.usd)}+`,
     mode: input.mode,
     running: running.length,
     newest,
