@@ -43,10 +43,7 @@ export async function runPrintMode(rt: Runtime, prompt: string, io: PrintIO, sig
   const stillRunning: string[] = [];
   for (;;) {
     const remainingTurns = rt.config.maxTurns === undefined ? undefined : Math.max(0, rt.config.maxTurns - turns);
-    result = await runAgent(messages, {
-      model: rt.model, tools: rt.tools, system: rt.system, maxTokens: rt.config.maxTokens,
-      maxTurns: remainingTurns, signal, emit, beforeModelCall: rt.takeNotices, authorize: rt.authorize,
-    });
+    result = await runAgent(messages, rt.loopOptions({ signal, emit, maxTurns: remainingTurns }));
     usage = addUsage(usage, result.usage);
     turns += result.turns;
     if (result.outcome !== 'end_turn') break;

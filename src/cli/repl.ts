@@ -48,10 +48,7 @@ export async function runRepl(rt: Runtime): Promise<number> {
   const runTurn = async (): Promise<void> => {
     turn = new AbortController();
     try {
-      const result = await runAgent(messages, {
-        model: rt.model, tools: rt.tools, system: rt.system, maxTokens: rt.config.maxTokens,
-        maxTurns: rt.config.maxTurns, signal: turn.signal, emit, beforeModelCall: rt.takeNotices, authorize: rt.authorize,
-      });
+      const result = await runAgent(messages, rt.loopOptions({ signal: turn.signal, emit }));
       if (!atLineStart) write('\n');
       if (result.outcome === 'aborted') line('(interrupted; the conversation is kept)');
     } finally {

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import type { AgentLoopOptions } from '../core/agent-loop.js';
 import type { AgentEvent } from '../core/events.js';
 import type { AgentTool, ContentBlock, Message, Model } from '../core/types.js';
 import { createAnthropicModel } from '../providers/anthropic.js';
@@ -51,6 +52,8 @@ export interface Runtime {
   authorize: Authorize;
   /** Front ends that can ask the person install their approver here. */
   setApprover(approver: Approver | undefined): void;
+  /** The loop's options for this runtime: model, tools, system prompt, notices, permissions, compaction. */
+  loopOptions(run: { signal?: AbortSignal; emit: (event: AgentEvent) => void; maxTurns?: number }): AgentLoopOptions;
   /** Switches the model from the next request on (summaries keep using the first). */
   setModel(model: string): void;
   /** Kills every task, waits for them to end, and closes the transcript. */
@@ -123,8 +126,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     onError: (err) => opts.log(`compaction failed: ${err.message}`),
   });
   compactor.noteUsage(session.loaded?.lastUsage);
-  // The compactor edits the loop's own message array, so it must be the outermost wrapper.
-  const wrapped = (inner: Model) => compactor.wrap(withContextBudget(inner));
+  const wrapped = (inner: Model) => withContextBudget(inner);
 
   const system = buildSystemPrompt({
     cwd: workspace.root,
@@ -162,6 +164,11 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     policy,
     authorize,
     setApprover: (a) => { approver = a; },
+    loopOptions: ({ signal, emit, maxTurns }) => ({
+      model: rt.model, tools: rt.tools, system: rt.system, maxTokens: config.maxTokens,
+      maxTurns: maxTurns ?? config.maxTurns, signal, emit,
+      beforeModelCall: rt.takeNotices, authorize: rt.authorize, context: compactor.hooks(),
+    }),
     setModel(model) {
       rt.model = wrapped(providerFor(model));
       config.model = model;

@@ -5,7 +5,7 @@ import { appendUserContent, userText } from './messages.js';
 import { runToolCalls, type Authorize } from './tool-calls.js';
 import {
   addUsage, emptyUsage,
-  type AgentTool, type ContentBlock, type Message, type Model, type ModelResponse, type ToolUseBlock,
+  type AgentTool, type ContentBlock, type Message, type Model, type ModelResponse, type ToolUseBlock, type Usage,
 } from './types.js';
 
 export interface AgentLoopOptions {
@@ -24,6 +24,21 @@ export interface AgentLoopOptions {
   toolTimeoutMs?: number;
   /** Runs before each tool call; may deny it (see Authorize). */
   authorize?: Authorize;
+  /** Context management (compaction): see ContextHooks. */
+  context?: ContextHooks;
+}
+
+/**
+ * Lets a context manager keep the conversation within the model's window. Both may rewrite `messages` in place
+ * (keeping it a valid conversation that ends with a user turn); neither may throw.
+ */
+export interface ContextHooks {
+  /** Before every model call. */
+  beforeRequest(messages: Message[], signal?: AbortSignal): Promise<void>;
+  /** After every answered request (not failed or interrupted), with its usage: how full the context is. */
+  afterResponse(usage: Usage): void;
+  /** After a request failed as too long: shrink the conversation and resolve true to send it once more. */
+  onPromptTooLong(messages: Message[], signal?: AbortSignal): Promise<boolean>;
 }
 
 const MAX_TOKENS_CONTINUATIONS = 3;
@@ -39,6 +54,7 @@ export async function runAgent(messages: Message[], opts: AgentLoopOptions): Pro
   let usage = emptyUsage();
   let turns = 0;
   let continuations = 0;
+  let shrunk = false;
   // Text of consecutive tool-free replies, so text before a max_tokens cut is not lost from the result.
   let text = '';
   const result = (outcome: AgentResult['outcome'], errorMessage?: string): AgentResult =>
@@ -58,6 +74,7 @@ export async function runAgent(messages: Message[], opts: AgentLoopOptions): Pro
     }
     if (messages.at(-1)?.role !== 'user') return result('end_turn');
 
+    await opts.context?.beforeRequest(messages, opts.signal);
     turns++;
     emit({ type: 'turn_start', turn: turns });
     const response = await streamResponse(opts.model, {
@@ -70,6 +87,14 @@ export async function runAgent(messages: Message[], opts: AgentLoopOptions): Pro
     usage = addUsage(usage, response.usage);
     emit({ type: 'usage', usage: response.usage, total: usage });
 
+    if (response.stopReason === 'error' && response.errorKind === 'prompt_too_long' && opts.context && !shrunk
+      && !opts.signal?.aborted && (await opts.context.onPromptTooLong(messages, opts.signal))) {
+      // Once per run: a conversation still too long after shrinking fails as usual.
+      shrunk = true;
+      emit({ type: 'retry', attempt: 2, delayMs: 0, reason: 'the prompt was too long, so the conversation was compacted' });
+      continue;
+    }
+    if (response.stopReason !== 'error' && response.stopReason !== 'aborted') opts.context?.afterResponse(response.usage);
     if (response.stopReason === 'error') {
       const message = response.errorMessage ?? 'The model request failed.';
       emit({ type: 'error', message });

@@ -1,6 +1,7 @@
 // Automatic compaction around model calls: before a request that would pass the threshold, and after a
-// "prompt is too long" refusal (then the request is sent again). It edits the loop's conversation in place.
-import type { Message, Model, ModelRequest, ModelStreamEvent, Usage } from '../core/types.js';
+// "prompt is too long" refusal (then the loop sends the request again), through the loop's context hooks.
+import type { ContextHooks } from '../core/agent-loop.js';
+import type { Message, Model, Usage } from '../core/types.js';
 import { compactConversation, CompactionError, type CompactionResult, type CompactOptions } from './compaction.js';
 import { contextTokens } from './pricing.js';
 
@@ -19,11 +20,7 @@ export interface AutoCompactOptions {
   onError?: (error: CompactionError, reason: CompactionReason) => void;
 }
 
-/**
- * Tracks how full the context is from each response's usage and compacts when needed. Contract: the wrapped
- * model (see `wrap`) must be the one runAgent calls directly, because it compacts `request.messages` in
- * place, and that array is the loop's conversation.
- */
+/** Tracks how full the context is from each response's usage and compacts the conversation when needed. */
 export class AutoCompactor {
   #model: Model;
   #opts: AutoCompactOptions;
@@ -75,29 +72,15 @@ export class AutoCompactor {
     return result;
   }
 
-  /** A Model that compacts before a request when needed, and once after a prompt_too_long error, then retries. */
-  wrap(inner: Model): Model {
-    const self = this;
+  /** The loop's context hooks: compact before a request when needed, and once after "prompt is too long". */
+  hooks(): ContextHooks {
     return {
-      id: inner.id,
-      async *stream(request: ModelRequest): AsyncGenerator<ModelStreamEvent> {
-        await self.maybeCompact(request.messages, request.signal);
-        for (let attempt = 1; ; attempt++) {
-          let retry = false;
-          for await (const event of inner.stream(request)) {
-            if (event.type !== 'done') { yield event; continue; }
-            const { response } = event;
-            if (response.errorKind === 'prompt_too_long' && attempt === 1 && !request.signal?.aborted) {
-              retry = (await self.#tryCompact(request.messages, 'prompt_too_long', request.signal)) !== undefined;
-            }
-            if (retry) break;
-            if (response.stopReason !== 'error' && response.stopReason !== 'aborted') self.#last = response.usage;
-            yield event;
-          }
-          if (!retry) return;
-          yield { type: 'retry', attempt: attempt + 1, delayMs: 0, reason: 'the prompt was too long, so the conversation was compacted' };
-        }
+      beforeRequest: async (messages, signal) => {
+        await this.maybeCompact(messages, signal);
       },
+      afterResponse: (usage) => { this.#last = usage; },
+      onPromptTooLong: async (messages, signal) =>
+        (await this.#tryCompact(messages, 'prompt_too_long', signal)) !== undefined,
     };
   }
 

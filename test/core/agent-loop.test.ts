@@ -237,4 +237,33 @@ describe('agent loop', () => {
     expect(result.outcome).toBe('aborted');
     expect(messages.at(-1)!.role === 'user' || messages.at(-1)!.content.every((b) => b.type === 'text')).toBe(true);
   });
+
+  it('gives context hooks every request, every answer, and one retry after "prompt is too long"', async () => {
+    server.enqueue(fault(400, { message: 'prompt is too long: 210000 tokens > 200000 maximum' }));
+    server.enqueue(reply().text('short enough now').usage({ input_tokens: 42 }));
+    const seen: string[] = [];
+    const messages = prompt('a very long conversation');
+    const result = await runAgent(messages, options([echoTool], {
+      context: {
+        beforeRequest: async (m) => { seen.push(`before:${m.length}`); },
+        afterResponse: (u) => { seen.push(`after:${u.input_tokens}`); },
+        onPromptTooLong: async (m) => {
+          seen.push('shrink');
+          m.splice(0, m.length, { role: 'user', content: [{ type: 'text', text: 'summary' }] });
+          return true;
+        },
+      },
+    }));
+    expect(result).toMatchObject({ outcome: 'end_turn', text: 'short enough now' });
+    expect(seen).toEqual(['before:1', 'shrink', 'before:1', 'after:42']);
+    expect(withoutCacheControl(server.requests[1]!.body.messages)).toEqual([{ role: 'user', content: [{ type: 'text', text: 'summary' }] }]);
+
+    server.enqueue(fault(400, { message: 'prompt is too long' }), fault(400, { message: 'prompt is too long' }));
+    const again = await runAgent(prompt('x'), options([echoTool], {
+      context: { beforeRequest: async () => {}, afterResponse: () => {}, onPromptTooLong: async () => true },
+    }));
+    expect(again.outcome).toBe('error');
+    expect(server.requests).toHaveLength(4);
+  });
 });
+

@@ -151,7 +151,7 @@ describe('AutoCompactor', () => {
     auto.noteUsage(usage({ input_tokens: 5_000, cache_read_input_tokens: 155_000, output_tokens: 2_000 }));
     const messages = conversation(20, 2_000);
     messages.push(user(text('next task')));
-    const result = await runAgent(messages, { model: auto.wrap(model), tools: [], system: 'sys' });
+    const result = await runAgent(messages, { model, context: auto.hooks(), tools: [], system: 'sys' });
 
     expect(result.outcome).toBe('end_turn');
     expect(compacted).toHaveLength(1);
@@ -177,7 +177,7 @@ describe('AutoCompactor', () => {
     const messages = conversation(20, 2_000);
     messages.push(user(text('next task')));
     const events: AgentEvent[] = [];
-    const result = await runAgent(messages, { model: auto.wrap(model), tools: [], system: 'sys', emit: (e) => events.push(e) });
+    const result = await runAgent(messages, { model, context: auto.hooks(), tools: [], system: 'sys', emit: (e) => events.push(e) });
 
     expect(result.outcome).toBe('end_turn');
     expect(reasons).toEqual(['prompt_too_long']);
@@ -194,7 +194,7 @@ describe('AutoCompactor', () => {
     const auto = new AutoCompactor(model, { contextWindow: 200_000 });
     const messages = conversation(10);
     messages.push(user(text('go')));
-    const result = await runAgent(messages, { model: auto.wrap(model), tools: [], system: 'sys' });
+    const result = await runAgent(messages, { model, context: auto.hooks(), tools: [], system: 'sys' });
     expect(result.outcome).toBe('error');
     expect(result.errorMessage).toMatch(/prompt is too long/);
     expect(t.server.requests).toHaveLength(3);
@@ -204,7 +204,7 @@ describe('AutoCompactor', () => {
     t.server.enqueue(fault(529), fault(529), reply().text('fine'));
     const auto2 = new AutoCompactor(flaky, { contextWindow: 1_000, onError: (e) => errors.push(e.message) });
     const convo: Message[] = [...conversation(10), user(text('go'))];
-    const r2 = await runAgent(convo, { model: auto2.wrap(flaky), tools: [], system: 'sys' });
+    const r2 = await runAgent(convo, { model: flaky, context: auto2.hooks(), tools: [], system: 'sys' });
     expect(r2.outcome).toBe('end_turn');
     expect(errors).toEqual(['Could not summarise the conversation: the API is overloaded (529); try again in a few minutes (gave up after 2 attempts).']);
     expect(t.server.requests).toHaveLength(6);

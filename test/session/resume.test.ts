@@ -123,10 +123,10 @@ describe('recording a live session and resuming it', () => {
       compact: { keepRecentTurns: 1 },
       onCompacted: (result) => s.recorder.compacted(result),
     });
-    const model = auto.wrap(withContextBudget(provider));
+    const model = withContextBudget(provider);
     s.messages.push({ role: 'user', content: [text('run the checks')] }, assistant(text('ok')), { role: 'user', content: [text('again, all of them')] });
     s.recorder.sync();
-    const result = await runAgent(s.messages, { model, tools: tools(), system: 'sys', emit: (e) => s.recorder.onEvent(e) });
+    const result = await runAgent(s.messages, { model, tools: tools(), system: 'sys', emit: (e) => s.recorder.onEvent(e), context: auto.hooks() });
     s.recorder.sync();
     s.writer.close();
 

@@ -107,11 +107,7 @@ export class AgentDriver {
       this.hooks.changed();
     };
     try {
-      const result = await runAgent(this.rt.messages, {
-        model: this.rt.model, tools: this.rt.tools, system: this.rt.system, maxTokens: this.rt.config.maxTokens,
-        maxTurns: this.rt.config.maxTurns, signal: turn.signal, emit, beforeModelCall: this.rt.takeNotices,
-        authorize: this.rt.authorize,
-      });
+      const result = await runAgent(this.rt.messages, this.rt.loopOptions({ signal: turn.signal, emit }));
       if (result.outcome === 'aborted') {
         this.transcript.settle();
         this.transcript.add({ kind: 'info', text: 'interrupted; the conversation is kept' });
