@@ -4,6 +4,7 @@
 import { runAgent } from '../core/agent-loop.js';
 import type { AgentEvent, AgentResult } from '../core/events.js';
 import { appendUserContent } from '../core/messages.js';
+import type { TaskSnapshot } from '../tasks/types.js';
 import { addUsage, emptyUsage } from '../core/types.js';
 import { costOfAll } from '../session/pricing.js';
 import type { OutputFormat } from './config.js';
@@ -47,28 +48,23 @@ export async function runPrintMode(rt: Runtime, prompt: string, io: PrintIO, sig
     usage = addUsage(usage, result.usage);
     turns += result.turns;
     if (result.outcome !== 'end_turn') break;
-    // The model ended its turn; tasks it started may still be running. Their notices get it one more turn.
+    // The model ended its turn; tasks it started may still be running. Their notices get it one more turn: the
+    // loop's notice hook delivers them.
     const running = runningBackgroundTasks(rt);
+    let pending: TaskSnapshot[] = [];
     if (running.length) {
-      const waitMs = Math.max(0, deadline - Date.now());
       io.stderr(`… waiting for ${running.length} background task(s): ${running.map((t) => t.id).join(', ')}\n`);
-      const waited = await rt.tasks.wait(running.map((t) => t.id), 'all', waitMs, signal);
+      const waited = await rt.tasks.wait(running.map((t) => t.id), 'all', Math.max(0, deadline - Date.now()), signal);
       if (waited.interrupted) {
         result = { ...result, outcome: 'aborted' };
         break;
       }
-      if (waited.timedOut && waited.done.length === 0) {
-        stillRunning.push(...waited.pending.map((t) => `${t.id} (${t.command})`));
-        break;
-      }
+      pending = waited.pending;
     }
-    const notices = rt.takeNotices();
-    if (!notices.length) {
-      if (runningBackgroundTasks(rt).length) continue;
+    if (rt.tasks.pendingNotices() === 0) {
+      stillRunning.push(...pending.map((t) => `${t.id} (${t.command})`));
       break;
     }
-    appendUserContent(messages, notices);
-    emit({ type: 'injected', blocks: notices });
   }
   result = { ...result, usage, turns };
   if (stillRunning.length) {

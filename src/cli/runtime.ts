@@ -103,7 +103,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
   // The isolation probes (child processes) run while start-up goes on and the first request is answered. The
   // shell parser is not preloaded: plain commands need none, and it costs ~27 MB.
   void tasks.prepare();
-  const recordMovedTasks = recordBackgroundTasks(tasks, session.writer);
+  recordBackgroundTasks(tasks, session.writer);
   const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir] };
 
   const providerFor = (model: string) => createAnthropicModel({
@@ -126,7 +126,8 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     onError: (err) => opts.log(`compaction failed: ${err.message}`),
   });
   compactor.noteUsage(session.loaded?.lastUsage);
-  const wrapped = (inner: Model) => withContextBudget(inner);
+  // Old tool results beyond a budget go out as placeholders; the conversation itself keeps them whole.
+  const modelFor = (model: string) => withContextBudget(providerFor(model));
 
   const system = buildSystemPrompt({
     cwd: workspace.root,
@@ -148,7 +149,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     config,
     session,
     messages: session.messages,
-    model: wrapped(provider),
+    model: modelFor(config.model),
     compactor,
     contextWindow,
     tools: createTools(workspace, tasks).map((tool) => redactingTool(tool, redact)),
@@ -158,7 +159,6 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     takeNotices: () => tasks.drainNotices().map((n) => ({ type: 'text', text: redact(formatNotice(n)) })),
     record: (event) => {
       session.recorder.onEvent(event);
-      if (event.type === 'tool_end') recordMovedTasks();
       if (event.type === 'turn_start') keepWasmOnBaselineCompiler();
     },
     policy,
@@ -170,7 +170,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
       beforeModelCall: rt.takeNotices, authorize: rt.authorize, context: compactor.hooks(),
     }),
     setModel(model) {
-      rt.model = wrapped(providerFor(model));
+      rt.model = modelFor(model);
       config.model = model;
       session.recorder.setModel(model);
     },
@@ -189,9 +189,9 @@ const PLAN_MODE_NOTE = 'You are in plan mode: nothing may be written and no comm
 /**
  * Records background tasks' starts and ends in the transcript, so a resumed session can tell the model which
  * were running when it ended. A foreground command is left out (its tool result tells how it ended) unless it
- * moves to the background at its timeout: call the returned function after each tool call to record those.
+ * moves to the background.
  */
-function recordBackgroundTasks(tasks: TaskManager, writer: TranscriptWriter): () => void {
+function recordBackgroundTasks(tasks: TaskManager, writer: TranscriptWriter): void {
   const recorded = new Set<string>();
   const recordStart = (t: TaskSnapshot) => {
     if (t.foreground || recorded.has(t.id)) return;
@@ -199,8 +199,8 @@ function recordBackgroundTasks(tasks: TaskManager, writer: TranscriptWriter): ()
     writer.taskStart(t.id, t.command);
   };
   tasks.on('start', recordStart);
+  tasks.on('backgrounded', recordStart);
   tasks.on('end', (t) => { if (recorded.has(t.id)) writer.taskEnd(t.id, t.status); });
-  return () => { for (const t of tasks.list()) if (t.status === 'running') recordStart(t); };
 }
 
 /** Keys tandem holds never reach the model through tool output (a command that prints .env, say). */
