@@ -1,4 +1,5 @@
 // Slash commands of the REPL. Each returns what to show; the REPL decides how.
+import { editDistance } from '../tools/similarity.js';
 import { oneLine } from '../core/text.js';
 import { formatCostReport } from '../session/pricing.js';
 import { describeStatus } from '../tasks/notices.js';
@@ -108,18 +109,4 @@ function nearest(word: string, names: string[]): string | undefined {
     if (d < bestDist) [best, bestDist] = [n, d];
   }
   return bestDist <= 3 ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
 }

@@ -1,6 +1,6 @@
 // One-line renderings of tool activity for people watching (stderr in print mode, the REPL's scrollback).
 import type { ToolResult } from '../core/types.js';
-import { cleanOutput, oneLine } from '../core/text.js';
+import { cleanOutput, formatDuration, oneLine } from '../core/text.js';
 
 export function toolStartLine(name: string, summary: string): string {
   return `> ${name}${summary ? `: ${oneLine(summary, 100)}` : ''}`;
@@ -15,9 +15,4 @@ export function toolEndLine(name: string, result: ToolResult, durationMs: number
   return `  ${mark} ${formatDuration(durationMs)}: ${first}${more}`;
 }
 
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
-  const m = Math.floor(ms / 60_000);
-  return `${m}m${Math.round((ms % 60_000) / 1000)}s`;
-}
+export { formatDuration };

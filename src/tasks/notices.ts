@@ -1,6 +1,7 @@
 // How a task's state is put into words. One status sentence (describeStatus) serves notices, checks and kill
 // results alike; formatNotice wraps an ended task's report in markup that command output cannot forge.
 import { constants } from 'node:os';
+import { formatDuration } from '../core/text.js';
 import type { KilledBy, TaskNotice, TaskSnapshot } from './types.js';
 
 export type { TaskNotice } from './types.js';
@@ -49,15 +50,8 @@ function exitCodeHint(code: number | undefined): string {
   return '';
 }
 
-/** "850ms", "12.4s", "5m03s", "2h10m". */
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${Number(s.toFixed(1))}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(Math.floor(s % 60)).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
-}
+/** Re-exported for the engine's callers; the one implementation is in core/text. */
+export { formatDuration };
 
 /**
  * Makes text unable to open or close a notice: any spelling of the tag name (any case, `<`, `&lt;`, `</`)
