@@ -91,9 +91,9 @@ async function main(argv: string[]): Promise<number> {
   if (printMode && !prompt) throw new ConfigError('No prompt: give one after -p, or pipe it on stdin.');
   if (!printMode && prompt) throw new ConfigError(`To run "${prompt}" headless, use tandem -p "${prompt}".`);
   if (opts.resume === true) {
-    const listed = await listSessionsCommand(['--cwd', config.cwd]);
+    await printSessions(config.cwd);
     process.stderr.write('tandem: choose one with tandem --resume ID (a unique prefix of the id will do)\n');
-    return listed === 0 ? 2 : listed;
+    return 2;
   }
   requireCredentials(config);
 
@@ -118,16 +118,20 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** `tandem sessions [--cwd DIR]`: the workspace's saved sessions, newest first. */
+/** `tandem sessions [--cwd DIR]`. */
 async function listSessionsCommand(args: string[]): Promise<number> {
   const cwdAt = args.indexOf('--cwd');
-  const cwd = cwdAt >= 0 && args[cwdAt + 1] ? args[cwdAt + 1]! : process.cwd();
+  await printSessions(cwdAt >= 0 && args[cwdAt + 1] ? args[cwdAt + 1]! : process.cwd());
+  return 0;
+}
+
+/** The workspace's saved sessions, newest first. */
+async function printSessions(cwd: string): Promise<void> {
   const { realpathSync } = await import('node:fs');
   const { listSessions, sessionsDir, formatSessionList } = await import('../session/session-store.js');
   const config = resolveConfig({ cwd }, process.env, os.homedir());
   const sessions = listSessions(sessionsDir(config.home, realpathSync(config.cwd)));
   process.stdout.write(sessions.length ? `${formatSessionList(sessions)}\n` : 'No saved sessions in this workspace.\n');
-  return 0;
 }
 
 async function runPrint(rt: Runtime, prompt: string, printModule: Promise<typeof PrintModule>): Promise<number> {
