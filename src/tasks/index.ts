@@ -4,4 +4,4 @@ export { describeStatus, formatDuration, formatNotice, neutralize, NOTICE_TAG } 
 export { reapOrphans } from './registry.js';
 export type { ResolvedIsolation, IsolationMode } from './isolation.js';
 export * from './types.js';
-export { taskHeadline, taskTable, shortCommand } from './report.js';
+export { taskHeadline, taskTable } from './report.js';

@@ -2,20 +2,15 @@
 // log path to read more), cleaned (no ANSI, collapsed progress lines), optionally filtered or tailed.
 import { cleanOutput, collapseCarriageReturns, headTail, stripAnsi } from '../core/text.js';
 import type { OutputLog, RangePart } from './output-log.js';
+import type { ReadOptions } from './types.js';
 
 export const DEFAULT_MAX_CHARS = 10_000;
 /** A filter looks at no more than the last this-many bytes of a range. */
 export const FILTER_SCAN_BYTES = 16 * 1024 * 1024;
 const SCAN_CHUNK = 1024 * 1024;
 
-export interface ViewOptions {
-  filter?: RegExp;
-  tail?: number;
-  maxChars?: number;
-}
-
 /** Renders [start, end) of the log as text for a model. Empty string if there is nothing (after filtering). */
-export function renderRange(log: OutputLog, start: number, end: number, opts: ViewOptions = {}): string {
+export function renderRange(log: OutputLog, start: number, end: number, opts: ReadOptions = {}): string {
   const maxChars = opts.maxChars ?? DEFAULT_MAX_CHARS;
   const hint = `full log: ${log.path}`;
   if (start >= end) return '';

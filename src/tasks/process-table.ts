@@ -216,17 +216,3 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
     return false;
   }
 }
-
-/** Boot-relative clock ticks for "now", comparable with ProcInfo.startTime (Linux). */
-export function nowTicks(): number | undefined {
-  if (!hasProc) return undefined;
-  try {
-    const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
-    return Math.floor(uptime * CLOCK_TICKS);
-  } catch {
-    return undefined;
-  }
-}
-
-/** USER_HZ: 100 on every Linux architecture node runs on. */
-const CLOCK_TICKS = 100;

@@ -3,6 +3,7 @@
 // another start time (pid reuse).
 import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { oneLine } from '../core/text.js';
 import { findMembers, isAlive, processStartTime, scanProcesses, signalProcess, type ProcInfo } from './process-table.js';
 
 export interface TaskRecord {
@@ -102,7 +103,7 @@ export async function reapOrphans(dir: string): Promise<string[]> {
     } catch {
       // another tandem reaped it first
     }
-    const what = `task ${record.taskId} (\`${short(record.command)}\`) of tandem process ${record.ownerPid}, which is gone`;
+    const what = `task ${record.taskId} (\`${oneLine(record.command, 80)}\`) of tandem process ${record.ownerPid}, which is gone`;
     lines.push(procs.length
       ? `killed ${procs.length} leftover process${procs.length === 1 ? '' : 'es'} of ${what}`
         + `${forced ? ` (${forced} needed SIGKILL)` : ''}`
@@ -117,9 +118,4 @@ async function waitGone(procs: ProcInfo[], ms: number): Promise<void> {
   while (procs.some((p) => isAlive(p)) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-function short(command: string): string {
-  const flat = command.replace(/\s+/g, ' ').trim();
-  return flat.length > 80 ? `${flat.slice(0, 79)}…` : flat;
 }

@@ -159,12 +159,6 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     return renderRange(task.log, 0, task.log.totalBytes, opts);
   }
 
-  /** Moves this task's cursor to the end of its output (what has been shown some other way). */
-  skipToEnd(id: string): void {
-    const task = this.task(id);
-    task.cursor = task.log.totalBytes;
-  }
-
   /**
    * Waits, without polling, until any / all of the tasks have ended, the timeout passes or the signal fires.
    * Without ids: the running background tasks plus ended ones whose end the model has not seen.

@@ -1,4 +1,5 @@
 // Public types of the task engine: what a task is, how it ended, and what the model is told about it.
+import { oneLine } from '../core/text.js';
 
 export type TaskStatus = 'running' | 'exited' | 'killed' | 'timed_out' | 'failed_to_start';
 export type KilledBy = 'model' | 'user' | 'timeout' | 'shutdown';
@@ -99,7 +100,7 @@ export interface WaitResult {
 export class TaskLimitError extends Error {
   override name = 'TaskLimitError';
   constructor(readonly limit: number, readonly running: TaskSnapshot[]) {
-    const list = running.map((t) => `${t.id} (${t.command.length > 60 ? `${t.command.slice(0, 59)}…` : t.command})`);
+    const list = running.map((t) => `${t.id} (${oneLine(t.command, 60)})`);
     super(`${running.length} tasks are already running, the limit is ${limit}: ${list.join(', ')}. `
       + 'Wait for one to end or kill one before starting another.');
   }

@@ -3,9 +3,9 @@
 // background and the model gets its id. A non-zero exit is reported in the text, never as a tool error.
 import { StringDecoder } from 'node:string_decoder';
 import { z } from 'zod';
-import { cleanOutput } from '../core/text.js';
+import { cleanOutput, formatDuration } from '../core/text.js';
 import type { ToolContext } from '../core/types.js';
-import { describeStatus, formatDuration } from '../tasks/notices.js';
+import { describeStatus } from '../tasks/notices.js';
 import type { TaskManager } from '../tasks/task-manager.js';
 import { TaskLimitError, type TaskSnapshot } from '../tasks/types.js';
 import { defineTool, ToolError } from './tool.js';

@@ -2,7 +2,6 @@
 import { z } from 'zod';
 import type { TaskManager } from '../tasks/task-manager.js';
 import { taskHeadline, taskTable } from '../tasks/report.js';
-import { UnknownTaskError } from '../tasks/types.js';
 import { defineTool, ToolError } from './tool.js';
 
 const DESCRIPTION = `Check background tasks without waiting.
@@ -45,8 +44,7 @@ export function createCheckBackgroundTool(manager: TaskManager) {
 export function reportTask(
   manager: TaskManager, id: string, opts: { filter?: RegExp; tail?: number; maxChars?: number } = {},
 ): string {
-  const before = manager.get(id);
-  if (!before) throw new ToolError(new UnknownTaskError(id, manager.list().map((t) => t.id)).message);
+  // An unknown id throws UnknownTaskError here; its message is the tool's error result.
   const output = manager.readNew(id, { ...opts, maxChars: opts.maxChars ?? CHECK_MAX_CHARS });
   const snap = manager.get(id)!;
   if (snap.status !== 'running') manager.acknowledge(id);

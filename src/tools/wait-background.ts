@@ -1,11 +1,10 @@
 // wait_background: blocks until background tasks end (any or all), the timeout passes or the user
 // interrupts, then reports like check_background. Ends it reports are not repeated by a notice.
 import { z } from 'zod';
-import { formatDuration } from '../tasks/notices.js';
+import { formatDuration } from '../core/text.js';
 import type { TaskManager } from '../tasks/task-manager.js';
-import { UnknownTaskError } from '../tasks/types.js';
 import { CHECK_MAX_CHARS, reportTask } from './check-background.js';
-import { defineTool, ToolError } from './tool.js';
+import { defineTool } from './tool.js';
 
 const DESCRIPTION = `Wait for background tasks to end instead of polling or sleeping.
 - mode "any" (default) returns when the first ends, "all" when all have, or at timeout_s (default 60, max 600); results as check_background.
@@ -24,10 +23,6 @@ export function createWaitBackgroundTool(manager: TaskManager) {
     readOnly: true,
     summarize: (input) => `${input.task_ids?.join(', ') ?? 'all tasks'} (${input.mode ?? 'any'})`,
     async execute(input, ctx) {
-      const known = manager.list().map((t) => t.id);
-      for (const id of input.task_ids ?? []) {
-        if (!known.includes(id)) throw new ToolError(new UnknownTaskError(id, known).message);
-      }
       const mode = input.mode ?? 'any';
       const timeoutS = input.timeout_s ?? 60;
       const ids = input.task_ids?.length ? [...new Set(input.task_ids)] : undefined;
@@ -38,10 +33,11 @@ export function createWaitBackgroundTool(manager: TaskManager) {
       if (result.interrupted) headline = 'Waiting was interrupted by the user.';
       else if (result.timedOut) {
         headline = `Still waiting after ${formatDuration(timeoutS * 1000)}; running: ${result.pending.map((t) => t.id).join(', ')}.`;
-      } else if (result.done.length) {
+      } else {
+        // Neither timed out nor interrupted: at least one awaited task has ended.
         headline = `Ended: ${result.done.map((t) => t.id).join(', ')}.`
           + (result.pending.length ? ` Still running: ${result.pending.map((t) => t.id).join(', ')}.` : '');
-      } else headline = 'Nothing to wait for.';
+      }
       const share = Math.max(2000, Math.floor(CHECK_MAX_CHARS * 1.5 / awaited.length));
       const sections = awaited.map((t) => reportTask(manager, t.id, { maxChars: share }));
       return [headline, ...sections].join('\n\n');

@@ -125,7 +125,7 @@ describe('wait_background', () => {
     const p = wait.execute({ task_ids: ['b1'] }, ctx(ac.signal));
     ac.abort();
     expect((await p).content).toMatch(/^Waiting was interrupted by the user\./);
-    expect((await wait.execute({ task_ids: ['b7'] }, ctx())).isError).toBe(true);
+    expect(await wait.execute({ task_ids: ['b7'] }, ctx())).toEqual({ content: 'There is no task "b7". Known tasks: b1.', isError: true });
     expect((await wait.execute({ timeout_s: 601 }, ctx())).isError).toBe(true);
   });
 
