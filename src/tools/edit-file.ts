@@ -2,6 +2,7 @@
 // atomically, and answers a miss with the closest region of the file.
 import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
+import { countLines } from '../core/text.js';
 import type { AgentTool } from '../core/types.js';
 import { writeFileAtomic } from '../workspace/atomic-write.js';
 import { displayPath, resolveInWorkspace, type Workspace } from '../workspace/paths.js';
@@ -150,8 +151,7 @@ function report(updated: string, at: number[], needle: string, replacement: stri
   const growth = replacement.length - needle.length;
   const starts = at.map((i, k) => i + k * growth); // positions in the updated text
   const first = lineAt(updated, starts[0]!);
-  const replacedLines = replacement.split('\n').length - (replacement.endsWith('\n') ? 1 : 0);
-  const last = first + Math.max(replacedLines, 1) - 1;
+  const last = first + Math.max(countLines(replacement), 1) - 1;
   const where = replacement === '' ? `text removed at line ${first}` : first === last ? `line ${first}` : `lines ${first}-${last}`;
   const head = at.length === 1
     ? `Edited ${shown}: replaced 1 occurrence (${where}).`

@@ -43,7 +43,6 @@ export async function resolveInWorkspace(ws: Workspace, p: string, access: 'read
   }
   // The walk gets the path unnormalized: ".." after a symlink must apply to the link's target, as in a shell.
   const real = await realTarget(path.isAbsolute(p) ? p : ws.root + path.sep + p, p);
-  const lexical = path.resolve(ws.root, p);
   if (isInside(ws.root, real)) return real;
   const readRoot = ws.readRoots.find((r) => isInside(r, real));
   if (readRoot && access === 'read') return real;
@@ -55,7 +54,7 @@ export async function resolveInWorkspace(ws: Workspace, p: string, access: 'read
   const allowed = access === 'read' && ws.readRoots.length
     ? ` (or read files in ${ws.readRoots.join(', ')})`
     : '';
-  if (isInside(ws.root, lexical)) {
+  if (isInside(ws.root, path.resolve(ws.root, p))) {
     throw new PathError(
       `Path "${p}" resolves through a symlink to ${real}, outside the workspace ${ws.root}; ` +
       `tools may only touch files inside it${allowed}.`,

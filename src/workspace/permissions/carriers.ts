@@ -42,6 +42,7 @@ export function unwrapCarrier(argv: readonly Arg[]): Carried | undefined {
       return envCarrier(args);
     case 'nohup':
     case 'builtin':
+    case 'setsid':
       return replace(name, args, 0, '', []);
     case 'nice':
       return replace(name, args, 0, 'n', ['adjustment']);
@@ -51,8 +52,6 @@ export function unwrapCarrier(argv: readonly Arg[]): Carried | undefined {
       if (optionsBefore(args, at.index).some((a) => /^-[^-]*[pPu]/.test(a))) return undefined;
       return replace(name, args, 0, 'cnpPu', ['class', 'classdata']);
     }
-    case 'setsid':
-      return replace(name, args, 0, '', []);
     case 'stdbuf':
       return replace(name, args, 0, 'ioe', ['input', 'output', 'error']);
     case 'timeout': {
@@ -124,7 +123,7 @@ function nested(via: string, args: Arg[], at: { index: number; dynamic: boolean 
  * Skips GNU-style options from `start`: `short` lists the letters that take a value, `long` the long options
  * that do. Returns the index of the first operand; `dynamic` when a word there is not known statically.
  */
-export function operandIndex(args: readonly Arg[], start: number, short: string, long: string[]): { index: number; dynamic: boolean } {
+function operandIndex(args: readonly Arg[], start: number, short: string, long: string[]): { index: number; dynamic: boolean } {
   let i = start;
   while (i < args.length) {
     const a = args[i];
@@ -229,10 +228,7 @@ function timeCarrier(args: Arg[]): Carried {
     if (a === '-o' || a === '--output') writes.push(args[i + 1] ?? dynamic('…'));
     else if (typeof a === 'string' && a.startsWith('--output=')) writes.push(a.slice('--output='.length));
   });
-  const at = operandIndex(args, 0, 'fo', ['format', 'output']);
-  if (at.dynamic) return { ...unknownInner('time', args, at.index), writes };
-  const inner = args.slice(at.index);
-  return carried('time', { keepOuter: !inner.length, inners: inner.length ? [{ argv: inner, assigns: [] }] : [], writes });
+  return { ...replace('time', args, 0, 'fo', ['format', 'output']), writes };
 }
 
 /** `xargs [options] [CMD [ARG]…]`: CMD gets more arguments from stdin, so it is judged as open-ended. */

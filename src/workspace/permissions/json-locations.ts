@@ -20,7 +20,7 @@ export interface LocatedJson {
   locations: Map<string, Location>;
 }
 
-export const pathKey = (path: readonly PropertyKey[]): string => path.map(String).join('\0');
+const pathKey = (path: readonly PropertyKey[]): string => path.map(String).join('\0');
 
 /** Finds the location of the value at `path`, or of its nearest ancestor that has one. */
 export function locate(json: LocatedJson, path: readonly PropertyKey[]): Location {
@@ -77,58 +77,46 @@ export function parseJsonWithLocations(text: string): LocatedJson {
     return fail(`expected a value but found ${describe(i)}`);
   };
 
-  const object = (path: string[]) => {
-    const out: Record<string, unknown> = {};
+  /** Reads the items of an object or array from its opening bracket to `close`; `item` reads one. */
+  const items = (close: '}' | ']', after: string, item: () => void): void => {
     i++;
     space();
-    if (text[i] === '}') {
+    if (text[i] === close) {
       i++;
-      return out;
+      return;
     }
     for (;;) {
+      item();
+      space();
+      if (text[i] === close) {
+        i++;
+        return;
+      }
+      if (text[i] !== ',') fail(`expected "," or "${close}" after ${after} but found ${describe(i)}`);
+      i++;
+      space();
+      if (text[i] === close) fail(`trailing comma before "${close}" is not allowed in JSON`);
+    }
+  };
+
+  const object = (path: string[]) => {
+    const out: Record<string, unknown> = {};
+    items('}', 'a property value', () => {
       space();
       if (text[i] !== '"') fail(`expected a property name in double quotes but found ${describe(i)}`);
       const key = string();
       expect(':', `":" after property name ${JSON.stringify(key)}`);
       Object.defineProperty(out, key, { value: value([...path, key]), enumerable: true, writable: true, configurable: true });
-      space();
-      if (text[i] === ',') {
-        i++;
-        space();
-        if (text[i] === '}') fail('trailing comma before "}" is not allowed in JSON');
-        continue;
-      }
-      if (text[i] === '}') {
-        i++;
-        return out;
-      }
-      fail(`expected "," or "}" after a property value but found ${describe(i)}`);
-    }
+    });
+    return out;
   };
 
   const array = (path: string[]) => {
     const out: unknown[] = [];
-    i++;
-    space();
-    if (text[i] === ']') {
-      i++;
-      return out;
-    }
-    for (;;) {
+    items(']', 'an array element', () => {
       out.push(value([...path, String(out.length)]));
-      space();
-      if (text[i] === ',') {
-        i++;
-        space();
-        if (text[i] === ']') fail('trailing comma before "]" is not allowed in JSON');
-        continue;
-      }
-      if (text[i] === ']') {
-        i++;
-        return out;
-      }
-      fail(`expected "," or "]" after an array element but found ${describe(i)}`);
-    }
+    });
+    return out;
   };
 
   const string = (): string => {

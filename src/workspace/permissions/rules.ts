@@ -198,6 +198,7 @@ function absoluteGlob(glob: string, { root, home }: PathContext): string {
   return path.posix.normalize(g);
 }
 
-function escapeGlob(p: string): string {
+/** `p` with glob characters escaped, so picomatch reads it literally. */
+export function escapeGlob(p: string): string {
   return p.replace(/[\\*?[\]{}()!+@]/g, '\\$&');
 }

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { JsonSyntaxError, type LocatedJson, type Location, locate, parseJsonWithLocations } from './json-locations.js';
 import { KNOWN_TOOLS, type PermissionRule, type RuleKind, RuleSyntaxError, parseRule } from './rules.js';
-import type { Mode } from './types.js';
+import { MODES, type Mode } from './types.js';
 
 /** Everything the permission system and sandbox take from settings, merged. */
 export interface PermissionSettings {
@@ -63,7 +63,6 @@ export function settingsFiles(home: string, workspaceRoot: string, userSettingsF
   ];
 }
 
-const MODE_VALUES = ['default', 'acceptEdits', 'plan', 'bypassPermissions'] as const;
 const RuleList = z.array(z.string());
 // Loose objects: settings files carried over from other tools may hold keys tandem does not use.
 const SettingsSchema = z.looseObject({
@@ -71,7 +70,7 @@ const SettingsSchema = z.looseObject({
     allow: RuleList.optional(),
     ask: RuleList.optional(),
     deny: RuleList.optional(),
-    defaultMode: z.enum(MODE_VALUES).optional(),
+    defaultMode: z.enum(MODES).optional(),
   }).optional(),
   sandbox: z.looseObject({
     enabled: z.boolean().optional(),
@@ -93,8 +92,12 @@ export interface FileSettings {
 }
 
 /** Validates one file's text. Throws SettingsError naming `file`, the line and column, and the problem. */
-export function parseSettingsText(text: string, file: string, ctx: { home: string; workspaceRoot: string }): FileSettings {
+function parseSettingsText(text: string, file: string, ctx: { home: string; workspaceRoot: string }): FileSettings {
   let json: LocatedJson;
+  const where = (p: readonly PropertyKey[]): string => {
+    const loc = locate(json, p);
+    return `${file}:${loc.line}:${loc.column}`;
+  };
   try {
     json = text.trim() === '' ? { value: {}, locations: new Map() } : parseJsonWithLocations(text);
   } catch (err) {
@@ -105,10 +108,7 @@ export function parseSettingsText(text: string, file: string, ctx: { home: strin
   if (!parsed.success) {
     const [first, ...more] = parsed.error.issues;
     const line = (issue: z.core.$ZodIssue) => `${dotted(issue.path)}: ${issue.message}`;
-    const rest = more.map((issue) => {
-      const loc = locate(json, issue.path);
-      return `\n${file}:${loc.line}:${loc.column}: ${line(issue)}`;
-    });
+    const rest = more.map((issue) => `\n${where(issue.path)}: ${line(issue)}`);
     throw new SettingsError(line(first) + rest.join(''), file, locate(json, first.path));
   }
   const { permissions, sandbox, env } = parsed.data;
@@ -116,10 +116,10 @@ export function parseSettingsText(text: string, file: string, ctx: { home: strin
   const warnings: string[] = [];
   for (const kind of ['allow', 'ask', 'deny'] as const) {
     (permissions?.[kind] ?? []).forEach((text, index) => {
-      const where = locate(json, ['permissions', kind, index]);
-      const rule = ruleOrThrow(text, kind, file, where);
+      const at = ['permissions', kind, index];
+      const rule = ruleOrThrow(text, kind, file, locate(json, at));
       const warning = nearMiss(rule);
-      if (warning) warnings.push(`${file}:${where.line}:${where.column}: ${warning}`);
+      if (warning) warnings.push(`${where(at)}: ${warning}`);
       rules.push(rule);
     });
   }
@@ -133,10 +133,7 @@ export function parseSettingsText(text: string, file: string, ctx: { home: strin
     },
     inheritCredentials: env?.inheritCredentials,
     warnings,
-    where: (p) => {
-      const loc = locate(json, p);
-      return `${file}:${loc.line}:${loc.column}`;
-    },
+    where,
   };
 }
 

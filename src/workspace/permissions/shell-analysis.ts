@@ -183,7 +183,7 @@ class Walker {
       case 'LetClause':
         return this.scan(cmd, st);
       default:
-        this.push({ kind: 'command', argv: [dynamic(this.src.of(cmd))], assigns: [], text: this.src.of(cmd), note: `unsupported shell construct ${type}` });
+        this.opaque(this.src.of(cmd), `unsupported shell construct ${type}`);
     }
   }
 
@@ -247,8 +247,7 @@ class Walker {
     this.scan(a, st);
     const name: string | undefined = a.Name?.Value;
     if (name && RISKY_VARIABLES.test(name)) {
-      const text = this.src.of(a);
-      this.push({ kind: 'command', argv: [dynamic(text)], assigns: [], text, note: `setting ${name} changes what later commands do` });
+      this.opaque(this.src.of(a), `setting ${name} changes what later commands do`);
       st.cwd = null;
     }
   }
@@ -268,7 +267,7 @@ class Walker {
     argv: Arg[], assigns: Arg[], text: string, st: State, via: string | undefined, inShell: boolean, depth: number, stdin?: Arg,
   ): void {
     if (depth > MAX_DEPTH) {
-      this.push({ kind: 'command', argv: [dynamic(text)], assigns: [], text, via, note: 'nested too deeply to follow' });
+      this.opaque(text, 'nested too deeply to follow', via);
       return;
     }
     const name = argv[0];
@@ -310,7 +309,7 @@ class Walker {
     const text = typeof script === 'string' ? script : script.text;
     if (isDynamic(script) || depth > MAX_DEPTH) {
       const note = isDynamic(script) ? 'the script is only known at run time' : 'nested too deeply to follow';
-      this.push({ kind: 'command', argv: [dynamic(text)], assigns: [], text, via, note });
+      this.opaque(text, note, via);
       return;
     }
     let walker: Walker;
@@ -318,7 +317,7 @@ class Walker {
       walker = new Walker(this.sh, script, this.home, this.parts, depth, via);
     } catch (err) {
       if (!(err instanceof ShellSyntaxError)) throw err;
-      this.push({ kind: 'command', argv: [dynamic(text)], assigns: [], text, via, note: `its script does not parse (${err.message})` });
+      this.opaque(text, `its script does not parse (${err.message})`, via);
       return;
     }
     walker.run(st);
@@ -339,10 +338,11 @@ class Walker {
   }
 
   private fileAccess(kind: 'read' | 'write', target: Arg, st: State, text: string, via: string): FilePart | undefined {
-    if (isDynamic(target) || target === '') return { kind, target, text, via: this.via ? `${this.via} ${via}` : via };
+    const fullVia = this.via ? `${this.via} ${via}` : via;
+    if (isDynamic(target) || target === '') return { kind, target, text, via: fullVia };
     const abs = path.isAbsolute(target) ? path.resolve(target) : st.cwd === null ? undefined : path.resolve(st.cwd, target);
     if (abs && SAFE_DEVICES.test(abs)) return undefined;
-    return { kind, target, path: abs, text, via: this.via ? `${this.via} ${via}` : via };
+    return { kind, target, path: abs, text, via: fullVia };
   }
 
   /** Walks words and expressions for $( ), backquotes and <( ), whose commands run in subshells. */
@@ -367,6 +367,11 @@ class Walker {
       return !found;
     });
     return found;
+  }
+
+  /** A command whose words cannot be read (`note` says why): judged as one unknown command. */
+  private opaque(text: string, note: string, via?: string): void {
+    this.push({ kind: 'command', argv: [dynamic(text)], assigns: [], text, via, note });
   }
 
   private push(part: ShellPart): void {

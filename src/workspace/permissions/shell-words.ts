@@ -79,7 +79,7 @@ function hasBraceExpansion(lit: string): boolean {
 }
 
 /** Outside quotes a backslash keeps the next character literally (line continuations are gone already). */
-export function unescapeUnquoted(lit: string): string {
+function unescapeUnquoted(lit: string): string {
   return lit.replace(/\\(.)/gs, '$1');
 }
 
@@ -94,7 +94,7 @@ const SIMPLE_ESCAPES: Record<string, string> = {
 };
 
 /** Decodes the body of a `$'…'` string as bash does; undefined when an escape is beyond this decoder. */
-export function decodeAnsiC(body: string): string | undefined {
+function decodeAnsiC(body: string): string | undefined {
   let out = '';
   for (let i = 0; i < body.length; i++) {
     const c = body[i];

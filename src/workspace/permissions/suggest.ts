@@ -2,6 +2,7 @@
 // denial the model can act on.
 import path from 'node:path';
 import { isInside } from '../paths.js';
+import { escapeGlob } from './rules.js';
 import { type Arg, isDynamic, quoteArg } from './shell-words.js';
 import type { Decision } from './types.js';
 
@@ -44,10 +45,6 @@ export function suggestPathRule(tool: 'Read' | 'Edit', abs: string, ctx: { root:
   }
   if (isInside(ctx.home, abs) && abs !== ctx.home) return `${tool}(~/${escapeGlob(path.relative(ctx.home, abs))})`;
   return `${tool}(/${escapeGlob(abs)})`;
-}
-
-function escapeGlob(p: string): string {
-  return p.replace(/[\\*?[\]{}()!+@]/g, '\\$&');
 }
 
 /**

@@ -5,8 +5,8 @@
  * acceptEdits: writes inside the workspace are free too; plan: nothing is written and no command runs unless a
  * rule allows it; bypassPermissions: everything is allowed except what a deny or ask rule catches.
  */
-export type Mode = 'default' | 'acceptEdits' | 'plan' | 'bypassPermissions';
-export const MODES: readonly Mode[] = ['default', 'acceptEdits', 'plan', 'bypassPermissions'];
+export type Mode = (typeof MODES)[number];
+export const MODES = ['default', 'acceptEdits', 'plan', 'bypassPermissions'] as const;
 
 export type Verdict = 'allow' | 'ask' | 'deny';
 
