@@ -41,9 +41,8 @@ describe('read_file', () => {
   it('streams: a window at the start of a 1 GiB file costs only the window', async () => {
     await writeFile(f.at('huge.log'), lines(1000));
     await truncate(f.at('huge.log'), 1024 ** 3); // sparse: no disk used, but a full scan would read 1 GiB
-    const started = Date.now();
+    // The hint says the lines were not counted: the reader stopped after the window instead of scanning 1 GiB.
     const r = await run(read, { path: 'huge.log', offset: 999, limit: 2 });
-    expect(Date.now() - started).toBeLessThan(2000);
     expect(r.content).toBe('   999\tline 999\n  1000\tline 1000\n' +
       '[showing lines 999-1000; more lines follow (the file is 1 GiB, so lines were not counted); ' +
       'call read_file with offset=1001 to continue]');
