@@ -28,7 +28,7 @@ export class AutoCompactor {
   /** After a failed automatic compaction, the estimate must grow past this before trying again. */
   #retryAbove = 0;
 
-  /** `model` makes the summarising requests (usually the session's model, unwrapped). */
+  /** `model` makes the summarising requests. */
   constructor(model: Model, opts: AutoCompactOptions) {
     this.#model = model;
     this.#opts = opts;

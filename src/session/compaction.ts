@@ -3,7 +3,6 @@
 import { emptyUsage, type Message, type Model, type ModelErrorKind, type ModelResponse, type Usage } from '../core/types.js';
 import { renderForSummary, summaryInstructions, summaryText, SUMMARY_SYSTEM, type RenderLimits } from './compaction-prompt.js';
 import { normalizeConversation } from './normalize.js';
-import { contextTokens } from './pricing.js';
 
 export interface CompactOptions {
   /** What the summary should stress (from `/compact focus`). */
@@ -37,11 +36,6 @@ export class CompactionError extends Error {
   constructor(message: string, readonly kind?: ModelErrorKind) {
     super(message);
   }
-}
-
-/** True when the last response's context (prompt plus reply) reached `threshold` of the window. */
-export function shouldCompact(usage: Usage | undefined, contextWindow: number, threshold = 0.8): boolean {
-  return usage !== undefined && contextTokens(usage) >= contextWindow * threshold;
 }
 
 /**

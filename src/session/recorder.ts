@@ -33,6 +33,8 @@ export class TranscriptRecorder {
   /** Pass every loop event here (from `emit`). */
   onEvent(event: AgentEvent): void {
     switch (event.type) {
+      // Streamed pieces change nothing in the conversation: no need to look for new messages.
+      case 'text_delta': case 'thinking_delta': case 'tool_progress': return;
       case 'tool_end': {
         // Same block the loop builds from the result (runToolCalls), written before the batch completes.
         const content = event.result.content || '(no output)';

@@ -4,7 +4,7 @@ import type { AgentEvent } from '../../src/core/events.js';
 import type { ContentBlock, Message, TextBlock } from '../../src/core/types.js';
 import { AutoCompactor } from '../../src/session/auto-compact.js';
 import { renderForSummary, SUMMARY_SYSTEM } from '../../src/session/compaction-prompt.js';
-import { chooseCut, compactConversation, CompactionError, shouldCompact, type CompactionResult } from '../../src/session/compaction.js';
+import { chooseCut, compactConversation, CompactionError, type CompactionResult } from '../../src/session/compaction.js';
 import { assistant, conversation, expectValidConversation, result, text, usage, use, user } from '../support/conversation.js';
 import { fault, reply, systemText, withoutCacheControl, type RecordedRequest } from '../support/model-server.js';
 import { modelFor, useScriptedServer } from '../support/scripted-server.js';
@@ -132,13 +132,6 @@ describe('compactConversation', () => {
     expect(out).toMatch(/entries omitted to fit/);
     expect(out).toContain('All tests pass now.');
     expect(out).toMatch(/elided/);
-  });
-
-  it('shouldCompact compares prompt plus reply tokens with the threshold', () => {
-    expect(shouldCompact(undefined, 200_000)).toBe(false);
-    expect(shouldCompact(usage({ input_tokens: 1_000, cache_read_input_tokens: 150_000, output_tokens: 8_000 }), 200_000)).toBe(false);
-    expect(shouldCompact(usage({ input_tokens: 1_000, cache_read_input_tokens: 150_000, output_tokens: 9_000 }), 200_000)).toBe(true);
-    expect(shouldCompact(usage({ input_tokens: 100_000 }), 200_000, 0.5)).toBe(true);
   });
 });
 

@@ -1,5 +1,6 @@
 // The status line's content: model, context used, tokens and cost so far, permission mode, and the
 // background tasks (how many run, the newest with their runtime, and one that just ended, flashing).
+import { oneLine } from '../../core/text.js';
 import { addUsage, emptyUsage, type Usage } from '../../core/types.js';
 import { contextTokens, formatTokens, formatUsd, pricedTotal } from '../../session/pricing.js';
 import { describeStatus, formatDuration } from '../../tasks/notices.js';
@@ -42,7 +43,7 @@ export function statusView(input: StatusInput): StatusView {
   const pct = input.lastUsage ? Math.round((contextTokens(input.lastUsage) / input.contextWindow) * 100) : undefined;
   const running = input.tasks.filter((t) => t.status === 'running' && !t.foreground);
   const newest = running.slice(-NEWEST).reverse().map((t) => ({
-    id: t.id, label: label(t), runtime: formatDuration(t.runtimeMs),
+    id: t.id, label: oneLine(t.description ?? t.command, 28), runtime: formatDuration(t.runtimeMs),
   }));
   const age = input.flash ? input.now - input.flash.at : Infinity;
   const flash = input.flash && age < FLASH_MS
@@ -64,9 +65,4 @@ export function statusView(input: StatusInput): StatusView {
     newest,
     flash,
   };
-}
-
-function label(t: TaskSnapshot): string {
-  const text = (t.description ?? t.command).replace(/\s+/g, ' ').trim();
-  return text.length > 28 ? `${text.slice(0, 27)}…` : text;
 }
