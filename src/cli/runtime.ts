@@ -54,7 +54,7 @@ export interface Runtime {
   setApprover(approver: Approver | undefined): void;
   /** The loop's options for this runtime: model, tools, system prompt, notices, permissions, compaction. */
   loopOptions(run: { signal?: AbortSignal; emit: (event: AgentEvent) => void; maxTurns?: number }): AgentLoopOptions;
-  /** Switches the model from the next request on (summaries keep using the first). */
+  /** Switches the model, and the one that writes summaries, from the next request on. */
   setModel(model: string): void;
   /** Kills every task, waits for them to end, and closes the transcript. */
   shutdown(): Promise<void>;
@@ -171,6 +171,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     }),
     setModel(model) {
       rt.model = modelFor(model);
+      compactor.useModel(providerFor(model));
       config.model = model;
       session.recorder.setModel(model);
     },

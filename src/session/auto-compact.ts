@@ -34,6 +34,11 @@ export class AutoCompactor {
     this.#opts = opts;
   }
 
+  /** Summaries use `model` from now on (after /model), so their usage is counted where it is spent. */
+  useModel(model: Model): void {
+    this.#model = model;
+  }
+
   /** Seeds the measurement, e.g. from LoadedTranscript.lastUsage on resume. */
   noteUsage(usage: Usage | undefined): void {
     this.#last = usage;

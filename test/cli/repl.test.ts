@@ -213,4 +213,24 @@ describe('plain REPL', () => {
     repl.child.stdin!.end();
     expect((await repl.done).code).toBe(0);
   });
+
+  it('/model switches the model for requests and for summaries alike', async () => {
+    const repl = startRepl(['--model', 'claude-sonnet-4-6']);
+    await repl.expectOut(/tandem> /);
+    t.server.enqueue(reply().text('One.'));
+    repl.send('first');
+    await repl.expectOut(/One\.\n/);
+    repl.send('/model claude-opus-4-6');
+    await repl.expectOut(/Model: claude-opus-4-6/);
+    t.server.enqueue(reply().text('SUMMARY'));
+    repl.send('/compact');
+    await repl.expectOut(/Compacted:/);
+    t.server.enqueue(reply().text('Two.'));
+    repl.send('second');
+    await repl.expectOut(/Two\.\n/);
+    expect(t.server.requests.map((r) => r.body.model)).toEqual(['claude-sonnet-4-6', 'claude-opus-4-6', 'claude-opus-4-6']);
+    repl.child.stdin!.end();
+    expect((await repl.done).code).toBe(0);
+  });
 });
+
