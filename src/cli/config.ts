@@ -3,12 +3,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
+import type { NotifyMode, SessionConfig } from '../session/config.js';
 import { MODES, type Mode } from '../workspace/permissions/types.js';
+
+export type { NotifyMode } from '../session/config.js';
 
 export const DEFAULT_MODEL = 'claude-sonnet-4-6';
 
 export type OutputFormat = 'text' | 'json' | 'stream-json';
-export type NotifyMode = 'wake' | 'next-turn';
 
 export interface CliFlags {
   model?: string;
@@ -28,34 +30,11 @@ export interface CliFlags {
   sandbox?: boolean;
 }
 
-export interface Config {
-  cwd: string;
-  model: string;
-  apiKey?: string;
-  authToken?: string;
-  baseURL?: string;
-  maxTurns?: number;
-  maxTokens: number;
-  /** Retries of a failed model request (429, 5xx, overloaded, broken streams). */
-  maxRetries: number;
+/** The session's configuration plus what only the command line's front ends use. */
+export interface Config extends SessionConfig {
   outputFormat: OutputFormat;
-  systemPrompt?: string;
-  appendSystemPrompt?: string;
   /** Seconds print mode waits for still-running background tasks before it exits. */
   waitTasksSec: number;
-  notify: NotifyMode;
-  maxTasks: number;
-  /** Where tandem keeps its own state (task registry, history). */
-  home: string;
-  /** Tokens of context the model takes; default from the model's known window. */
-  contextWindow?: number;
-  /** Fraction of the context window at which the conversation is compacted. */
-  compactThreshold: number;
-  permissionMode?: Mode;
-  allow: string[];
-  deny: string[];
-  /** --sandbox given: run every command under bubblewrap (settings files may also ask for it). */
-  sandbox?: boolean;
 }
 
 /** A problem the user must fix; the CLI prints its message alone and exits with status 2. */

@@ -4,10 +4,10 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import {
-  ConfigError, loadDotEnv, requireCredentials, resolveConfig, type CliFlags,
+  ConfigError, loadDotEnv, requireCredentials, resolveConfig, type CliFlags, type Config,
 } from './config.js';
 import type * as PrintModule from './print-mode.js';
-import type { Runtime } from './runtime.js';
+import type { Runtime } from '../session/runtime.js';
 import { canRunTerminalUi } from './ui/interactive.js';
 
 declare const TANDEM_VERSION: string | undefined;
@@ -99,7 +99,7 @@ async function main(argv: string[]): Promise<number> {
 
   // Print mode's module loads while the runtime is created (its file reads overlap that work).
   const printModule = printMode ? import('./print-mode.js') : undefined;
-  const { createRuntime } = await import('./runtime.js');
+  const { createRuntime } = await import('../session/runtime.js');
   const resume = opts.continue ? { latest: true as const } : typeof opts.resume === 'string' ? { id: opts.resume } : undefined;
   const stderrLog = (l: string): void => void process.stderr.write(`tandem: ${l}\n`);
   let log = stderrLog;
@@ -134,7 +134,7 @@ async function printSessions(cwd: string): Promise<void> {
   process.stdout.write(sessions.length ? `${formatSessionList(sessions)}\n` : 'No saved sessions in this workspace.\n');
 }
 
-async function runPrint(rt: Runtime, prompt: string, printModule: Promise<typeof PrintModule>): Promise<number> {
+async function runPrint(rt: Runtime<Config>, prompt: string, printModule: Promise<typeof PrintModule>): Promise<number> {
   const { runPrintMode } = await printModule;
   const controller = new AbortController();
   process.on('SIGINT', () => {
@@ -149,7 +149,7 @@ async function runPrint(rt: Runtime, prompt: string, printModule: Promise<typeof
 }
 
 /** Whatever ends this process, its tasks end with it. */
-function installExitHandlers(rt: Runtime): void {
+function installExitHandlers(rt: Runtime<Config>): void {
   process.on('exit', () => rt.tasks.killAllSync());
   const onSignal = (signal: NodeJS.Signals, code: number) => {
     process.stderr.write(`\ntandem: ${signal}; killing background tasks\n`);

@@ -7,8 +7,8 @@ import { appendUserContent } from '../core/messages.js';
 import type { TaskSnapshot } from '../tasks/types.js';
 import { addUsage, emptyUsage } from '../core/types.js';
 import { costOfAll } from '../session/pricing.js';
-import type { OutputFormat } from './config.js';
-import type { Runtime } from './runtime.js';
+import type { Config } from './config.js';
+import type { Runtime } from '../session/runtime.js';
 import { formatDuration, toolEndLine, toolStartLine } from './tool-lines.js';
 
 export interface PrintIO {
@@ -16,7 +16,7 @@ export interface PrintIO {
   stderr: (text: string) => void;
 }
 
-export async function runPrintMode(rt: Runtime, prompt: string, io: PrintIO, signal: AbortSignal): Promise<number> {
+export async function runPrintMode(rt: Runtime<Config>, prompt: string, io: PrintIO, signal: AbortSignal): Promise<number> {
   const format = rt.config.outputFormat;
   const started = Date.now();
   const emitJson = (obj: unknown) => io.stdout(`${JSON.stringify(obj)}\n`);
@@ -97,7 +97,7 @@ export async function runPrintMode(rt: Runtime, prompt: string, io: PrintIO, sig
   return isError ? 1 : 0;
 }
 
-function runningBackgroundTasks(rt: Runtime) {
+function runningBackgroundTasks(rt: Runtime<Config>) {
   return rt.tasks.list().filter((t) => t.status === 'running' && !t.foreground);
 }
 

@@ -1,7 +1,7 @@
 // The permission question in the plain REPL: show the command (parts needing approval marked) or the diff,
 // then take y / a / n, and an optional reason for the model after n.
 import type readline from 'node:readline';
-import type { ApprovalAnswer, ApprovalRequest } from './approval.js';
+import type { ApprovalAnswer, ApprovalRequest } from '../workspace/approval.js';
 
 export async function askApproval(
   rl: readline.Interface, request: ApprovalRequest, line: (text: string) => void, signal?: AbortSignal,

@@ -5,7 +5,7 @@ import { runAgent } from '../core/agent-loop.js';
 import type { AgentEvent } from '../core/events.js';
 import { appendUserContent } from '../core/messages.js';
 import { describeStatus, type TaskNotice } from '../tasks/notices.js';
-import type { Runtime } from './runtime.js';
+import type { Runtime } from '../session/runtime.js';
 import { askApproval } from './repl-approval.js';
 import { runSlashCommand } from './slash-commands.js';
 import { formatDuration, toolEndLine, toolStartLine } from './tool-lines.js';

@@ -3,7 +3,7 @@ import { editDistance } from '../tools/similarity.js';
 import { oneLine } from '../core/text.js';
 import { formatCostReport } from '../session/pricing.js';
 import { describeStatus } from '../tasks/notices.js';
-import type { Runtime } from './runtime.js';
+import type { Runtime } from '../session/runtime.js';
 import { formatDuration } from './tool-lines.js';
 
 export type SlashReply = { kind: 'text' | 'clear' | 'exit'; text: string };

@@ -5,7 +5,7 @@ import { cleanup, render } from 'ink-testing-library';
 import stripAnsi from 'strip-ansi';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../src/cli/config.js';
-import { createRuntime, type Runtime } from '../../src/cli/runtime.js';
+import { createRuntime, type Runtime } from '../../src/session/runtime.js';
 import { App } from '../../src/cli/ui/app.js';
 import { UiController } from '../../src/cli/ui/controller.js';
 import { reply, startModelServer, type ModelServer } from '../support/model-server.js';

@@ -3,7 +3,7 @@
 import { runAgent } from '../../core/agent-loop.js';
 import type { AgentEvent } from '../../core/events.js';
 import { appendUserContent } from '../../core/messages.js';
-import type { Runtime } from '../runtime.js';
+import type { Runtime } from '../../session/runtime.js';
 import { expandMentions } from './mentions.js';
 import type { Transcript } from './transcript.js';
 

@@ -1,6 +1,6 @@
 // Permission questions as a dialog: the Approver the runtime calls, the open question, and the keys that
 // answer it (y, a, n then an optional reason; Esc denies). While a question is open it takes every key.
-import type { ApprovalAnswer, ApprovalRequest, Approver } from '../approval.js';
+import type { ApprovalAnswer, ApprovalRequest, Approver } from '../../workspace/approval.js';
 import * as ed from './editor.js';
 import type { EditorState } from './editor.js';
 import type { KeyEvent } from './keys.js';

@@ -2,7 +2,7 @@
 // it, drives the agent, follows background tasks, and publishes snapshots for the view to draw.
 import { describeStatus } from '../../tasks/notices.js';
 import type { TaskNotice, TaskSnapshot } from '../../tasks/types.js';
-import type { Runtime } from '../runtime.js';
+import type { Runtime } from '../../session/runtime.js';
 import { SLASH_COMMANDS } from '../slash-commands.js';
 import { AgentDriver, type QueuedInput } from './agent-driver.js';
 import { Approvals, type ApprovalDialog } from './approvals.js';

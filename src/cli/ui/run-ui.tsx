@@ -1,7 +1,7 @@
 // Entry of the terminal UI (loaded only in interactive mode): mounts the app on the terminal, routes the
 // runtime's log lines into the conversation, and returns when the person leaves.
 import { render } from 'ink';
-import type { Runtime } from '../runtime.js';
+import type { Runtime } from '../../session/runtime.js';
 import { App } from './app.js';
 import { UiController } from './controller.js';
 import { applyColorPreference } from './theme.js';

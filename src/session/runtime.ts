@@ -8,11 +8,11 @@ import type { AgentLoopOptions } from '../core/agent-loop.js';
 import type { AgentEvent } from '../core/events.js';
 import type { AgentTool, ContentBlock, Message, Model } from '../core/types.js';
 import { createAnthropicModel } from '../providers/anthropic.js';
-import { AutoCompactor } from '../session/auto-compact.js';
-import { withContextBudget } from '../session/context-budget.js';
-import { contextWindowOf } from '../session/pricing.js';
-import { openSession, type OpenedSession } from '../session/session-open.js';
-import type { TranscriptWriter } from '../session/transcript-writer.js';
+import { AutoCompactor } from './auto-compact.js';
+import { withContextBudget } from './context-budget.js';
+import { contextWindowOf } from './pricing.js';
+import { openSession, type OpenedSession } from './session-open.js';
+import type { TranscriptWriter } from './transcript-writer.js';
 import { formatNotice } from '../tasks/notices.js';
 import { TaskManager } from '../tasks/task-manager.js';
 import type { TaskSnapshot } from '../tasks/types.js';
@@ -21,15 +21,15 @@ import { loadPermissionSettings, PermissionPolicy } from '../workspace/permissio
 import { commandEnv, redactSecrets, secretValues } from '../workspace/secrets.js';
 import { createWorkspace, type Workspace } from '../workspace/paths.js';
 import type { Authorize } from '../core/tool-calls.js';
-import type { Approver } from './approval.js';
-import { createPermissionGate } from './permission-gate.js';
-import { setUpSandbox } from './sandbox-setup.js';
-import type { Config } from './config.js';
+import type { Approver } from '../workspace/approval.js';
+import { createPermissionGate } from '../workspace/permission-gate.js';
+import { setUpSandbox } from '../workspace/sandbox-setup.js';
+import type { SessionConfig as Config } from './config.js';
 import { buildSystemPrompt } from './system-prompt.js';
 import { keepWasmOnBaselineCompiler } from './wasm-baseline.js';
 
-export interface Runtime {
-  config: Config;
+export interface Runtime<C extends Config = Config> {
+  config: C;
   session: OpenedSession;
   /** The conversation (the session's messages, extended in place by the loop). */
   messages: Message[];
@@ -68,7 +68,7 @@ export interface RuntimeOptions {
   log: (line: string) => void;
 }
 
-export async function createRuntime(config: Config, opts: RuntimeOptions): Promise<Runtime> {
+export async function createRuntime<C extends Config>(config: C, opts: RuntimeOptions): Promise<Runtime<C>> {
   const workspace0 = await createWorkspace(config.cwd);
   const registryDir = path.join(config.home, 'running-tasks');
   for (const line of await TaskManager.reapOrphans(registryDir)) opts.log(line);
@@ -145,7 +145,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     policy, workspace, ownReadRoots: [logDir], log: opts.log,
     get approver() { return approver; },
   });
-  const rt: Runtime = {
+  const rt: Runtime<C> = {
     config,
     session,
     messages: session.messages,

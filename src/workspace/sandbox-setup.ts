@@ -2,8 +2,8 @@
 // that runs every command (foreground, background, tty) under it. When the check fails, the container refuses
 // every command with the reason: tandem never runs commands unsandboxed after a sandbox was asked for.
 import type { TaskContainer } from '../tasks/types.js';
-import type { PermissionSettings } from '../workspace/permissions/index.js';
-import { buildSandboxArgv, checkSandbox } from '../workspace/sandbox.js';
+import type { PermissionSettings } from './permissions/index.js';
+import { buildSandboxArgv, checkSandbox } from './sandbox.js';
 
 export interface SandboxSetup {
   container: TaskContainer;

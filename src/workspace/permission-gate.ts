@@ -4,8 +4,8 @@ import { createTwoFilesPatch } from 'diff';
 import { readFile } from 'node:fs/promises';
 import type { Authorize } from '../core/tool-calls.js';
 import type { ToolResult } from '../core/types.js';
-import { addAllowRule, type AccessRequest, type Decision, type PermissionPolicy } from '../workspace/permissions/index.js';
-import { isInside, resolveInWorkspace, type Workspace } from '../workspace/paths.js';
+import { addAllowRule, type AccessRequest, type Decision, type PermissionPolicy } from './permissions/index.js';
+import { isInside, resolveInWorkspace, type Workspace } from './paths.js';
 import type { ApprovalRequest, Approver } from './approval.js';
 
 export interface PermissionGateOptions {

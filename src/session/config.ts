@@ -1,0 +1,33 @@
+// What a session is opened with, resolved: the CLI builds it from flags, the environment and .env files
+// (src/cli/config.ts); the library API from createSession's options.
+import type { Mode } from '../workspace/permissions/types.js';
+
+export type NotifyMode = 'wake' | 'next-turn';
+
+export interface SessionConfig {
+  cwd: string;
+  model: string;
+  apiKey?: string;
+  authToken?: string;
+  baseURL?: string;
+  maxTurns?: number;
+  maxTokens: number;
+  /** Retries of a failed model request (429, 5xx, overloaded, broken streams). */
+  maxRetries: number;
+  systemPrompt?: string;
+  appendSystemPrompt?: string;
+  /** A task ending while the agent is idle wakes it ('wake') or waits for the next prompt. */
+  notify: NotifyMode;
+  maxTasks: number;
+  /** Where tandem keeps its own state (task registry, history). */
+  home: string;
+  /** Tokens of context the model takes; default from the model's known window. */
+  contextWindow?: number;
+  /** Fraction of the context window at which the conversation is compacted. */
+  compactThreshold: number;
+  permissionMode?: Mode;
+  allow: string[];
+  deny: string[];
+  /** --sandbox given: run every command under bubblewrap (settings files may also ask for it). */
+  sandbox?: boolean;
+}
