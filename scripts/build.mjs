@@ -1,6 +1,7 @@
 // Bundles the CLI with esbuild: one minified entry plus lazily loaded chunks (REPL, terminal UI), so
 // `tandem -p` in scripts and loops starts fast.
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -45,3 +46,20 @@ await build({
   logLevel: 'warning',
 });
 chmodSync('dist/tandem.js', 0o755);
+
+// The library (`import { createSession } from 'tandem'`): one ESM file whose dependencies stay imports, plus
+// its type declarations from tsc.
+await build({
+  entryPoints: { index: 'src/index.ts' },
+  outdir: 'dist',
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'linked',
+  define: { TANDEM_VERSION: JSON.stringify(pkg.version) },
+  logLevel: 'warning',
+});
+const tsc = spawnSync(process.execPath, [new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+if (tsc.status !== 0) process.exit(tsc.status ?? 1);

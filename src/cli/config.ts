@@ -8,7 +8,8 @@ import { MODES, type Mode } from '../workspace/permissions/types.js';
 
 export type { NotifyMode } from '../session/config.js';
 
-export const DEFAULT_MODEL = 'claude-sonnet-4-6';
+export { DEFAULT_MODEL } from '../session/config.js';
+import { DEFAULT_MODEL } from '../session/config.js';
 
 export type OutputFormat = 'text' | 'json' | 'stream-json';
 

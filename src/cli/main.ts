@@ -8,12 +8,13 @@ import {
 } from './config.js';
 import type * as PrintModule from './print-mode.js';
 import type { Runtime } from '../session/runtime.js';
+import { applySdkFlags, sdkFlagOptions, SDK_PROTOCOL_VERSION, type SdkFlags } from './sdk-flags.js';
 import { canRunTerminalUi } from './ui/interactive.js';
 
 declare const TANDEM_VERSION: string | undefined;
 const version = typeof TANDEM_VERSION === 'string' ? TANDEM_VERSION : '0.0.0-dev';
 
-interface Options extends CliFlags {
+interface Options extends CliFlags, SdkFlags {
   print?: string | boolean;
   continue?: boolean;
   resume?: string | boolean;
@@ -37,10 +38,11 @@ function seconds(value: string): number {
 }
 
 function buildProgram(): Command {
-  return new Command()
+  const program = new Command()
     .name('tandem')
     .description('A coding agent for the terminal that keeps thinking while its commands run.')
-    .version(version, '-v, --version')
+    // Claude Agent SDK programs read the first word as Claude Code's version; tandem's own follows it.
+    .version(`${SDK_PROTOCOL_VERSION} (tandem ${version})`, '-v, --version')
     .argument('[prompt...]', 'what to do (with -p); without -p, the REPL starts')
     .option('-p, --print [prompt]', 'run headless: answer the prompt (or stdin) and exit')
     .option('--model <name>', 'model id (env ANTHROPIC_MODEL or MODEL_ID)')
@@ -64,6 +66,8 @@ function buildProgram(): Command {
     .showHelpAfterError('(tandem --help lists the options)')
     // Usage errors exit 2, like every other problem the user must fix; --help and --version exit 0.
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
+  for (const option of sdkFlagOptions()) program.addOption(option);
+  return program;
 }
 
 async function readStdin(): Promise<string> {
@@ -84,11 +88,12 @@ async function main(argv: string[]): Promise<number> {
   loadDotEnv(cwd, process.env, !!opts.envOverride);
   if (opts.dangerouslySkipPermissions) opts.permissionMode = 'bypassPermissions';
   const config = resolveConfig({ ...opts, cwd }, process.env, os.homedir());
+  const sdk = applySdkFlags(opts, config);
 
-  const printMode = opts.print !== undefined;
+  const printMode = opts.print !== undefined || sdk.streamInput;
   let prompt = typeof opts.print === 'string' ? [opts.print, positional].filter(Boolean).join(' ') : positional;
-  if (printMode && !prompt && !process.stdin.isTTY) prompt = (await readStdin()).trim();
-  if (printMode && !prompt) throw new ConfigError('No prompt: give one after -p, or pipe it on stdin.');
+  if (printMode && !prompt && !process.stdin.isTTY && !sdk.streamInput) prompt = (await readStdin()).trim();
+  if (printMode && !prompt && !sdk.streamInput) throw new ConfigError('No prompt: give one after -p, or pipe it on stdin.');
   if (!printMode && prompt) throw new ConfigError(`To run "${prompt}" headless, use tandem -p "${prompt}".`);
   if (opts.resume === true) {
     await printSessions(config.cwd);
@@ -99,13 +104,18 @@ async function main(argv: string[]): Promise<number> {
 
   // Print mode's module loads while the runtime is created (its file reads overlap that work).
   const printModule = printMode ? import('./print-mode.js') : undefined;
-  const { createRuntime } = await import('../session/runtime.js');
+  const { Session } = await import('../session/session.js');
   const resume = opts.continue ? { latest: true as const } : typeof opts.resume === 'string' ? { id: opts.resume } : undefined;
   const stderrLog = (l: string): void => void process.stderr.write(`tandem: ${l}\n`);
   let log = stderrLog;
-  const rt = await createRuntime(config, { version, resume, interactive: !printMode, log: (l) => log(l) });
+  const session = await Session.open(config, {
+    version, resume, interactive: !printMode || sdk.permissionPromptStdio, log: (l) => log(l),
+    sessionId: sdk.sessionId, fork: sdk.forkSession, selectTools: sdk.selectTools,
+  });
+  const rt = session.runtime;
   installExitHandlers(rt);
   try {
+    if (sdk.claudeMessages) return await runSdk(session, prompt, sdk);
     if (printModule) return await runPrint(rt, prompt, printModule);
     if (canRunTerminalUi(process.stdin, process.stdout, process.env)) {
       const { runUi } = await import('./ui/run-ui.js');
@@ -146,6 +156,21 @@ async function runPrint(rt: Runtime<Config>, prompt: string, printModule: Promis
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
   }, controller.signal);
+}
+
+/** Claude Code's headless protocol: what the Claude Agent SDK drives (src/cli/stream-json). */
+async function runSdk(session: import('../session/session.js').Session<Config>, prompt: string, sdk: ReturnType<typeof applySdkFlags>): Promise<number> {
+  const { runStreamJson } = await import('./stream-json/run.js');
+  const controller = new AbortController();
+  process.on('SIGINT', () => {
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort(new Error('interrupted by the user'));
+  });
+  return runStreamJson(session, {
+    streamInput: sdk.streamInput, prompt, includePartialMessages: sdk.includePartialMessages,
+    permissionPromptStdio: sdk.permissionPromptStdio, version, stdin: process.stdin,
+    stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), signal: controller.signal,
+  });
 }
 
 /** Whatever ends this process, its tasks end with it. */

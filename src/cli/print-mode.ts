@@ -1,9 +1,7 @@
 // Headless mode (`tandem -p`): one prompt, tool activity on stderr, the answer on stdout as text, one JSON
 // object, or a JSON event per line. Background tasks still running at the end are waited for (bounded), and
 // the model gets a turn with their notices before tandem exits.
-import { runAgent } from '../core/agent-loop.js';
 import type { AgentEvent, AgentResult } from '../core/events.js';
-import { appendUserContent } from '../core/messages.js';
 import type { TaskSnapshot } from '../tasks/types.js';
 import { addUsage, emptyUsage } from '../core/types.js';
 import { costOfAll } from '../session/pricing.js';
@@ -27,16 +25,13 @@ export async function runPrintMode(rt: Runtime<Config>, prompt: string, io: Prin
     });
   }
   const emit = (event: AgentEvent) => {
-    rt.record(event);
     if (format === 'stream-json') streamEvent(event, emitJson);
     describeEvent(event, io.stderr);
   };
 
   // What the session had cost before this run (a resumed one), to report this run's cost, summaries included.
   const costBefore = costOfAll(rt.session.recorder.usageByModel);
-  const messages = rt.messages;
-  appendUserContent(messages, [{ type: 'text', text: prompt }]);
-  rt.session.recorder.sync();
+  rt.addUserMessage(prompt);
   let usage = emptyUsage();
   let turns = 0;
   let result: AgentResult;
@@ -44,7 +39,7 @@ export async function runPrintMode(rt: Runtime<Config>, prompt: string, io: Prin
   const stillRunning: string[] = [];
   for (;;) {
     const remainingTurns = rt.config.maxTurns === undefined ? undefined : Math.max(0, rt.config.maxTurns - turns);
-    result = await runAgent(messages, rt.loopOptions({ signal, emit, maxTurns: remainingTurns }));
+    result = await rt.runTurn({ signal, emit, maxTurns: remainingTurns });
     usage = addUsage(usage, result.usage);
     turns += result.turns;
     if (result.outcome !== 'end_turn') break;

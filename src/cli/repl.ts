@@ -1,9 +1,7 @@
 // The plain line REPL, for dumb terminals and piped input: history across turns, streamed answers, tool lines,
 // task commands, and background notices that wake the agent when it is idle.
 import readline from 'node:readline';
-import { runAgent } from '../core/agent-loop.js';
 import type { AgentEvent } from '../core/events.js';
-import { appendUserContent } from '../core/messages.js';
 import { describeStatus, type TaskNotice } from '../tasks/notices.js';
 import type { Runtime } from '../session/runtime.js';
 import { askApproval } from './repl-approval.js';
@@ -15,7 +13,6 @@ export async function runRepl(rt: Runtime): Promise<number> {
   const rl = readline.createInterface({
     input: process.stdin, output: process.stdout, prompt: 'tandem> ', terminal: interactive,
   });
-  const messages = rt.messages;
   const queued: string[] = [];
   let turn: AbortController | undefined;
   let inputClosed = false;
@@ -33,7 +30,6 @@ export async function runRepl(rt: Runtime): Promise<number> {
   const prompt = () => { if (!inputClosed && !turn) rl.prompt(true); };
 
   const emit = (event: AgentEvent) => {
-    rt.record(event);
     switch (event.type) {
       case 'text_delta': write(event.text); break;
       case 'retry': line(`… ${event.reason}; retrying in ${formatDuration(event.delayMs)}`); break;
@@ -48,11 +44,10 @@ export async function runRepl(rt: Runtime): Promise<number> {
   const runTurn = async (): Promise<void> => {
     turn = new AbortController();
     try {
-      const result = await runAgent(messages, rt.loopOptions({ signal: turn.signal, emit }));
+      const result = await rt.runTurn({ signal: turn.signal, emit });
       if (!atLineStart) write('\n');
       if (result.outcome === 'aborted') line('(interrupted; the conversation is kept)');
     } finally {
-      rt.session.recorder.sync();
       turn = undefined;
     }
   };
@@ -84,8 +79,7 @@ export async function runRepl(rt: Runtime): Promise<number> {
           line(reply.text);
           continue;
         }
-        appendUserContent(messages, [{ type: 'text', text }]);
-        rt.session.recorder.sync();
+        rt.addUserMessage(text);
         await runTurn();
       }
     } finally {

@@ -2,6 +2,8 @@
 // (src/cli/config.ts); the library API from createSession's options.
 import type { Mode } from '../workspace/permissions/types.js';
 
+export const DEFAULT_MODEL = 'claude-sonnet-4-6';
+
 export type NotifyMode = 'wake' | 'next-turn';
 
 export interface SessionConfig {
@@ -28,6 +30,10 @@ export interface SessionConfig {
   permissionMode?: Mode;
   allow: string[];
   deny: string[];
+  /** Used when the model's requests fail as overloaded or unavailable (--fallback-model). */
+  fallbackModel?: string;
+  /** A turn stops once this process's spend passes this many dollars (--max-budget-usd). */
+  maxBudgetUsd?: number;
   /** --sandbox given: run every command under bubblewrap (settings files may also ask for it). */
   sandbox?: boolean;
 }

@@ -4,13 +4,15 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { AgentLoopOptions } from '../core/agent-loop.js';
-import type { AgentEvent } from '../core/events.js';
+import { runAgent, type AgentLoopOptions } from '../core/agent-loop.js';
+import type { AgentEvent, AgentResult } from '../core/events.js';
+import { appendUserContent } from '../core/messages.js';
 import type { AgentTool, ContentBlock, Message, Model } from '../core/types.js';
+import { withFallback } from '../providers/fallback.js';
 import { createAnthropicModel } from '../providers/anthropic.js';
 import { AutoCompactor } from './auto-compact.js';
 import { withContextBudget } from './context-budget.js';
-import { contextWindowOf } from './pricing.js';
+import { contextWindowOf, costOfAll } from './pricing.js';
 import { openSession, type OpenedSession } from './session-open.js';
 import type { TranscriptWriter } from './transcript-writer.js';
 import { formatNotice } from '../tasks/notices.js';
@@ -21,6 +23,8 @@ import { loadPermissionSettings, PermissionPolicy } from '../workspace/permissio
 import { commandEnv, redactSecrets, secretValues } from '../workspace/secrets.js';
 import { createWorkspace, type Workspace } from '../workspace/paths.js';
 import type { Authorize } from '../core/tool-calls.js';
+import type { Mode } from '../workspace/permissions/types.js';
+import { runToolHooks, type PermissionDenial, type ToolHook } from './tool-hooks.js';
 import type { Approver } from '../workspace/approval.js';
 import { createPermissionGate } from '../workspace/permission-gate.js';
 import { setUpSandbox } from '../workspace/sandbox-setup.js';
@@ -58,6 +62,27 @@ export interface Runtime<C extends Config = Config> {
   setModel(model: string): void;
   /** Kills every task, waits for them to end, and closes the transcript. */
   shutdown(): Promise<void>;
+  /** Appends a prompt (text or blocks) to the conversation and records it. */
+  addUserMessage(content: string | ContentBlock[]): void;
+  /**
+   * Runs the loop until the model ends its turn, recording every event before `emit` sees it. With
+   * `config.maxBudgetUsd`, a turn whose spend passes the budget stops (`budgetExceeded`).
+   */
+  runTurn(run: { signal?: AbortSignal; emit?: (event: AgentEvent) => void; maxTurns?: number }): Promise<TurnResult>;
+  /** Calls denied so far in this session (rules, modes, people, hooks), oldest first. */
+  denials: PermissionDenial[];
+  /** Hooks run before every tool call, before the permission rules (SDK hooks, extensions). */
+  toolHooks: ToolHook[];
+  /** Adds a tool for the rest of the session (library users' custom tools). */
+  addTool(tool: AgentTool): void;
+  setPermissionMode(mode: Mode): void;
+  /** Rebuilds the system prompt with another base (undefined: tandem's own) and appended text, from the next call on. */
+  setSystemPrompt(prompt: { override?: string; append?: string }): void;
+}
+
+export interface TurnResult extends AgentResult {
+  /** The turn stopped because the session's spend passed config.maxBudgetUsd. */
+  budgetExceeded?: boolean;
 }
 
 export interface RuntimeOptions {
@@ -65,6 +90,12 @@ export interface RuntimeOptions {
   /** A person can answer permission questions (REPL, UI); false in print mode. */
   interactive: boolean;
   resume?: { latest: true } | { id: string };
+  /** A new session's id chosen by the caller (--session-id), or a fork's. */
+  sessionId?: string;
+  /** With resume: continue in a new session (--fork-session). */
+  fork?: boolean;
+  /** Narrows the built-in tool set (--tools); custom tools are added after. */
+  selectTools?: (tools: AgentTool[]) => AgentTool[];
   log: (line: string) => void;
 }
 
@@ -85,6 +116,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
 
   const session = openSession({
     home: config.home, workspaceRoot: workspace0.root, model: config.model, version: opts.version, resume: opts.resume,
+    sessionId: opts.sessionId, fork: opts.fork,
     writer: {
       redact,
       onError: (err) => opts.log(`cannot write the transcript (${err.message}); this session will not be saved`),
@@ -127,9 +159,11 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   });
   compactor.noteUsage(session.loaded?.lastUsage);
   // Old tool results beyond a budget go out as placeholders; the conversation itself keeps them whole.
-  const modelFor = (model: string) => withContextBudget(providerFor(model));
+  const modelFor = (model: string) => withContextBudget(config.fallbackModel && config.fallbackModel !== model
+    ? withFallback(providerFor(model), providerFor(config.fallbackModel))
+    : providerFor(model));
 
-  const system = buildSystemPrompt({
+  const promptInput = {
     cwd: workspace.root,
     home: config.home,
     platform: `${process.platform} ${os.release()}`,
@@ -139,12 +173,29 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     override: config.systemPrompt,
     append: [config.appendSystemPrompt, policy.mode === 'plan' ? PLAN_MODE_NOTE : undefined, sandbox?.note]
       .filter(Boolean).join('\n\n') || undefined,
-  });
+  };
+  const system = buildSystemPrompt(promptInput);
   let approver: Approver | undefined;
-  const authorize = createPermissionGate({
-    policy, workspace, ownReadRoots: [logDir], log: opts.log,
+  const denials: PermissionDenial[] = [];
+  const onDenied = (call: { id: string; name: string; input: unknown }, _tool: string, message: string) => {
+    denials.push({ toolName: call.name, toolUseId: call.id, input: call.input, message });
+  };
+  const gate = createPermissionGate({
+    policy, workspace, ownReadRoots: [logDir], log: opts.log, onDenied,
     get approver() { return approver; },
   });
+  const toolHooks: ToolHook[] = [];
+  const authorize: Authorize = async (call, tool, signal) => {
+    const hooked = await runToolHooks(toolHooks, call, signal);
+    if (hooked?.decision === 'deny') {
+      onDenied(call, tool.name, hooked.reason);
+      return { content: hooked.reason, isError: true };
+    }
+    if (hooked?.decision === 'allow') return undefined;
+    return gate(call, tool, signal);
+  };
+  const builtIn = createTools(workspace, tasks);
+  const costAtStart = costOfAll(session.recorder.usageByModel) ?? 0;
   const rt: Runtime<C> = {
     config,
     session,
@@ -152,7 +203,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     model: modelFor(config.model),
     compactor,
     contextWindow,
-    tools: createTools(workspace, tasks).map((tool) => redactingTool(tool, redact)),
+    tools: (opts.selectTools ? opts.selectTools(builtIn) : builtIn).map((tool) => redactingTool(tool, redact)),
     tasks,
     workspace,
     system,
@@ -174,6 +225,50 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
       compactor.useModel(providerFor(model));
       config.model = model;
       session.recorder.setModel(model);
+    },
+    denials,
+    toolHooks,
+    addTool(tool) {
+      if (rt.tools.some((t) => t.name === tool.name)) throw new Error(`a tool named ${tool.name} exists already`);
+      rt.tools.push(redactingTool(tool, redact));
+    },
+    setPermissionMode(mode) {
+      policy.setMode(mode);
+    },
+    setSystemPrompt({ override, append }) {
+      const tail = [append, policy.mode === 'plan' ? PLAN_MODE_NOTE : undefined, sandbox?.note].filter(Boolean).join('\n\n');
+      rt.system = buildSystemPrompt({ ...promptInput, override, append: tail || undefined });
+    },
+    addUserMessage(content) {
+      appendUserContent(session.messages, typeof content === 'string' ? [{ type: 'text', text: content }] : content);
+      session.recorder.sync();
+    },
+    async runTurn({ signal, emit, maxTurns }) {
+      const budget = config.maxBudgetUsd;
+      const stop = new AbortController();
+      const onAbort = () => stop.abort(signal?.reason);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal?.aborted) onAbort();
+      let budgetExceeded = false;
+      try {
+        const result = await runAgent(session.messages, rt.loopOptions({
+          signal: stop.signal,
+          maxTurns,
+          emit: (event) => {
+            rt.record(event);
+            emit?.(event);
+            if (budget !== undefined && event.type === 'usage' && !budgetExceeded
+              && (costOfAll(session.recorder.usageByModel) ?? 0) - costAtStart > budget) {
+              budgetExceeded = true;
+              stop.abort(new Error('budget exceeded'));
+            }
+          },
+        }));
+        return budgetExceeded ? { ...result, budgetExceeded } : result;
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+        session.recorder.sync();
+      }
     },
     shutdown: async () => {
       await tasks.shutdown();

@@ -19,6 +19,10 @@ export interface OpenSessionOptions {
   version: string;
   /** Absent: a new session. `latest`: --continue. `id`: --resume ID (a unique prefix will do). */
   resume?: { latest: true } | { id: string };
+  /** The id of a new session (a UUID the caller chose, as Claude Code's --session-id). */
+  sessionId?: string;
+  /** With resume: continue the conversation in a new session, leaving the old transcript as it was. */
+  fork?: boolean;
   writer?: TranscriptWriterOptions;
 }
 
@@ -39,7 +43,7 @@ export interface OpenedSession {
 export function openSession(opts: OpenSessionOptions): OpenedSession {
   const dir = sessionsDir(opts.home, opts.workspaceRoot);
   if (!opts.resume) {
-    const id = newSessionId();
+    const id = opts.sessionId ?? newSessionId();
     const file = sessionPath(dir, id);
     const writer = TranscriptWriter.create(file, { id, cwd: opts.workspaceRoot, model: opts.model, version: opts.version }, opts.writer);
     const messages: Message[] = [];
@@ -48,8 +52,14 @@ export function openSession(opts: OpenSessionOptions): OpenedSession {
   const info = 'latest' in opts.resume ? latestSession(dir) : resolveSession(dir, opts.resume.id);
   if (!info) throw new SessionLookupError('No saved session to continue in this workspace; start one with tandem.');
   const loaded = loadTranscript(info.path);
-  const writer = TranscriptWriter.reopen(info.path, { model: opts.model, version: opts.version }, opts.writer);
+  const id = opts.fork ? opts.sessionId ?? newSessionId() : info.id;
+  const file = opts.fork ? sessionPath(dir, id) : info.path;
+  const writer = opts.fork
+    ? TranscriptWriter.create(file, { id, cwd: opts.workspaceRoot, model: opts.model, version: opts.version }, opts.writer)
+    : TranscriptWriter.reopen(info.path, { model: opts.model, version: opts.version }, opts.writer);
   const messages = loaded.messages;
+  // A fork starts its transcript with the whole conversation so far (a replacement record, as after compaction).
+  if (opts.fork) writer.compaction('', messages);
   const recorder = new TranscriptRecorder(writer, messages, { model: opts.model, usageByModel: loaded.usageByModel });
   const notes = killedTaskNotes(loaded.tasksRunningAtEnd);
   if (notes.length) {
@@ -57,7 +67,7 @@ export function openSession(opts: OpenSessionOptions): OpenedSession {
     appendUserContent(messages, notes);
     recorder.sync();
   }
-  return { id: info.id, path: info.path, writer, recorder, messages, loaded, report: resumeReport(loaded) };
+  return { id, path: file, writer, recorder, messages, loaded, report: resumeReport(loaded) };
 }
 
 /** Notes for the model about background tasks the previous process left running (and killed on exit). */

@@ -13,14 +13,18 @@ export interface ApprovalRequest {
   reason: string;
   /** The allow rule that "yes, always" would add, e.g. `Bash(npm test:*)`. */
   suggestedRule?: string;
+  /** The call's id and input as the model gave them (programs answering need them; people see the rest). */
+  toolUseId?: string;
+  input?: Record<string, unknown>;
 }
 
 export type ApprovalAnswer =
-  | { kind: 'once' }
+  /** Allow this call; a program answering may replace the call's input (the SDK's `updatedInput`). */
+  | { kind: 'once'; updatedInput?: Record<string, unknown> }
   /** Allow, and save `suggestedRule` to .tandem/settings.local.json. */
   | { kind: 'always' }
   /** Deny; `reason` (optional) is passed to the model. */
-  | { kind: 'deny'; reason?: string };
+  | { kind: 'deny'; reason?: string; /** A program's own words for the model, used as they are. */ message?: string };
 
 /** Asks the person; resolves when they answer. Print mode has none (asks become denials). */
 export type Approver = (request: ApprovalRequest, signal?: AbortSignal) => Promise<ApprovalAnswer>;

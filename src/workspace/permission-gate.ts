@@ -3,7 +3,7 @@
 import { createTwoFilesPatch } from 'diff';
 import { readFile } from 'node:fs/promises';
 import type { Authorize } from '../core/tool-calls.js';
-import type { ToolResult } from '../core/types.js';
+import type { ToolResult, ToolUseBlock } from '../core/types.js';
 import { addAllowRule, type AccessRequest, type Decision, type PermissionPolicy } from './permissions/index.js';
 import { isInside, resolveInWorkspace, type Workspace } from './paths.js';
 import type { ApprovalRequest, Approver } from './approval.js';
@@ -16,6 +16,8 @@ export interface PermissionGateOptions {
   /** Absent in print mode: "ask" then becomes a denial. */
   approver?: Approver;
   log: (line: string) => void;
+  /** Told of every call that was not allowed to run (rule, mode or person), for reports such as the SDK's. */
+  onDenied?: (call: ToolUseBlock, tool: string, message: string) => void;
 }
 
 const COMMAND_TOOLS = new Set(['bash', 'background_run']);
@@ -31,15 +33,21 @@ export function createPermissionGate(opts: PermissionGateOptions): Authorize {
     if (!access) return undefined;
     const decision = await opts.policy.check(access);
     if (decision.decision === 'allow') return undefined;
-    if (decision.decision === 'deny' || !opts.approver) return denial(tool.name, decision);
-    const request = await approvalRequest(tool.name, input, access, decision);
+    const denied = (result: ToolResult): ToolResult => {
+      opts.onDenied?.(call, tool.name, result.content);
+      return result;
+    };
+    if (decision.decision === 'deny' || !opts.approver) return denied(denial(tool.name, decision));
+    const request = { ...(await approvalRequest(tool.name, input, access, decision)), toolUseId: call.id, input };
     const turn = asking.then(() => opts.approver!(request, signal));
     asking = turn.catch(() => {});
     const answer = await turn;
     if (answer.kind === 'deny') {
       const why = answer.reason ? ` They said: "${answer.reason}"` : '';
-      return { content: `The user denied permission for this ${tool.name} call.${why}`, isError: true };
+      return denied({ content: answer.message ?? `The user denied permission for this ${tool.name} call.${why}`, isError: true });
     }
+    // The tool runs with the input the approver gave (the conversation records what ran).
+    if (answer.kind === 'once' && answer.updatedInput) call.input = answer.updatedInput;
     if (answer.kind === 'always') {
       for (const rule of decision.suggestions ?? []) {
         opts.policy.addRule(rule);

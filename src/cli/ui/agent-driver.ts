@@ -1,8 +1,6 @@
 // Runs the agent for the UI, as the plain REPL does: one turn at a time, prompts typed meanwhile queued,
 // interrupts that keep the conversation valid, and an idle agent woken when a background task ends.
-import { runAgent } from '../../core/agent-loop.js';
 import type { AgentEvent } from '../../core/events.js';
-import { appendUserContent } from '../../core/messages.js';
 import type { Runtime } from '../../session/runtime.js';
 import { expandMentions } from './mentions.js';
 import type { Transcript } from './transcript.js';
@@ -86,8 +84,7 @@ export class AgentDriver {
         this.transcript.add({ kind: 'user', text: next.display });
         const mentions = await expandMentions(next.text, this.rt.workspace);
         for (const note of mentions.notes) this.transcript.add({ kind: 'info', text: note });
-        appendUserContent(this.rt.messages, [{ type: 'text', text: next.text }, ...mentions.blocks]);
-        this.rt.session.recorder.sync();
+        this.rt.addUserMessage([{ type: 'text', text: next.text }, ...mentions.blocks]);
         await this.#runTurn();
       }
     } finally {
@@ -102,12 +99,11 @@ export class AgentDriver {
     this.#turnStartedAt = Date.now();
     this.hooks.changed();
     const emit = (event: AgentEvent) => {
-      this.rt.record(event);
       this.transcript.apply(event);
       this.hooks.changed();
     };
     try {
-      const result = await runAgent(this.rt.messages, this.rt.loopOptions({ signal: turn.signal, emit }));
+      const result = await this.rt.runTurn({ signal: turn.signal, emit });
       if (result.outcome === 'aborted') {
         this.transcript.settle();
         this.transcript.add({ kind: 'info', text: 'interrupted; the conversation is kept' });
@@ -116,7 +112,6 @@ export class AgentDriver {
       this.transcript.settle();
       this.transcript.add({ kind: 'error', text: `the turn failed: ${err instanceof Error ? err.message : String(err)}` });
     } finally {
-      this.rt.session.recorder.sync();
       this.#turn = undefined;
       this.#turnStartedAt = undefined;
       this.hooks.changed();

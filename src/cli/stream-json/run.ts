@@ -1,0 +1,270 @@
+// Claude Code's headless protocol (`--input-format stream-json --output-format stream-json --verbose`): user
+// messages and control requests in on stdin, one JSON message per line out, in one process for many prompts.
+// This is what the Claude Agent SDK drives. A background task that ends while the agent is idle wakes it, as
+// in the REPL; when input ends, running background tasks are waited for (--wait-tasks) and reported first.
+import readline from 'node:readline';
+import type { ContentBlock } from '../../core/types.js';
+import { costOfAll, costOf } from '../../session/pricing.js';
+import type { Session } from '../../session/session.js';
+import type { ApprovalAnswer, ApprovalRequest } from '../../workspace/approval.js';
+import { MODES, type Mode } from '../../workspace/permissions/types.js';
+import { claudeToolName } from '../../tools/claude-names.js';
+import type { Config } from '../config.js';
+import { ControlChannel, type ControlPayload } from './control.js';
+import { sdkPreToolUseHook, type SdkHooks } from './sdk-hooks.js';
+import {
+  permissionDenials, roundUsd, SdkTurnWriter, taskNotificationMessage, taskStartedMessage, type SdkMessage,
+} from './sdk-messages.js';
+
+export interface StreamJsonOptions {
+  /** Read prompts and control requests from stdin (--input-format stream-json); else run `prompt` alone. */
+  streamInput: boolean;
+  prompt?: string;
+  includePartialMessages: boolean;
+  /** --permission-prompt-tool stdio: questions go to the SDK as can_use_tool requests. */
+  permissionPromptStdio: boolean;
+  version: string;
+  stdin: NodeJS.ReadableStream;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  signal: AbortSignal;
+}
+
+const SDK_PROTOCOL_VERSION = '2.1.0';
+
+export async function runStreamJson(session: Session<Config>, opts: StreamJsonOptions): Promise<number> {
+  const rt = session.runtime;
+  const write = (message: SdkMessage) => opts.stdout(`${JSON.stringify(message)}\n`);
+  const control = new ControlChannel(write);
+  const queue: ContentBlock[][] = [];
+  let current: AbortController | undefined;
+  let pumping = false;
+  let inputEnded = !opts.streamInput;
+  let lastFailed = false;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => { finish = resolve; });
+
+  if (opts.permissionPromptStdio) session.onPermissionRequest((request, signal) => askSdk(control, request, signal));
+  rt.tasks.on('start', (t) => { if (!t.foreground) write(taskStartedMessage(t, session.id)); });
+  rt.tasks.on('backgrounded', (t) => write(taskStartedMessage(t, session.id)));
+  rt.tasks.on('notice', (notice) => {
+    write(taskNotificationMessage(notice, session.id));
+    if (rt.config.notify === 'wake' && !inputEnded) void pump();
+  });
+
+  const runPrompt = async (content: ContentBlock[] | undefined) => {
+    write(initMessage(session, opts.version));
+    if (content) rt.addUserMessage(content);
+    const turn = new AbortController();
+    current = turn;
+    const onOuterAbort = () => turn.abort(opts.signal.reason);
+    opts.signal.addEventListener('abort', onOuterAbort, { once: true });
+    const started = Date.now();
+    const denialsBefore = rt.denials.length;
+    const usageBefore = structuredClone(rt.session.recorder.usageByModel);
+    const writer = new SdkTurnWriter(session.id, session.model, write, { includePartialMessages: opts.includePartialMessages });
+    try {
+      const result = await rt.runTurn({ signal: turn.signal, emit: (e) => writer.onEvent(e), maxTurns: rt.config.maxTurns });
+      const subtype = result.budgetExceeded ? 'error_max_budget_usd'
+        : result.outcome === 'end_turn' ? 'success' : result.outcome === 'max_turns' ? 'error_max_turns' : 'error_during_execution';
+      lastFailed = subtype !== 'success';
+      const usageAfter = rt.session.recorder.usageByModel;
+      write({
+        type: 'result',
+        subtype,
+        is_error: lastFailed,
+        duration_ms: Date.now() - started,
+        duration_api_ms: writer.apiMs,
+        num_turns: result.turns,
+        result: result.text,
+        stop_reason: result.outcome === 'end_turn' ? 'end_turn' : null,
+        session_id: session.id,
+        total_cost_usd: roundUsd((costOfAll(usageAfter) ?? 0) - (costOfAll(usageBefore) ?? 0)),
+        usage: result.usage,
+        modelUsage: modelUsage(usageAfter, usageBefore, rt.contextWindow),
+        permission_denials: permissionDenials(rt.denials.slice(denialsBefore)),
+        ...(lastFailed ? { errors: [result.errorMessage ?? (result.outcome === 'aborted' ? 'interrupted' : result.outcome)] } : {}),
+        uuid: crypto.randomUUID(),
+      });
+    } finally {
+      opts.signal.removeEventListener('abort', onOuterAbort);
+      current = undefined;
+    }
+  };
+
+  const pump = async (): Promise<void> => {
+    if (pumping) return;
+    pumping = true;
+    try {
+      for (;;) {
+        if (opts.signal.aborted) break;
+        const next = queue.shift();
+        if (next) { await runPrompt(next); continue; }
+        if (rt.config.notify === 'wake' && !inputEnded && rt.tasks.pendingNotices() > 0) { await runPrompt(undefined); continue; }
+        break;
+      }
+    } finally {
+      pumping = false;
+    }
+    if (inputEnded) await wrapUp();
+  };
+
+  let wrappingUp = false;
+  /** Input is over: let running background tasks end (bounded) and give the model a turn with their notices. */
+  const wrapUp = async () => {
+    if (wrappingUp) return;
+    wrappingUp = true;
+    const running = rt.tasks.list().filter((t) => t.status === 'running' && !t.foreground);
+    if (running.length && !opts.signal.aborted) {
+      opts.stderr(`tandem: waiting for ${running.length} background task(s): ${running.map((t) => t.id).join(', ')}\n`);
+      await rt.tasks.wait(running.map((t) => t.id), 'all', rt.config.waitTasksSec * 1000, opts.signal);
+    }
+    if (rt.tasks.pendingNotices() > 0 && !opts.signal.aborted) await runPrompt(undefined);
+    finish();
+  };
+
+  const hookContext = {
+    sessionId: session.id, transcriptPath: session.transcriptPath, cwd: session.workspaceRoot,
+    permissionMode: () => session.permissionMode,
+  };
+  const onControlRequest = async (id: string, request: ControlPayload & { subtype?: string }) => {
+    switch (request.subtype) {
+      case 'initialize': {
+        const pre = sdkPreToolUseHook(request.hooks as SdkHooks | undefined, control, hookContext);
+        if (pre) session.addToolHook(pre);
+        const system = request.systemPrompt;
+        const override = Array.isArray(system) ? system.join('\n\n') : typeof system === 'string' ? system : undefined;
+        const append = typeof request.appendSystemPrompt === 'string' ? request.appendSystemPrompt : undefined;
+        if (override !== undefined || append !== undefined) {
+          rt.setSystemPrompt({ override: override ?? rt.config.systemPrompt, append: [rt.config.appendSystemPrompt, append].filter(Boolean).join('\n\n') || undefined });
+        }
+        return control.respond(id, {
+          commands: [], agents: [], output_style: 'default', available_output_styles: ['default'],
+          models: [{ value: session.model, displayName: session.model, description: 'the model tandem was started with' }],
+          account: {}, claude_code_version: SDK_PROTOCOL_VERSION, hooks_applied: !!pre,
+        });
+      }
+      case 'interrupt':
+        current?.abort(new Error('interrupted by the SDK'));
+        return control.respond(id);
+      case 'set_permission_mode': {
+        const mode = request.mode as string;
+        if (!(MODES as readonly string[]).includes(mode)) return control.respondError(id, `tandem has no permission mode "${mode}"; it has ${MODES.join(', ')}`);
+        session.setPermissionMode(mode as Mode);
+        return control.respond(id, { mode });
+      }
+      case 'set_model': {
+        const model = typeof request.model === 'string' && request.model ? request.model : rt.config.model;
+        session.setModel(model);
+        return control.respond(id, { model });
+      }
+      case 'stop_task': {
+        const taskId = String(request.task_id ?? '');
+        try {
+          await rt.tasks.kill(taskId, 'user');
+          return control.respond(id);
+        } catch (err) {
+          return control.respondError(id, (err as Error).message);
+        }
+      }
+      case 'mcp_message':
+        // In-process SDK MCP servers need tandem's MCP client (the extensions work); until then, say so.
+        return control.respondError(id, 'tandem does not host SDK MCP servers yet');
+      default:
+        return control.respondError(id, `tandem does not support the control request "${String(request.subtype)}"`);
+    }
+  };
+
+  if (opts.streamInput) {
+    const rl = readline.createInterface({ input: opts.stdin, crlfDelay: Infinity });
+    rl.on('line', (line) => {
+      if (!line.trim()) return;
+      let message: Record<string, unknown>;
+      try {
+        message = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        opts.stderr(`tandem: stdin: not a JSON line, ignored: ${line.slice(0, 80)}\n`);
+        return;
+      }
+      if (message.type === 'control_request') {
+        const id = String(message.request_id ?? '');
+        void onControlRequest(id, (message.request ?? {}) as ControlPayload).catch((err: Error) => control.respondError(id, err.message));
+      } else if (message.type === 'control_response') {
+        control.onResponse(message as Parameters<ControlChannel['onResponse']>[0]);
+      } else if (message.type === 'user') {
+        const content = (message.message as { content?: unknown } | undefined)?.content;
+        const blocks = typeof content === 'string' ? [{ type: 'text' as const, text: content }] : Array.isArray(content) ? content as ContentBlock[] : [];
+        if (!blocks.length) {
+          opts.stderr('tandem: stdin: a user message without content, ignored\n');
+          return;
+        }
+        queue.push(blocks);
+        void pump();
+      }
+    });
+    rl.on('close', () => {
+      inputEnded = true;
+      control.close();
+      if (!pumping) void wrapUp();
+    });
+  } else {
+    queue.push([{ type: 'text', text: opts.prompt ?? '' }]);
+    void pump();
+  }
+  opts.signal.addEventListener('abort', () => { current?.abort(opts.signal.reason); finish(); }, { once: true });
+  await finished;
+  if (opts.signal.aborted) return 130;
+  return lastFailed ? 1 : 0;
+}
+
+function initMessage(session: Session<Config>, version: string): SdkMessage {
+  return {
+    type: 'system', subtype: 'init', cwd: session.workspaceRoot, session_id: session.id,
+    tools: [...new Set(session.tools.map((t) => claudeToolName(t.name)))], mcp_servers: [], model: session.model,
+    permissionMode: session.permissionMode, slash_commands: [], apiKeySource: 'ANTHROPIC_API_KEY',
+    claude_code_version: SDK_PROTOCOL_VERSION, tandem_version: version, output_style: 'default', agents: [], skills: [], plugins: [],
+    uuid: crypto.randomUUID(),
+  };
+}
+
+function modelUsage(after: Record<string, import('../../core/types.js').Usage>, before: Record<string, import('../../core/types.js').Usage>, contextWindow: number): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [model, u] of Object.entries(after)) {
+    const b = before[model];
+    const d = {
+      input_tokens: u.input_tokens - (b?.input_tokens ?? 0), output_tokens: u.output_tokens - (b?.output_tokens ?? 0),
+      cache_read_input_tokens: u.cache_read_input_tokens - (b?.cache_read_input_tokens ?? 0),
+      cache_creation_input_tokens: u.cache_creation_input_tokens - (b?.cache_creation_input_tokens ?? 0),
+    };
+    if (!d.input_tokens && !d.output_tokens && !d.cache_read_input_tokens && !d.cache_creation_input_tokens) continue;
+    out[model] = {
+      inputTokens: d.input_tokens, outputTokens: d.output_tokens, cacheReadInputTokens: d.cache_read_input_tokens,
+      cacheCreationInputTokens: d.cache_creation_input_tokens, webSearchRequests: 0,
+      costUSD: roundUsd(costOf(model, d) ?? 0), contextWindow,
+    };
+  }
+  return out;
+}
+
+/** can_use_tool: the SDK program's canUseTool callback answers. */
+async function askSdk(control: ControlChannel, request: ApprovalRequest, signal?: AbortSignal): Promise<ApprovalAnswer> {
+  const response = await control.request({
+    subtype: 'can_use_tool',
+    tool_name: claudeToolName(request.tool),
+    input: request.input ?? {},
+    tool_use_id: request.toolUseId,
+    decision_reason: request.reason,
+    ...(request.suggestedRule ? { permission_suggestions: [{ type: 'addRules', rules: [ruleValue(request.suggestedRule)], behavior: 'allow', destination: 'session' }] } : {}),
+  }, signal).catch((err: Error): ControlPayload => ({ behavior: 'deny', message: `Nobody could answer the permission question: ${err.message}` }));
+  if (response.behavior === 'allow') {
+    const updated = response.updatedInput;
+    return { kind: 'once', ...(updated && typeof updated === 'object' ? { updatedInput: updated as Record<string, unknown> } : {}) };
+  }
+  const message = typeof response.message === 'string' && response.message ? response.message : `The SDK's permission callback denied this ${claudeToolName(request.tool)} call.`;
+  return { kind: 'deny', message };
+}
+
+function ruleValue(rule: string): { toolName: string; ruleContent?: string } {
+  const m = /^([^(]+)\((.*)\)$/s.exec(rule);
+  return m ? { toolName: m[1]!, ruleContent: m[2]! } : { toolName: rule };
+}
