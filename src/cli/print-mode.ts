@@ -8,6 +8,10 @@ import { costOfAll } from '../session/pricing.js';
 import type { Config } from './config.js';
 import type { Runtime } from '../session/runtime.js';
 import { formatDuration, toolEndLine, toolStartLine } from './tool-lines.js';
+import { permissionDenials, roundUsd } from './stream-json/sdk-messages.js';
+
+/** Exit status of a run that succeeded although some tool calls were denied. */
+export const DENIED_EXIT = 3;
 
 export interface PrintIO {
   stdout: (text: string) => void;
@@ -24,9 +28,13 @@ export async function runPrintMode(rt: Runtime<Config>, prompt: string, io: Prin
       tools: rt.tools.map((t) => t.name),
     });
   }
+  const denialsBefore = rt.denials.length;
+  const deniedIds = () => new Set(rt.denials.slice(denialsBefore).map((d) => d.toolUseId));
   const emit = (event: AgentEvent) => {
     if (format === 'stream-json') streamEvent(event, emitJson);
-    describeEvent(event, io.stderr);
+    // A denial's text says how to allow the call: it is printed whole, not cut to one line.
+    if (event.type === 'tool_end' && deniedIds().has(event.id)) io.stderr(`  denied: ${event.result.content}\n`);
+    else describeEvent(event, io.stderr);
   };
 
   // What the session had cost before this run (a resumed one), to report this run's cost, summaries included.
@@ -82,14 +90,22 @@ export async function runPrintMode(rt: Runtime<Config>, prompt: string, io: Prin
       num_turns: result.turns,
       duration_ms: durationMs,
       usage: result.usage,
-      ...(cost === undefined ? {} : { total_cost_usd: cost }),
+      ...(cost === undefined ? {} : { total_cost_usd: roundUsd(cost) }),
       session_id: rt.session.id,
+      permission_denials: permissionDenials(rt.denials.slice(denialsBefore)),
       ...(stillRunning.length ? { tasks_still_running: stillRunning } : {}),
     });
   }
   if (result.outcome === 'aborted') return 130;
   if (isError && format === 'text' && result.errorMessage) io.stderr(`tandem: ${result.errorMessage}\n`);
-  return isError ? 1 : 0;
+  if (isError) return 1;
+  // The answer was given without some call the model asked for: say so in the status (documented in README).
+  const denied = rt.denials.length - denialsBefore;
+  if (denied) {
+    io.stderr(`tandem: ${denied} tool call${denied === 1 ? ' was' : 's were'} denied; the answer may be incomplete (exit status ${DENIED_EXIT})\n`);
+    return DENIED_EXIT;
+  }
+  return 0;
 }
 
 function runningBackgroundTasks(rt: Runtime<Config>) {

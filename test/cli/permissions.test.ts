@@ -27,7 +27,7 @@ describe('permission rules through the CLI', () => {
     t.server.enqueue(reply().tool('background_run', { command: 'touch bg-ran.txt' }, 'toolu_ok'));
     t.server.enqueue(reply().text('done'));
     const run = await runTandem(['--deny', 'Bash(git push:*)', '--allow', 'Bash(touch:*)', '-p', 'push it'], { cwd: t.cwd, env: testEnv(t.server.url) });
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(3); // succeeded, but a call was denied
     const denied = results(1);
     expect(denied.toolu_fg!.isError).toBe(true);
     expect(denied.toolu_bg!.isError).toBe(true);
@@ -41,7 +41,7 @@ describe('permission rules through the CLI', () => {
     t.server.enqueue(reply().tool('bash', { command: 'git status; git push' }, 'toolu_1'));
     t.server.enqueue(reply().text('denied'));
     const run = await runTandem(['--deny', 'Bash(git push:*)', '--allow', 'Bash(git status:*)', '-p', 'go'], { cwd: t.cwd, env: testEnv(t.server.url) });
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(3); // succeeded, but a call was denied
     const r = results(1).toolu_1!;
     expect(r.isError).toBe(true);
     expect(r.text).toMatch(/^Permission denied for bash: .*`?git push`?.*matches deny rule Bash\(git push:\*\)/);
@@ -52,7 +52,7 @@ describe('permission rules through the CLI', () => {
     t.server.enqueue(reply().tool('write_file', { path: 'plan.txt', content: 'x\n' }, 'toolu_w'));
     t.server.enqueue(reply().text('I will only plan.'));
     const run = await runTandem(['--permission-mode', 'plan', '-p', 'write a file'], { cwd: t.cwd, env: testEnv(t.server.url) });
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(3); // succeeded, but a call was denied
     expect(systemText(t.server.requests[0]!.body)).toContain('You are in plan mode');
     expect(results(1).toolu_w).toMatchObject({ isError: true, text: expect.stringMatching(/^Permission denied for write_file: /) });
     expect(existsSync(path.join(t.cwd, 'plan.txt'))).toBe(false);
@@ -64,7 +64,7 @@ describe('permission rules through the CLI', () => {
       .tool('bash', { command: 'touch cmd-ran.txt' }, 'toolu_b'));
     t.server.enqueue(reply().text('ok'));
     const run = await runTandem(['--permission-mode', 'acceptEdits', '-p', 'edit'], { cwd: t.cwd, env: testEnv(t.server.url) });
-    expect(run.code).toBe(0);
+    expect(run.code).toBe(3); // succeeded, but a call was denied
     expect(systemText(t.server.requests[0]!.body)).not.toContain('plan mode');
     const r = results(1);
     expect(r.toolu_w!.isError).toBe(false);
@@ -105,7 +105,7 @@ describe('settings files through the CLI', () => {
     t.server.enqueue(reply().text('ok'));
     const env = testEnv(t.server.url);
     const shared = await runTandem(['-p', 'go'], { cwd: t.cwd, env });
-    expect(shared.code).toBe(0);
+    expect(shared.code).toBe(3); // succeeded, but a call was denied
     expect(shared.stderr).toMatch(/settings\.json:\d+:\d+: "defaultMode": "bypassPermissions" is ignored in the project's shared settings, .*to use it, set it in your user settings \(.*\) or in .*settings\.local\.json, or pass --permission-mode bypassPermissions/);
     expect(shared.stderr).toMatch(/"env\.inheritCredentials": true is ignored in the project's shared settings/);
     expect(results(1).toolu_1!.isError).toBe(true);
