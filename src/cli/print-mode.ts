@@ -5,6 +5,7 @@ import type { AgentEvent, AgentResult } from '../core/events.js';
 import type { TaskSnapshot } from '../tasks/types.js';
 import { addUsage, emptyUsage } from '../core/types.js';
 import { costOfAll } from '../session/pricing.js';
+import { toolResultText } from '../core/text.js';
 import type { Config } from './config.js';
 import type { Runtime } from '../session/runtime.js';
 import { formatDuration, toolEndLine, toolStartLine } from './tool-lines.js';
@@ -33,7 +34,7 @@ export async function runPrintMode(rt: Runtime<Config>, prompt: string, io: Prin
   const emit = (event: AgentEvent) => {
     if (format === 'stream-json') streamEvent(event, emitJson);
     // A denial's text says how to allow the call: it is printed whole, not cut to one line.
-    if (event.type === 'tool_end' && deniedIds().has(event.id)) io.stderr(`  denied: ${event.result.content}\n`);
+    if (event.type === 'tool_end' && deniedIds().has(event.id)) io.stderr(`  denied: ${toolResultText(event.result.content)}\n`);
     else describeEvent(event, io.stderr);
   };
 

@@ -3,6 +3,7 @@
 import { createTwoFilesPatch } from 'diff';
 import { readFile } from 'node:fs/promises';
 import type { Authorize } from '../core/tool-calls.js';
+import { toolResultText } from '../core/text.js';
 import type { ToolResult, ToolUseBlock } from '../core/types.js';
 import { addAllowRule, type AccessRequest, type Decision, type PermissionPolicy } from './permissions/index.js';
 import { isInside, resolveInWorkspace, type Workspace } from './paths.js';
@@ -34,7 +35,7 @@ export function createPermissionGate(opts: PermissionGateOptions): Authorize {
     const decision = await opts.policy.check(access);
     if (decision.decision === 'allow') return undefined;
     const denied = (result: ToolResult): ToolResult => {
-      opts.onDenied?.(call, tool.name, result.content);
+      opts.onDenied?.(call, tool.name, toolResultText(result.content));
       return result;
     };
     if (decision.decision === 'deny' || !opts.approver) return denied(denial(tool.name, decision));

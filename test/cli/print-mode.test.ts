@@ -150,7 +150,10 @@ describe('tandem -p', () => {
     t.server.enqueue(reply().tool('bash', { command: 'npm test' }, 'toolu_npm'));
     t.server.enqueue(reply().text('I may not run the tests.'));
     const run = await runTandem(['-p', 'run the tests'], { cwd: t.cwd, env: testEnv(t.server.url) });
-    expect(run.code).toBe(0);
+    // The answer came without the denied call: exit status 3, and the hint printed whole on stderr.
+    expect(run.code).toBe(3);
+    expect(run.stderr).toContain("run tandem again with --allow 'Bash(npm test:*)'");
+    expect(run.stderr).toMatch(/1 tool call was denied; the answer may be incomplete \(exit status 3\)/);
     const result = (t.server.requests[1]!.body.messages as Message[]).at(-1)!.content[0] as { content: string; is_error?: boolean };
     expect(result.is_error).toBe(true);
     expect(result.content).toMatch(/denied/i);
