@@ -175,6 +175,67 @@ describe('Claude Agent SDK → tandem', () => {
   });
 });
 
+describe('Claude Agent SDK → tandem: options and controls', () => {
+  it('streams partial messages, and switches model and permission mode between prompts', async () => {
+    t.server.enqueue(reply().text('Streaming words.'));
+    t.server.enqueue(reply().tool('write_file', { path: 'plan.txt', content: 'x' }, 'toolu_w'));
+    t.server.enqueue(reply().text('Planned only.'));
+    const prompts = promptQueue();
+    const q = query({ prompt: prompts.iterable, options: options({ includePartialMessages: true }) });
+    prompts.push('stream something');
+    const messages: SDKMessage[] = [];
+    for await (const m of q) {
+      messages.push(m);
+      if (m.type === 'result' && results(messages).length === 1) {
+        await q.setModel('claude-other');
+        await q.setPermissionMode('plan');
+        prompts.push('now write a file');
+      }
+      if (m.type === 'result' && results(messages).length === 2) prompts.end();
+    }
+    const events = messages.filter((m) => m.type === 'stream_event').map((m) => (m as { event: { type: string; delta?: { text?: string } } }).event);
+    const deltas = events.slice(0, events.findIndex((e) => e.type === 'message_stop') + 1);
+    expect(deltas[0]!.type).toBe('message_start');
+    expect(deltas.filter((e) => e.type === 'content_block_delta').map((e) => e.delta!.text).join('')).toBe('Streaming words.');
+    expect(deltas.at(-1)!.type).toBe('message_stop');
+    expect(t.server.requests[1]!.body.model).toBe('claude-other');
+    expect(toolResultsOf(t.server.requests[2]!).toolu_w!.isError).toBe(true);
+    expect(results(messages)[1]).toMatchObject({ permission_denials: [{ tool_name: 'Write', tool_use_id: 'toolu_w' }] });
+  });
+
+  it('names the session with sessionId, resumes it, and forks it into a new one', async () => {
+    const id = '0b6f0c1e-5d2a-4c3e-9f1a-2b3c4d5e6f70';
+    const e = env();
+    t.server.enqueue(reply().text('Remember: blue.'));
+    const first = await all(query({ prompt: 'the colour is blue', options: { ...options(), env: e, sessionId: id } }));
+    expect(results(first)[0]).toMatchObject({ session_id: id });
+
+    t.server.enqueue(reply().text('It was blue.'));
+    const resumed = await all(query({ prompt: 'what colour?', options: { ...options(), env: e, resume: id } }));
+    expect(results(resumed)[0]).toMatchObject({ session_id: id, result: 'It was blue.' });
+    expect(JSON.stringify(t.server.requests[1]!.body.messages)).toContain('the colour is blue');
+
+    t.server.enqueue(reply().text('Forked.'));
+    const forked = await all(query({ prompt: 'fork it', options: { ...options(), env: e, resume: id, forkSession: true } }));
+    const forkId = (results(forked)[0] as { session_id: string }).session_id;
+    expect(forkId).not.toBe(id);
+    expect(JSON.stringify(t.server.requests[2]!.body.messages)).toContain('what colour?');
+  });
+
+  it('stops with error_max_budget_usd once the budget is spent', async () => {
+    t.server.enqueue(reply().tool('bash', { command: 'echo spend' }).usage({ input_tokens: 1_000_000, output_tokens: 10 }));
+    t.server.enqueue(reply().text('never asked for'));
+    const messages: SDKMessage[] = [];
+    // The SDK throws after an error result as the last message; what came before it is what counts.
+    const thrown = await (async () => {
+      for await (const m of query({ prompt: 'spend', options: options({ model: 'claude-sonnet-4-6', maxBudgetUsd: 0.5, allowedTools: ['Bash(echo:*)'] }) })) messages.push(m);
+    })().catch((err: Error) => err);
+    expect(String(thrown)).toMatch(/max-budget-usd/);
+    expect(results(messages)[0]).toMatchObject({ subtype: 'error_max_budget_usd', is_error: true, errors: [expect.stringMatching(/\$0\.5/)] });
+    expect(t.server.requests).toHaveLength(1);
+  });
+});
+
 /** A prompt stream for query(): push user messages as the test goes, end it to let the CLI exit. */
 function promptQueue(): { iterable: AsyncIterable<SDKUserMessage>; push(text: string): void; end(): void } {
   const items: (SDKUserMessage | null)[] = [];

@@ -5,6 +5,7 @@
 import readline from 'node:readline';
 import type { ContentBlock } from '../../core/types.js';
 import { costOfAll, costOf } from '../../session/pricing.js';
+import type { TurnResult } from '../../session/runtime.js';
 import type { Session } from '../../session/session.js';
 import type { ApprovalAnswer, ApprovalRequest } from '../../workspace/approval.js';
 import { MODES, type Mode } from '../../workspace/permissions/types.js';
@@ -44,7 +45,9 @@ export async function runStreamJson(session: Session<Config>, opts: StreamJsonOp
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => { finish = resolve; });
 
-  if (opts.permissionPromptStdio) session.onPermissionRequest((request, signal) => askSdk(control, request, signal));
+  // A denial with `interrupt: true` also ends the turn, as in Claude Code.
+  const interruptTurn = () => current?.abort(new Error('interrupted by the permission callback'));
+  if (opts.permissionPromptStdio) session.onPermissionRequest((request, signal) => askSdk(control, request, interruptTurn, signal));
   rt.tasks.on('start', (t) => { if (!t.foreground) write(taskStartedMessage(t, session.id)); });
   rt.tasks.on('backgrounded', (t) => write(taskStartedMessage(t, session.id)));
   rt.tasks.on('notice', (notice) => {
@@ -83,7 +86,7 @@ export async function runStreamJson(session: Session<Config>, opts: StreamJsonOp
         usage: result.usage,
         modelUsage: modelUsage(usageAfter, usageBefore, rt.contextWindow),
         permission_denials: permissionDenials(rt.denials.slice(denialsBefore)),
-        ...(lastFailed ? { errors: [result.errorMessage ?? (result.outcome === 'aborted' ? 'interrupted' : result.outcome)] } : {}),
+        ...(lastFailed ? { errors: [errorText(result, rt.config.maxBudgetUsd)] } : {}),
         uuid: crypto.randomUUID(),
       });
     } finally {
@@ -217,6 +220,11 @@ export async function runStreamJson(session: Session<Config>, opts: StreamJsonOp
   return lastFailed ? 1 : 0;
 }
 
+function errorText(result: TurnResult, budget: number | undefined): string {
+  if (result.budgetExceeded) return `Stopped: this run spent more than $${budget} (--max-budget-usd).`;
+  return result.errorMessage ?? (result.outcome === 'aborted' ? 'interrupted' : result.outcome);
+}
+
 function initMessage(session: Session<Config>, version: string): SdkMessage {
   return {
     type: 'system', subtype: 'init', cwd: session.workspaceRoot, session_id: session.id,
@@ -247,7 +255,7 @@ function modelUsage(after: Record<string, import('../../core/types.js').Usage>, 
 }
 
 /** can_use_tool: the SDK program's canUseTool callback answers. */
-async function askSdk(control: ControlChannel, request: ApprovalRequest, signal?: AbortSignal): Promise<ApprovalAnswer> {
+async function askSdk(control: ControlChannel, request: ApprovalRequest, interrupt: () => void, signal?: AbortSignal): Promise<ApprovalAnswer> {
   const response = await control.request({
     subtype: 'can_use_tool',
     tool_name: claudeToolName(request.tool),
@@ -261,6 +269,7 @@ async function askSdk(control: ControlChannel, request: ApprovalRequest, signal?
     return { kind: 'once', ...(updated && typeof updated === 'object' ? { updatedInput: updated as Record<string, unknown> } : {}) };
   }
   const message = typeof response.message === 'string' && response.message ? response.message : `The SDK's permission callback denied this ${claudeToolName(request.tool)} call.`;
+  if (response.interrupt === true) queueMicrotask(interrupt);
   return { kind: 'deny', message };
 }
 
