@@ -1,0 +1,146 @@
+// `tandem acp` driven by the ACP SDK's client side, as an editor would: the built binary over stdio against the
+// scripted model server. A whole session: prompt with tool calls, permissions answered both ways, a background
+// task, cancel, modes, and loading the session again in a new process.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import * as acp from '@agentclientprotocol/sdk';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TANDEM_BIN, testEnv } from '../support/cli.js';
+import { reply, toolResultsOf } from '../support/model-server.js';
+import { useScriptedServer } from '../support/scripted-server.js';
+
+const t = useScriptedServer();
+const cleanup: (() => void)[] = [];
+afterEach(() => { for (const c of cleanup.splice(0)) c(); });
+
+interface Editor {
+  updates: acp.SessionNotification[];
+  asked: acp.RequestPermissionRequest[];
+  /** How the next permission questions are answered, in order (then: reject). */
+  answers: string[];
+  waitForUpdate(pred: (u: acp.SessionUpdate) => boolean): Promise<acp.SessionUpdate>;
+}
+
+/** Runs `op` with a connection to a fresh `tandem acp` process; the process ends when the connection does. */
+async function withTandem<T>(env: Record<string, string | undefined>, op: (ctx: acp.ClientContext, editor: Editor) => Promise<T>, args: string[] = []): Promise<T> {
+  const child: ChildProcess = spawn(process.execPath, [TANDEM_BIN, 'acp', ...args], {
+    cwd: t.cwd, env: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => { stderr += d; });
+  cleanup.push(() => child.kill('SIGKILL'));
+  const waiters = new Set<() => void>();
+  const editor: Editor = {
+    updates: [], asked: [], answers: [],
+    waitForUpdate: (pred) => new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no such update; got ${JSON.stringify(editor.updates.map((u) => u.update.sessionUpdate))}\n${stderr}`)), 15_000);
+      const check = () => {
+        const found = editor.updates.map((u) => u.update).find(pred);
+        if (found) { clearTimeout(timer); waiters.delete(check); resolve(found); }
+      };
+      waiters.add(check);
+      check();
+    }),
+  };
+  const client = acp.client({ name: 'test-editor' })
+    .onNotification(acp.methods.client.session.update, ({ params }) => {
+      editor.updates.push(params);
+      for (const w of waiters) w();
+    })
+    .onRequest(acp.methods.client.session.requestPermission, ({ params }) => {
+      editor.asked.push(params);
+      const answer = editor.answers.shift() ?? 'reject_once';
+      return { outcome: { outcome: 'selected', optionId: answer } };
+    });
+  const stream = acp.ndJsonStream(Writable.toWeb(child.stdin!) as WritableStream<Uint8Array>, Readable.toWeb(child.stdout!) as ReadableStream<Uint8Array>);
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const result = await client.connectWith(stream, (ctx) => op(ctx, editor));
+  child.stdin!.end();
+  expect(await exited).toBe(0);
+  return result;
+}
+
+async function start(ctx: acp.ClientContext): Promise<acp.NewSessionResponse> {
+  const init = await ctx.request(acp.methods.agent.initialize, {
+    protocolVersion: acp.PROTOCOL_VERSION, clientCapabilities: { fs: { readTextFile: false, writeTextFile: false }, terminal: false },
+  });
+  expect(init).toMatchObject({ protocolVersion: acp.PROTOCOL_VERSION, agentCapabilities: { loadSession: true }, agentInfo: { name: 'tandem' } });
+  return ctx.request(acp.methods.agent.session.new, { cwd: t.cwd, mcpServers: [] });
+}
+
+function env(): Record<string, string | undefined> {
+  const e = testEnv(t.server.url);
+  cleanup.push(() => rmSync(e.TANDEM_HOME!, { recursive: true, force: true }), () => rmSync(t.cwd, { recursive: true, force: true }));
+  return e;
+}
+
+describe('tandem acp', () => {
+  it('streams a prompt with tool calls, asks permission both ways, reports a background task, and loads the session again', async () => {
+    const e = env();
+    t.server.enqueue(reply().thinking('I should make the file.').text('Making it.').tool('bash', { command: 'touch made.txt' }, 'toolu_touch'));
+    t.server.enqueue(reply().tool('write_file', { path: 'no.txt', content: 'nope' }, 'toolu_write'));
+    t.server.enqueue(reply().tool('background_run', { command: 'echo from-bg' }, 'toolu_bg'));
+    t.server.enqueue(reply().tool('wait_background', {}, 'toolu_wait'));
+    t.server.enqueue(reply().text('Made one file, not the other.'));
+    const sessionId = await withTandem(e, async (ctx, editor) => {
+      const session = await start(ctx);
+      expect(session.modes).toMatchObject({ currentModeId: 'default', availableModes: expect.arrayContaining([expect.objectContaining({ id: 'plan' })]) });
+      expect(session.configOptions).toMatchObject([{ id: 'model', category: 'model', currentValue: expect.any(String) }]);
+      const commands = await editor.waitForUpdate((u) => u.sessionUpdate === 'available_commands_update');
+      expect(JSON.stringify(commands)).toContain('"compact"');
+
+      editor.answers.push('allow_once', 'reject_once');
+      const done = await ctx.request(acp.methods.agent.session.prompt, { sessionId: session.sessionId, prompt: [{ type: 'text', text: 'make a file' }] });
+      expect(done.stopReason).toBe('end_turn');
+      const updates = editor.updates.filter((u) => u.sessionId === session.sessionId).map((u) => u.update);
+      const text = updates.filter((u) => u.sessionUpdate === 'agent_message_chunk').map((u) => (u as { content: { text: string } }).content.text).join('');
+      expect(text).toBe('Making it.Made one file, not the other.');
+      expect(updates.some((u) => u.sessionUpdate === 'agent_thought_chunk')).toBe(true);
+      expect(updates).toContainEqual(expect.objectContaining({ sessionUpdate: 'tool_call', toolCallId: 'toolu_touch', kind: 'execute', status: 'in_progress' }));
+      expect(updates).toContainEqual(expect.objectContaining({ sessionUpdate: 'tool_call_update', toolCallId: 'toolu_touch', status: 'completed' }));
+      expect(updates).toContainEqual(expect.objectContaining({
+        sessionUpdate: 'tool_call', toolCallId: 'toolu_write', kind: 'edit',
+        locations: [{ path: path.join(t.cwd, 'no.txt') }], content: [{ type: 'diff', path: path.join(t.cwd, 'no.txt'), oldText: null, newText: 'nope' }],
+      }));
+      expect(updates).toContainEqual(expect.objectContaining({ sessionUpdate: 'tool_call_update', toolCallId: 'toolu_write', status: 'failed' }));
+      expect(editor.asked.map((a) => a.toolCall.toolCallId)).toEqual(['toolu_touch', 'toolu_write']);
+      expect(editor.asked[0]!.options.map((o) => o.kind)).toEqual(expect.arrayContaining(['allow_once', 'reject_once']));
+      await editor.waitForUpdate((u) => u.sessionUpdate === 'tool_call_update' && u.toolCallId.startsWith('task-') && u.status === 'completed');
+      expect(updates).toContainEqual(expect.objectContaining({ sessionUpdate: 'tool_call', toolCallId: expect.stringMatching(/^task-/), title: expect.stringContaining('echo from-bg') }));
+      expect(existsSync(path.join(t.cwd, 'made.txt'))).toBe(true);
+      expect(existsSync(path.join(t.cwd, 'no.txt'))).toBe(false);
+      expect(toolResultsOf(t.server.requests[2]!).toolu_write!.isError).toBe(true);
+
+      await ctx.request(acp.methods.agent.session.setMode, { sessionId: session.sessionId, modeId: 'plan' });
+      await editor.waitForUpdate((u) => u.sessionUpdate === 'current_mode_update' && u.currentModeId === 'plan');
+      return session.sessionId;
+    });
+
+    await withTandem(e, async (ctx, editor) => {
+      await ctx.request(acp.methods.agent.initialize, { protocolVersion: acp.PROTOCOL_VERSION, clientCapabilities: {} });
+      const loaded = await ctx.request(acp.methods.agent.session.load, { sessionId, cwd: t.cwd, mcpServers: [] });
+      expect(loaded.modes).toBeTruthy();
+      const replay = editor.updates.filter((u) => u.sessionId === sessionId).map((u) => u.update);
+      expect(replay[0]).toMatchObject({ sessionUpdate: 'user_message_chunk', content: { text: 'make a file' } });
+      expect(replay).toContainEqual(expect.objectContaining({ sessionUpdate: 'tool_call', toolCallId: 'toolu_touch' }));
+      expect(replay).toContainEqual(expect.objectContaining({ sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: 'Made one file, not the other.' } }));
+    });
+  });
+
+  it('session/cancel stops a running command; the next prompt continues the conversation', async () => {
+    t.server.enqueue(reply().tool('bash', { command: 'sleep 30' }, 'toolu_sleep'));
+    t.server.enqueue(reply().text('Continuing.'));
+    await withTandem(env(), async (ctx, editor) => {
+      const { sessionId } = await start(ctx);
+      const prompt = ctx.request(acp.methods.agent.session.prompt, { sessionId, prompt: [{ type: 'text', text: 'sleep' }] });
+      await editor.waitForUpdate((u) => u.sessionUpdate === 'tool_call' && u.toolCallId === 'toolu_sleep');
+      await ctx.notify(acp.methods.agent.session.cancel, { sessionId });
+      expect((await prompt).stopReason).toBe('cancelled');
+      const next = await ctx.request(acp.methods.agent.session.prompt, { sessionId, prompt: [{ type: 'text', text: 'go on' }] });
+      expect(next.stopReason).toBe('end_turn');
+      expect(toolResultsOf(t.server.requests[1]!).toolu_sleep!.text).toMatch(/interrupt/i);
+    }, ['--allow', 'Bash(sleep:*)']);
+  });
+});
