@@ -20,6 +20,7 @@ import { mapToolResultText } from '../core/text.js';
 import { TaskManager } from '../tasks/task-manager.js';
 import type { TaskSnapshot } from '../tasks/types.js';
 import { createTools } from '../tools/index.js';
+import type { FileIO } from '../tools/file-io.js';
 import { loadPermissionSettings, PermissionPolicy } from '../workspace/permissions/index.js';
 import { commandEnv, redactSecrets, secretValues } from '../workspace/secrets.js';
 import { createWorkspace, type Workspace } from '../workspace/paths.js';
@@ -95,6 +96,8 @@ export interface RuntimeOptions {
   sessionId?: string;
   /** With resume: continue in a new session (--fork-session). */
   fork?: boolean;
+  /** Where the file tools read and write (an editor's buffers over ACP); default the disk. */
+  fileIO?: FileIO;
   /** Narrows the built-in tool set (--tools); custom tools are added after. */
   selectTools?: (tools: AgentTool[]) => AgentTool[];
   log: (line: string) => void;
@@ -195,7 +198,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     if (hooked?.decision === 'allow') return undefined;
     return gate(call, tool, signal);
   };
-  const builtIn = createTools(workspace, tasks);
+  const builtIn = createTools(workspace, tasks, opts.fileIO);
   const costAtStart = costOfAll(session.recorder.usageByModel) ?? 0;
   const rt: Runtime<C> = {
     config,

@@ -8,6 +8,7 @@ import { writeFileAtomic } from '../workspace/atomic-write.js';
 import { displayPath, resolveInWorkspace, type Workspace } from '../workspace/paths.js';
 import { count, notFoundMessage } from './file-hints.js';
 import { findNearMatch, sameIgnoringWhitespace, stripLineNumbers } from './near-match.js';
+import type { FileIO } from './file-io.js';
 import { defineTool, ToolError } from './tool.js';
 
 const MAX_EDIT_BYTES = 64 * 1024 * 1024;
@@ -26,7 +27,7 @@ const DESCRIPTION = `Replace exact text in a file; read it first. old_text must 
 Line endings and encoding are kept.`;
 
 /** The edit_file tool, confined to `ws.root`. */
-export function createEditFileTool(ws: Workspace): AgentTool {
+export function createEditFileTool(ws: Workspace, io: FileIO = {}): AgentTool {
   return defineTool({
     name: 'edit_file',
     description: DESCRIPTION,
@@ -39,7 +40,8 @@ export function createEditFileTool(ws: Workspace): AgentTool {
       if (old_text === new_text) {
         throw new ToolError('old_text and new_text are identical, so nothing would change; give the new text in new_text.');
       }
-      const { text, bom } = await readText(abs, shown, name);
+      const buffered = await io.readText?.(abs);
+      const { text, bom } = buffered !== undefined ? { text: buffered, bom: false } : await readText(abs, shown, name);
       const eol = lineEnding(text);
       const attempts = [old_text, withEol(old_text, eol), withEol(old_text, eol === '\n' ? '\r\n' : '\n')];
       let needle = old_text;
@@ -62,7 +64,7 @@ export function createEditFileTool(ws: Workspace): AgentTool {
         throw new ToolError('old_text and new_text differ only in line endings, which edit_file keeps as the file has them; nothing would change.');
       }
       const updated = replaceAt(text, at, needle.length, replacement);
-      await writeFileAtomic(abs, (bom ? BOM : '') + updated, shown);
+      if (!(await io.writeText?.(abs, (bom ? BOM : '') + updated))) await writeFileAtomic(abs, (bom ? BOM : '') + updated, shown);
       return report(updated, at, needle, replacement, shown);
     },
   });

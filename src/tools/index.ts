@@ -11,13 +11,15 @@ import { createReadFileTool } from './read-file.js';
 import { createWaitBackgroundTool } from './wait-background.js';
 import { createWriteBackgroundTool } from './write-background.js';
 import { createWriteFileTool } from './write-file.js';
+import type { FileIO } from './file-io.js';
 
-export function createTools(workspace: Workspace, tasks: TaskManager): AgentTool[] {
+/** `io`: where the file tools read and write (default: the disk). */
+export function createTools(workspace: Workspace, tasks: TaskManager, io?: FileIO): AgentTool[] {
   return [
     createBashTool(tasks),
-    createReadFileTool(workspace),
-    createWriteFileTool(workspace),
-    createEditFileTool(workspace),
+    createReadFileTool(workspace, io),
+    createWriteFileTool(workspace, io),
+    createEditFileTool(workspace, io),
     createBackgroundRunTool(tasks),
     createCheckBackgroundTool(tasks),
     createWaitBackgroundTool(tasks),

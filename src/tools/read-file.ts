@@ -6,6 +6,8 @@ import type { AgentTool } from '../core/types.js';
 import { readLineWindow, type LineWindow } from '../workspace/line-window.js';
 import { displayPath, resolveInWorkspace, type Workspace } from '../workspace/paths.js';
 import { binaryMessage, describeDirectory, notFoundMessage } from './file-hints.js';
+import type { FileIO } from './file-io.js';
+import { windowOfText } from './file-io.js';
 import { defineTool, ToolError } from './tool.js';
 
 const DEFAULT_LIMIT = 2000;
@@ -25,7 +27,7 @@ Up to ${DEFAULT_LIMIT} lines from offset (1-based); for large files read the par
 the end. Read a file before editing it. Directories are listed; binary files refused.`;
 
 /** The read_file tool, confined to `ws` (its root and read roots). */
-export function createReadFileTool(ws: Workspace): AgentTool {
+export function createReadFileTool(ws: Workspace, io: FileIO = {}): AgentTool {
   return defineTool({
     name: 'read_file',
     description: DESCRIPTION,
@@ -37,6 +39,15 @@ export function createReadFileTool(ws: Workspace): AgentTool {
       const abs = await resolveInWorkspace(ws, path, 'read');
       const name = (p: string): string => displayPath(ws, p);
       const shown = name(abs);
+      const buffered = await io.readText?.(abs);
+      if (buffered !== undefined) {
+        const window = windowOfText(buffered, { offset, limit, maxLineChars: MAX_LINE_CHARS, maxChars: MAX_OUTPUT_CHARS });
+        if (!window.lines.length) {
+          if (window.total === 0) return `${shown} is empty.`;
+          throw new ToolError(`${shown} has ${window.total} lines; offset=${offset} is past the end. Call read_file with an offset from 1 to ${window.total}.`);
+        }
+        return formatWindow(window, offset, Buffer.byteLength(buffered));
+      }
       const st = await stat(abs).catch((err: NodeJS.ErrnoException) => {
         if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return undefined;
         throw err;

@@ -5,6 +5,8 @@ import { countLines } from '../core/text.js';
 import { writeFileAtomic } from '../workspace/atomic-write.js';
 import { displayPath, resolveInWorkspace, type Workspace } from '../workspace/paths.js';
 import { count } from './file-hints.js';
+import { existsSync } from 'node:fs';
+import type { FileIO } from './file-io.js';
 import { defineTool } from './tool.js';
 
 const schema = z.object({
@@ -16,7 +18,7 @@ const DESCRIPTION = `Create a file or replace its whole content (parent folders 
 file, use edit_file.`;
 
 /** The write_file tool, confined to `ws.root`. */
-export function createWriteFileTool(ws: Workspace): AgentTool {
+export function createWriteFileTool(ws: Workspace, io: FileIO = {}): AgentTool {
   return defineTool({
     name: 'write_file',
     description: DESCRIPTION,
@@ -25,7 +27,10 @@ export function createWriteFileTool(ws: Workspace): AgentTool {
     async execute({ path, content }) {
       const abs = await resolveInWorkspace(ws, path, 'write');
       const shown = displayPath(ws, abs);
-      const { created, bytes } = await writeFileAtomic(abs, content, shown);
+      const existed = existsSync(abs);
+      const { created, bytes } = (await io.writeText?.(abs, content))
+        ? { created: !existed, bytes: Buffer.byteLength(content) }
+        : await writeFileAtomic(abs, content, shown);
       const what = created ? 'created a new file' : 'overwrote the existing file';
       return `Wrote ${count(bytes, 'byte', 'bytes')} (${count(countLines(content), 'line', 'lines')}) to ${shown}; ${what}.`;
     },

@@ -16,6 +16,9 @@ const cleanup: (() => void)[] = [];
 afterEach(() => { for (const c of cleanup.splice(0)) c(); });
 
 interface Editor {
+  /** The editor's open buffers (absolute path → text), served over fs/* when offered. */
+  buffers: Map<string, string>;
+  written: { path: string; content: string }[];
   updates: acp.SessionNotification[];
   asked: acp.RequestPermissionRequest[];
   /** How the next permission questions are answered, in order (then: reject). */
@@ -33,7 +36,7 @@ async function withTandem<T>(env: Record<string, string | undefined>, op: (ctx: 
   cleanup.push(() => child.kill('SIGKILL'));
   const waiters = new Set<() => void>();
   const editor: Editor = {
-    updates: [], asked: [], answers: [],
+    buffers: new Map(), written: [], updates: [], asked: [], answers: [],
     waitForUpdate: (pred) => new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no such update; got ${JSON.stringify(editor.updates.map((u) => u.update.sessionUpdate))}\n${stderr}`)), 15_000);
       const check = () => {
@@ -48,6 +51,16 @@ async function withTandem<T>(env: Record<string, string | undefined>, op: (ctx: 
     .onNotification(acp.methods.client.session.update, ({ params }) => {
       editor.updates.push(params);
       for (const w of waiters) w();
+    })
+    .onRequest(acp.methods.client.fs.readTextFile, ({ params }) => {
+      const text = editor.buffers.get(params.path);
+      if (text === undefined) throw acp.RequestError.resourceNotFound(params.path);
+      return { content: text };
+    })
+    .onRequest(acp.methods.client.fs.writeTextFile, ({ params }) => {
+      editor.written.push({ path: params.path, content: params.content });
+      editor.buffers.set(params.path, params.content);
+      return {};
     })
     .onRequest(acp.methods.client.session.requestPermission, ({ params }) => {
       editor.asked.push(params);
@@ -142,5 +155,29 @@ describe('tandem acp', () => {
       expect(next.stopReason).toBe('end_turn');
       expect(toolResultsOf(t.server.requests[1]!).toolu_sleep!.text).toMatch(/interrupt/i);
     }, ['--allow', 'Bash(sleep:*)']);
+  });
+
+  it('reads and writes through the editor when it offers its file system (unsaved buffers included)', async () => {
+    t.server.enqueue(reply().tool('read_file', { path: 'notes.txt' }, 'toolu_r'));
+    t.server.enqueue(reply().tool('edit_file', { path: 'notes.txt', old_text: 'unsaved', new_text: 'edited' }, 'toolu_e'));
+    t.server.enqueue(reply().tool('write_file', { path: 'new.txt', content: 'fresh\n' }, 'toolu_w'));
+    t.server.enqueue(reply().text('Done.'));
+    await withTandem(env(), async (ctx, editor) => {
+      const notes = path.join(t.cwd, 'notes.txt');
+      editor.buffers.set(notes, 'line one\nunsaved change\n');
+      await ctx.request(acp.methods.agent.initialize, {
+        protocolVersion: acp.PROTOCOL_VERSION, clientCapabilities: { fs: { readTextFile: true, writeTextFile: true } },
+      });
+      const { sessionId } = await ctx.request(acp.methods.agent.session.new, { cwd: t.cwd, mcpServers: [] });
+      const done = await ctx.request(acp.methods.agent.session.prompt, { sessionId, prompt: [{ type: 'text', text: 'edit notes' }] });
+      expect(done.stopReason).toBe('end_turn');
+      expect(toolResultsOf(t.server.requests[1]!).toolu_r!.text).toMatch(/1\tline one\n\s*2\tunsaved change/);
+      expect(editor.written).toEqual([
+        { path: notes, content: 'line one\nedited change\n' },
+        { path: path.join(t.cwd, 'new.txt'), content: 'fresh\n' },
+      ]);
+      expect(existsSync(notes)).toBe(false);
+      expect(existsSync(path.join(t.cwd, 'new.txt'))).toBe(false);
+    }, ['--permission-mode', 'acceptEdits']);
   });
 });

@@ -4,6 +4,7 @@
 import { Readable, Writable } from 'node:stream';
 import * as acp from '@agentclientprotocol/sdk';
 import type { ContentBlock } from '../../core/types.js';
+import type { FileIO } from '../../tools/file-io.js';
 import { Session } from '../../session/session.js';
 import type { ApprovalAnswer, ApprovalRequest } from '../../workspace/approval.js';
 import { MODES, type Mode } from '../../workspace/permissions/types.js';
@@ -38,7 +39,12 @@ export async function serveAcp(opts: AcpOptions): Promise<number> {
 
   const open = async (cwd: string, client: acp.AgentContext, resume?: string): Promise<Live> => {
     const config: Config = { ...opts.config, cwd, allow: [...opts.config.allow], deny: [...opts.config.deny] };
-    const session = await Session.open(config, { version: opts.version, interactive: true, resume: resume ? { id: resume } : undefined, log: opts.log });
+    let sessionId = '';
+    const session = await Session.open(config, {
+      version: opts.version, interactive: true, resume: resume ? { id: resume } : undefined, log: opts.log,
+      fileIO: editorFileIO(client, clientCaps, () => sessionId),
+    });
+    sessionId = session.id;
     const entry: Live = { session };
     live.set(session.id, entry);
     const update = (u: acp.SessionUpdate) => void client.notify(acp.methods.client.session.update, { sessionId: session.id, update: u }).catch(() => {});
@@ -149,10 +155,28 @@ export async function serveAcp(opts: AcpOptions): Promise<number> {
     Writable.toWeb(process.stdout) as WritableStream<Uint8Array>,
     Readable.toWeb(process.stdin) as ReadableStream<Uint8Array>,
   ));
-  void clientCaps;
   await connection.closed.catch(() => {});
   await Promise.all([...live.values()].map((l) => l.session.close()));
   return 0;
+}
+
+/**
+ * The editor's file system, when it offers one: reads see its buffers (unsaved edits included) and writes land
+ * in them. A read the editor cannot answer (no such file) falls back to the disk, which says why.
+ */
+function editorFileIO(client: acp.AgentContext, caps: acp.ClientCapabilities | undefined, sessionId: () => string): FileIO | undefined {
+  if (!caps?.fs?.readTextFile && !caps?.fs?.writeTextFile) return undefined;
+  return {
+    readText: caps.fs.readTextFile
+      ? async (abs) => (await client.request(acp.methods.client.fs.readTextFile, { sessionId: sessionId(), path: abs }).catch(() => undefined))?.content
+      : undefined,
+    writeText: caps.fs.writeTextFile
+      ? async (abs, text) => {
+        await client.request(acp.methods.client.fs.writeTextFile, { sessionId: sessionId(), path: abs, content: text });
+        return true;
+      }
+      : undefined,
+  };
 }
 
 function modelOption(model: string): acp.SessionConfigOption {
