@@ -77,6 +77,10 @@ export interface Runtime<C extends Config = Config> {
   toolHooks: ToolHook[];
   /** Adds a tool for the rest of the session (library users' custom tools). */
   addTool(tool: AgentTool): void;
+  /** Puts `tool` in the place of the tool of the same name (a front end's own way of doing its work). */
+  replaceTool(tool: AgentTool): void;
+  /** Commands run under a sandbox (--sandbox or settings): front ends must not run them elsewhere. */
+  readonly sandboxed: boolean;
   setPermissionMode(mode: Mode): void;
   /** Rebuilds the system prompt with another base (undefined: tandem's own) and appended text, from the next call on. */
   setSystemPrompt(prompt: { override?: string; append?: string }): void;
@@ -232,6 +236,12 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     },
     denials,
     toolHooks,
+    sandboxed: sandbox !== undefined,
+    replaceTool(tool) {
+      const at = rt.tools.findIndex((t) => t.name === tool.name);
+      if (at < 0) throw new Error(`no tool named ${tool.name} to replace`);
+      rt.tools[at] = redactingTool(tool, redact);
+    },
     addTool(tool) {
       if (rt.tools.some((t) => t.name === tool.name)) throw new Error(`a tool named ${tool.name} exists already`);
       rt.tools.push(redactingTool(tool, redact));

@@ -18,6 +18,8 @@ afterEach(() => { for (const c of cleanup.splice(0)) c(); });
 interface Editor {
   /** The editor's open buffers (absolute path → text), served over fs/* when offered. */
   buffers: Map<string, string>;
+  /** Terminals the agent created in the editor. */
+  terminals: Map<string, { output: string; exit: Promise<{ exitCode: number | null; signal: string | null }>; proc: ChildProcess }>;
   written: { path: string; content: string }[];
   updates: acp.SessionNotification[];
   asked: acp.RequestPermissionRequest[];
@@ -36,7 +38,7 @@ async function withTandem<T>(env: Record<string, string | undefined>, op: (ctx: 
   cleanup.push(() => child.kill('SIGKILL'));
   const waiters = new Set<() => void>();
   const editor: Editor = {
-    buffers: new Map(), written: [], updates: [], asked: [], answers: [],
+    buffers: new Map(), terminals: new Map(), written: [], updates: [], asked: [], answers: [],
     waitForUpdate: (pred) => new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no such update; got ${JSON.stringify(editor.updates.map((u) => u.update.sessionUpdate))}\n${stderr}`)), 15_000);
       const check = () => {
@@ -62,6 +64,19 @@ async function withTandem<T>(env: Record<string, string | undefined>, op: (ctx: 
       editor.buffers.set(params.path, params.content);
       return {};
     })
+    .onRequest(acp.methods.client.terminal.create, ({ params }) => {
+      const id = `term-${editor.terminals.size + 1}`;
+      const proc = spawn(params.command, params.args ?? [], { cwd: params.cwd ?? undefined });
+      const term = { output: '', exit: new Promise<{ exitCode: number | null; signal: string | null }>((resolve) => proc.on('close', (exitCode, signal) => resolve({ exitCode, signal }))), proc };
+      proc.stdout.on('data', (d) => { term.output += d; });
+      proc.stderr.on('data', (d) => { term.output += d; });
+      editor.terminals.set(id, term);
+      return { terminalId: id };
+    })
+    .onRequest(acp.methods.client.terminal.waitForExit, async ({ params }) => editor.terminals.get(params.terminalId)!.exit)
+    .onRequest(acp.methods.client.terminal.output, ({ params }) => ({ output: editor.terminals.get(params.terminalId)!.output, truncated: false }))
+    .onRequest(acp.methods.client.terminal.kill, ({ params }) => { editor.terminals.get(params.terminalId)!.proc.kill(); return {}; })
+    .onRequest(acp.methods.client.terminal.release, () => ({}))
     .onRequest(acp.methods.client.session.requestPermission, ({ params }) => {
       editor.asked.push(params);
       const answer = editor.answers.shift() ?? 'reject_once';
@@ -179,5 +194,26 @@ describe('tandem acp', () => {
       expect(existsSync(notes)).toBe(false);
       expect(existsSync(path.join(t.cwd, 'new.txt'))).toBe(false);
     }, ['--permission-mode', 'acceptEdits']);
+  });
+
+  it('runs commands in the editor\'s terminals when offered, and shows the model\'s plan', async () => {
+    t.server.enqueue(reply()
+      .tool('todo_write', { todos: [{ content: 'say hello', status: 'in_progress' }, { content: 'check', status: 'pending' }] }, 'toolu_todo')
+      .tool('bash', { command: 'echo hello-from-editor; exit 4' }, 'toolu_term'));
+    t.server.enqueue(reply().text('Ran it.'));
+    await withTandem(env(), async (ctx, editor) => {
+      await ctx.request(acp.methods.agent.initialize, { protocolVersion: acp.PROTOCOL_VERSION, clientCapabilities: { terminal: true } });
+      const { sessionId } = await ctx.request(acp.methods.agent.session.new, { cwd: t.cwd, mcpServers: [] });
+      expect((await ctx.request(acp.methods.agent.session.prompt, { sessionId, prompt: [{ type: 'text', text: 'hi' }] })).stopReason).toBe('end_turn');
+      expect(editor.terminals.size).toBe(1);
+      const result = toolResultsOf(t.server.requests[1]!).toolu_term!;
+      expect(result.text).toContain('hello-from-editor');
+      expect(result.text).toContain('[exited with code 4]');
+      const updates = editor.updates.map((u) => u.update);
+      expect(updates).toContainEqual(expect.objectContaining({ sessionUpdate: 'tool_call_update', toolCallId: 'toolu_term', content: [{ type: 'terminal', terminalId: 'term-1' }] }));
+      expect(updates).toContainEqual({ sessionUpdate: 'plan', entries: [
+        { content: 'say hello', status: 'in_progress', priority: 'medium' }, { content: 'check', status: 'pending', priority: 'medium' },
+      ] });
+    }, ['--allow', 'Bash(echo:*)', '--allow', 'Bash(exit:*)']);
   });
 });

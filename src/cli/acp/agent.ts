@@ -10,6 +10,7 @@ import type { ApprovalAnswer, ApprovalRequest } from '../../workspace/approval.j
 import { MODES, type Mode } from '../../workspace/permissions/types.js';
 import type { Config } from '../config.js';
 import { runSlashCommand, SLASH_COMMANDS } from '../slash-commands.js';
+import { createTerminalBashTool } from './terminal-bash.js';
 import { replayUpdates, taskEndUpdate, taskStartUpdate, toolDiff, toolKind, toolTitle, UpdateMapper } from './updates.js';
 
 export interface AcpOptions {
@@ -29,6 +30,8 @@ const MODE_NAMES: Record<Mode, string> = {
 interface Live {
   session: Session<Config>;
   turn?: AbortController;
+  /** Editor terminals running bash calls, by tool call id. */
+  terminals: Map<string, string>;
 }
 
 /** Serves ACP on stdin/stdout until the editor closes the connection. */
@@ -45,10 +48,21 @@ export async function serveAcp(opts: AcpOptions): Promise<number> {
       fileIO: editorFileIO(client, clientCaps, () => sessionId),
     });
     sessionId = session.id;
-    const entry: Live = { session };
+    const entry: Live = { session, terminals: new Map() };
     live.set(session.id, entry);
     const update = (u: acp.SessionUpdate) => void client.notify(acp.methods.client.session.update, { sessionId: session.id, update: u }).catch(() => {});
     session.onPermissionRequest((request, signal) => askEditor(client, session.id, session.workspaceRoot, request, signal));
+    // Commands in the editor's terminals when it offers them, unless a sandbox must contain them.
+    const builtIn = session.tools.find((t) => t.name === 'bash');
+    if (clientCaps?.terminal && builtIn && !session.runtime.sandboxed) {
+      session.runtime.replaceTool(createTerminalBashTool({
+        client, sessionId: () => sessionId, cwd: session.workspaceRoot, builtIn,
+        onTerminal: (toolCallId, terminalId) => {
+          entry.terminals.set(toolCallId, terminalId);
+          update({ sessionUpdate: 'tool_call_update', toolCallId, content: [{ type: 'terminal', terminalId }] });
+        },
+      }));
+    }
     session.tasks.on('start', (t) => { if (!t.foreground) update(taskStartUpdate(t)); });
     session.tasks.on('backgrounded', (t) => update(taskStartUpdate(t)));
     session.tasks.on('notice', (n) => update(taskEndUpdate(n.task, n.tail)));
@@ -120,7 +134,7 @@ export async function serveAcp(opts: AcpOptions): Promise<number> {
     }
     const turn = new AbortController();
     entry.turn = turn;
-    const mapper = new UpdateMapper(session.workspaceRoot, send);
+    const mapper = new UpdateMapper(session.workspaceRoot, send, (id) => entry.terminals.get(id));
     try {
       session.runtime.addUserMessage(blocks);
       const result = await session.runtime.runTurn({ signal: turn.signal, emit: (e) => mapper.onEvent(e) });

@@ -63,7 +63,12 @@ function fence(text: string): string {
 export class UpdateMapper {
   #inputs = new Map<string, { name: string; input: unknown }>();
 
-  constructor(private readonly root: string, private readonly send: (update: acp.SessionUpdate) => void) {}
+  constructor(
+    private readonly root: string,
+    private readonly send: (update: acp.SessionUpdate) => void,
+    /** The editor terminal a call ran in, if it did: its card keeps showing it. */
+    private readonly terminalOf: (toolCallId: string) => string | undefined = () => undefined,
+  ) {}
 
   onEvent(event: AgentEvent): void {
     switch (event.type) {
@@ -71,6 +76,8 @@ export class UpdateMapper {
       case 'thinking_delta': this.send({ sessionUpdate: 'agent_thought_chunk', content: { type: 'text', text: event.text } }); break;
       case 'tool_start': {
         this.#inputs.set(event.id, { name: event.name, input: event.input });
+        const plan = planOf(event.name, event.input);
+        if (plan) this.send({ sessionUpdate: 'plan', entries: plan });
         this.send({
           sessionUpdate: 'tool_call', toolCallId: event.id, title: toolTitle(event.name, event.summary), kind: toolKind(event.name),
           status: 'in_progress', rawInput: event.input, locations: toolLocations(event.name, event.input, this.root),
@@ -80,9 +87,12 @@ export class UpdateMapper {
       }
       case 'tool_end': {
         const started = this.#inputs.get(event.id);
+        const terminalId = this.terminalOf(event.id);
         this.send({
           sessionUpdate: 'tool_call_update', toolCallId: event.id, status: event.result.isError ? 'failed' : 'completed',
-          content: resultContent(event.name, started?.input, event.result, this.root),
+          content: terminalId
+            ? [{ type: 'terminal', terminalId }]
+            : resultContent(event.name, started?.input, event.result, this.root),
           rawOutput: event.result.details ?? toolResultText(event.result.content),
         });
         break;
@@ -92,6 +102,22 @@ export class UpdateMapper {
       default: break;
     }
   }
+}
+
+/**
+ * The model's plan, when it keeps one with a todo tool (`todo_write` with `todos: [{content, status}]`, as
+ * Claude Code's TodoWrite): shown as the editor's plan.
+ */
+function planOf(name: string, input: unknown): acp.PlanEntry[] | undefined {
+  if (name !== 'todo_write' && name !== 'TodoWrite') return undefined;
+  const todos = (input as { todos?: unknown } | undefined)?.todos;
+  if (!Array.isArray(todos)) return undefined;
+  const statuses = new Set(['pending', 'in_progress', 'completed']);
+  return todos.filter((t): t is Record<string, unknown> => typeof t === 'object' && t !== null).map((t) => ({
+    content: String(t.content ?? t.text ?? ''),
+    status: (statuses.has(String(t.status)) ? t.status : 'pending') as acp.PlanEntryStatus,
+    priority: (['high', 'medium', 'low'].includes(String(t.priority)) ? t.priority : 'medium') as acp.PlanEntryPriority,
+  }));
 }
 
 /** A background task, shown as a tool call that stays in progress until the task ends. */
