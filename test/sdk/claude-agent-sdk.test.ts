@@ -40,6 +40,7 @@ describe('Claude Agent SDK → tandem', () => {
     const init = messages.find((m) => m.type === 'system' && m.subtype === 'init');
     expect(init).toMatchObject({ cwd: t.cwd, model: 'claude-test', permissionMode: 'default' });
     expect((init as { tools: string[] }).tools).toEqual(expect.arrayContaining(['Bash', 'Read', 'Edit', 'Write']));
+    expect((init as { slash_commands: string[] }).slash_commands).toEqual(expect.arrayContaining(['compact', 'cost', 'tasks']));
     const toolUses = messages.flatMap((m) => (m.type === 'assistant' ? m.message.content.filter((b) => b.type === 'tool_use') : []));
     expect(toolUses.map((b) => (b as { name: string }).name)).toEqual(['Bash', 'Read']);
     const toolResults = messages.filter((m) => m.type === 'user');
@@ -112,7 +113,7 @@ describe('Claude Agent SDK → tandem', () => {
     expect(results(messages)[0]).toMatchObject({ subtype: 'success', permission_denials: [{ tool_name: 'Bash', tool_use_id: 'toolu_h' }] });
   });
 
-  it('takes a second prompt in the same session, with the conversation carried over', async () => {
+  it('takes a second prompt in the same session, with the conversation carried over, and a slash command', async () => {
     t.server.enqueue(reply().text('First answer.'));
     t.server.enqueue(reply().text('Second answer.'));
     const prompts = promptQueue();
@@ -122,10 +123,12 @@ describe('Claude Agent SDK → tandem', () => {
     for await (const m of q) {
       messages.push(m);
       if (m.type === 'result' && results(messages).length === 1) prompts.push('second question');
-      if (m.type === 'result' && results(messages).length === 2) prompts.end();
+      if (m.type === 'result' && results(messages).length === 2) prompts.push('/cost');
+      if (m.type === 'result' && results(messages).length === 3) prompts.end();
     }
-    const [first, second] = results(messages);
+    const [first, second, cost] = results(messages);
     expect(first).toMatchObject({ subtype: 'success', result: 'First answer.' });
+    expect(cost).toMatchObject({ subtype: 'success', num_turns: 0, result: expect.stringMatching(/token/i) });
     expect(second).toMatchObject({ subtype: 'success', result: 'Second answer.', session_id: (first as { session_id: string }).session_id });
     const sent = JSON.stringify(t.server.requests[1]!.body.messages);
     expect(sent).toContain('first question');

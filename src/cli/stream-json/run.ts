@@ -11,6 +11,7 @@ import type { ApprovalAnswer, ApprovalRequest } from '../../workspace/approval.j
 import { MODES, type Mode } from '../../workspace/permissions/types.js';
 import { claudeToolName } from '../../tools/claude-names.js';
 import type { Config } from '../config.js';
+import { runSlashCommand, SLASH_COMMANDS } from '../slash-commands.js';
 import { ControlChannel, type ControlPayload } from './control.js';
 import { sdkPreToolUseHook, type SdkHooks } from './sdk-hooks.js';
 import {
@@ -57,6 +58,19 @@ export async function runStreamJson(session: Session<Config>, opts: StreamJsonOp
 
   const runPrompt = async (content: ContentBlock[] | undefined) => {
     write(initMessage(session, opts.version));
+    const command = slashCommandOf(content);
+    if (command) {
+      // A slash command (`/compact`, `/cost`, ...) runs as in the REPL; its reply is the result.
+      const started = Date.now();
+      const reply = await runSlashCommand(command, rt);
+      write({
+        type: 'result', subtype: 'success', is_error: false, duration_ms: Date.now() - started, duration_api_ms: 0,
+        num_turns: 0, result: reply.text, stop_reason: null, session_id: session.id, total_cost_usd: 0,
+        usage: { input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 },
+        modelUsage: {}, permission_denials: [], uuid: crypto.randomUUID(),
+      });
+      return;
+    }
     if (content) rt.addUserMessage(content);
     const turn = new AbortController();
     current = turn;
@@ -220,6 +234,15 @@ export async function runStreamJson(session: Session<Config>, opts: StreamJsonOp
   return lastFailed ? 1 : 0;
 }
 
+/** The text of a prompt that is one of tandem's slash commands (not /exit: input ending is how to leave). */
+function slashCommandOf(content: ContentBlock[] | undefined): string | undefined {
+  if (content?.length !== 1 || content[0]!.type !== 'text') return undefined;
+  const text = content[0]!.text.trim();
+  const name = text.split(/\s/)[0];
+  const known = Object.keys(SLASH_COMMANDS).map((c) => c.split(' ')[0]).filter((c) => c !== '/exit');
+  return known.includes(name) ? text : undefined;
+}
+
 function errorText(result: TurnResult, budget: number | undefined): string {
   if (result.budgetExceeded) return `Stopped: this run spent more than $${budget} (--max-budget-usd).`;
   return result.errorMessage ?? (result.outcome === 'aborted' ? 'interrupted' : result.outcome);
@@ -229,7 +252,8 @@ function initMessage(session: Session<Config>, version: string): SdkMessage {
   return {
     type: 'system', subtype: 'init', cwd: session.workspaceRoot, session_id: session.id,
     tools: [...new Set(session.tools.map((t) => claudeToolName(t.name)))], mcp_servers: [], model: session.model,
-    permissionMode: session.permissionMode, slash_commands: [], apiKeySource: 'ANTHROPIC_API_KEY',
+    permissionMode: session.permissionMode,
+    slash_commands: Object.keys(SLASH_COMMANDS).map((c) => c.split(' ')[0]!.slice(1)).filter((c) => c !== 'exit'), apiKeySource: 'ANTHROPIC_API_KEY',
     claude_code_version: SDK_PROTOCOL_VERSION, tandem_version: version, output_style: 'default', agents: [], skills: [], plugins: [],
     uuid: crypto.randomUUID(),
   };
