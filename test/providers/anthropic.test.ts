@@ -234,7 +234,7 @@ describe('final errors', () => {
     const { events, response } = await collect(model({ baseURL: url, maxAttempts: 3 }).stream(request()));
     expect(events.filter((e) => e.type === 'retry')).toHaveLength(2);
     expect(response).toMatchObject({ stopReason: 'error', errorKind: 'connection' });
-    expect(response.errorMessage).toBe(`cannot reach ${url}: ECONNREFUSED; check ANTHROPIC_BASE_URL or the network (gave up after 3 attempts)`);
+    expect(response.errorMessage).toBe(`nothing listens on ${url.replace('http://', '')}; check ANTHROPIC_BASE_URL (gave up after 3 attempts)`);
   });
 });
 
