@@ -4,7 +4,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import {
-  ConfigError, loadDotEnv, requireCredentials, resolveConfig, type CliFlags,
+  ConfigError, loadDotEnv, loadModels, requireCredentials, resolveConfig, type CliFlags,
 } from './config.js';
 import type * as PrintModule from './print-mode.js';
 import type { Runtime } from './runtime.js';
@@ -43,8 +43,9 @@ function buildProgram(): Command {
     .version(version, '-v, --version')
     .argument('[prompt...]', 'what to do (with -p); without -p, the REPL starts')
     .option('-p, --print [prompt]', 'run headless: answer the prompt (or stdin) and exit')
-    .option('--model <name>', 'model id (env ANTHROPIC_MODEL or MODEL_ID)')
-    .option('--base-url <url>', 'API base URL (env ANTHROPIC_BASE_URL)')
+    .option('--provider <name>', 'model provider: anthropic, openai, openrouter, ollama, … (env TANDEM_PROVIDER; `tandem models` lists them)')
+    .option('--model <name>', 'model id, or PROVIDER/MODEL (env ANTHROPIC_MODEL for Anthropic)')
+    .option('--base-url <url>', "the provider's API base URL (env ANTHROPIC_BASE_URL, OPENAI_BASE_URL, …)")
     .option('--cwd <dir>', 'workspace directory (default: the current directory)')
     .option('--max-turns <n>', 'stop after this many model calls', positiveInt)
     .addOption(new Option('--output-format <format>', 'print-mode output').choices(['text', 'json', 'stream-json']).default('text'))
@@ -83,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
   if (!existsSync(cwd) || !statSync(cwd).isDirectory()) throw new ConfigError(`--cwd ${cwd}: no such directory.`);
   loadDotEnv(cwd, process.env, !!opts.envOverride);
   if (opts.dangerouslySkipPermissions) opts.permissionMode = 'bypassPermissions';
-  const config = resolveConfig({ ...opts, cwd }, process.env, os.homedir());
+  const config = resolveConfig({ ...opts, cwd }, process.env, os.homedir(), await loadModels(process.env, os.homedir()));
 
   const printMode = opts.print !== undefined;
   let prompt = typeof opts.print === 'string' ? [opts.print, positional].filter(Boolean).join(' ') : positional;

@@ -7,7 +7,8 @@ import path from 'node:path';
 import type { AgentLoopOptions } from '../core/agent-loop.js';
 import type { AgentEvent } from '../core/events.js';
 import type { AgentTool, ContentBlock, Message, Model } from '../core/types.js';
-import { createAnthropicModel } from '../providers/anthropic.js';
+import { createModelFor } from '../providers/model-factory.js';
+import { missingKeyMessage, resolveTarget, type ModelTarget } from '../providers/target.js';
 import { AutoCompactor } from '../session/auto-compact.js';
 import { withContextBudget } from '../session/context-budget.js';
 import { contextWindowOf } from '../session/pricing.js';
@@ -54,8 +55,11 @@ export interface Runtime {
   setApprover(approver: Approver | undefined): void;
   /** The loop's options for this runtime: model, tools, system prompt, notices, permissions, compaction. */
   loopOptions(run: { signal?: AbortSignal; emit: (event: AgentEvent) => void; maxTurns?: number }): AgentLoopOptions;
-  /** Switches the model, and the one that writes summaries, from the next request on. */
-  setModel(model: string): void;
+  /**
+   * Switches the model (`MODEL` on the current provider, or `PROVIDER/MODEL`), and the one that writes summaries,
+   * from the next request on. Resolves with what is now in use; rejects with a message saying what is wrong.
+   */
+  setModel(spec: string): Promise<ModelTarget>;
   /** Kills every task, waits for them to end, and closes the transcript. */
   shutdown(): Promise<void>;
 }
@@ -106,15 +110,13 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
   recordBackgroundTasks(tasks, session.writer);
   const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir] };
 
-  const providerFor = (model: string) => createAnthropicModel({
-    model,
-    apiKey: config.apiKey,
-    authToken: config.authToken,
-    baseURL: config.baseURL,
-    maxAttempts: config.maxRetries + 1,
-  });
-  const provider = providerFor(config.model);
-  const contextWindow = config.contextWindow ?? contextWindowOf(config.model);
+  const modelOptions = { maxAttempts: config.maxRetries + 1, idleTimeoutMs: config.streamTimeoutMs };
+  const provider = await createModelFor(config.target, modelOptions);
+  const windowOf = (target: ModelTarget) => config.contextWindow ?? target.info?.contextWindow ?? contextWindowOf(target.qualifiedId);
+  // A reply may not ask for more than the model can write (DeepSeek's 8k, say).
+  const maxTokensOf = (target: ModelTarget) => Math.min(config.maxTokens, target.info?.maxOutputTokens ?? Infinity);
+  let maxTokens = maxTokensOf(config.target);
+  const contextWindow = windowOf(config.target);
   const compactor = new AutoCompactor(provider, {
     contextWindow,
     threshold: config.compactThreshold,
@@ -127,7 +129,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
   });
   compactor.noteUsage(session.loaded?.lastUsage);
   // Old tool results beyond a budget go out as placeholders; the conversation itself keeps them whole.
-  const modelFor = (model: string) => withContextBudget(providerFor(model));
+  const budgeted = (model: Model) => withContextBudget(model);
 
   const system = buildSystemPrompt({
     cwd: workspace.root,
@@ -149,7 +151,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     config,
     session,
     messages: session.messages,
-    model: modelFor(config.model),
+    model: budgeted(provider),
     compactor,
     contextWindow,
     tools: createTools(workspace, tasks).map((tool) => redactingTool(tool, redact)),
@@ -165,15 +167,23 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     authorize,
     setApprover: (a) => { approver = a; },
     loopOptions: ({ signal, emit, maxTurns }) => ({
-      model: rt.model, tools: rt.tools, system: rt.system, maxTokens: config.maxTokens,
+      model: rt.model, tools: rt.tools, system: rt.system, maxTokens,
       maxTurns: maxTurns ?? config.maxTurns, signal, emit,
       beforeModelCall: rt.takeNotices, authorize: rt.authorize, context: compactor.hooks(),
     }),
-    setModel(model) {
-      rt.model = modelFor(model);
-      compactor.useModel(providerFor(model));
-      config.model = model;
-      session.recorder.setModel(model);
+    async setModel(spec) {
+      const target = switchTarget(config, spec);
+      const missing = missingKeyMessage(target);
+      if (missing) throw new Error(missing);
+      const next = await createModelFor(target, modelOptions);
+      rt.model = budgeted(next);
+      rt.contextWindow = windowOf(target);
+      compactor.useModel(next, rt.contextWindow);
+      maxTokens = maxTokensOf(target);
+      config.target = target;
+      config.model = target.qualifiedId;
+      session.recorder.setModel(target.qualifiedId);
+      return target;
     },
     shutdown: async () => {
       await tasks.shutdown();
@@ -182,6 +192,18 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     },
   };
   return rt;
+}
+
+/**
+ * What `/model SPEC` means: PROVIDER/MODEL switches provider (its own endpoint and key); a bare MODEL stays with
+ * the current provider and endpoint (a --base-url given at start applies to that provider only).
+ */
+function switchTarget(config: Config, spec: string): ModelTarget {
+  const current = config.target;
+  const prefix = spec.includes('/') ? spec.slice(0, spec.indexOf('/')) : undefined;
+  const otherProvider = prefix !== undefined && prefix !== current.provider.id && config.models.providers.has(prefix);
+  if (otherProvider) return resolveTarget({ model: spec }, process.env, config.models);
+  return resolveTarget({ provider: current.provider.id, model: spec, baseUrl: current.baseURL }, process.env, config.models);
 }
 
 const PLAN_MODE_NOTE = 'You are in plan mode: nothing may be written and no command runs unless a rule allows it. ' +

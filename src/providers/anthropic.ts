@@ -4,7 +4,8 @@ import type { RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages
 import type { Model } from '../core/types.js';
 import { withCacheBreakpoints } from './cache-control.js';
 import { ResponseAssembler } from './anthropic-response.js';
-import { classifyFailure, describeSdkError, NotApiError, type FailureContext } from './errors.js';
+import { classifyFailure, describeSdkError, type FailureContext } from './errors.js';
+import { assertEventStream } from './stream-check.js';
 import { withReasoningFor } from './reasoning.js';
 import { createRetryingModel, type RetryLoopOptions } from './retry-loop.js';
 
@@ -54,14 +55,6 @@ export function createAnthropicModel(options: AnthropicModelOptions): Model {
     assembler: () => new ResponseAssembler(),
     classify: (error) => classifyFailure(describeSdkError(error, classes), ctx),
   }, { ...options, secrets, providerName: 'the Anthropic provider' });
-}
-
-/** A 200 that is not an event stream (a web page, a proxy's JSON) is not this API: fail at once, not after retries. */
-export function assertEventStream(response: Response): void {
-  const type = response.headers.get('content-type') ?? '';
-  if (type === '' || /event-stream/i.test(type)) return;
-  const what = /html/i.test(type) ? 'an HTML page' : type.split(';')[0];
-  throw new NotApiError(`answered ${response.status} with ${what} instead of an event stream`);
 }
 
 /**

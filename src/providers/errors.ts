@@ -68,6 +68,13 @@ export class IncompleteStreamError extends Error {
 /** The server answered 200 with something that is not this API's event stream. */
 export class NotApiError extends Error {}
 
+/** A failure the API reported inside a 200 stream in its own event (Responses' `response.failed`, `error`). */
+export class StreamEventError extends Error {
+  constructor(message: string, readonly errorType?: string, readonly code?: string) {
+    super(message);
+  }
+}
+
 /** Phrases servers use for a prompt larger than the context window (Anthropic, OpenAI, vLLM, llama.cpp, Ollama). */
 const CONTEXT_LENGTH = /prompt is too long|context.length|context_length_exceeded|maximum context|context (size|window)|exceeds? the (available )?context|too many tokens|reduce the length/i;
 
@@ -198,6 +205,7 @@ export interface SdkErrorClasses {
 export function describeSdkError(error: unknown, classes: SdkErrorClasses): FailureInput {
   if (error instanceof IncompleteStreamError) return { type: 'incomplete', said: error.message };
   if (error instanceof NotApiError) return { type: 'not_api', said: error.message };
+  if (error instanceof StreamEventError) return { type: 'stream_event', errorType: error.errorType, code: error.code, said: error.message };
   if (error instanceof classes.APIConnectionError) {
     return { type: 'connection', code: errorCode(error), timedOut: error instanceof classes.APIConnectionTimeoutError, said: describe(innermost(error)) };
   }

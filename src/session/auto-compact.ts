@@ -34,9 +34,10 @@ export class AutoCompactor {
     this.#opts = opts;
   }
 
-  /** Summaries use `model` from now on (after /model), so their usage is counted where it is spent. */
-  useModel(model: Model): void {
+  /** Summaries use `model` from now on (after /model), so their usage is counted where it is spent; its window too. */
+  useModel(model: Model, contextWindow?: number): void {
     this.#model = model;
+    if (contextWindow !== undefined) this.#opts = { ...this.#opts, contextWindow };
   }
 
   /** Seeds the measurement, e.g. from LoadedTranscript.lastUsage on resume. */
