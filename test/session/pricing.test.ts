@@ -1,5 +1,5 @@
-import { contextWindowOf, describe, expect, it } from 'vitest';
-import { contextTokens, costOf, costOfAll, formatCostReport, formatTokens, formatUsd, priceOf } from '../../src/session/pricing.js';
+import { describe, expect, it } from 'vitest';
+import { contextTokens, contextWindowOf, costOf, costOfAll, formatCostReport, formatTokens, formatUsd, priceOf } from '../../src/session/pricing.js';
 import { usage } from '../support/conversation.js';
 
 const MTOK = 1_000_000;
