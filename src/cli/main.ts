@@ -1,13 +1,15 @@
 // The tandem command: parse flags, load configuration, then run print mode or the REPL. Every exit path
 // kills the background tasks this process started.
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import {
   ConfigError, loadDotEnv, loadModels, requireCredentials, resolveConfig, type CliFlags,
 } from './config.js';
 import type * as PrintModule from './print-mode.js';
 import type { Runtime } from './runtime.js';
+import { registerSubcommands } from './commands/index.js';
+import { printSessions } from './commands/sessions.js';
+import { requireDirectory } from './commands/shared.js';
 import { canRunTerminalUi } from './ui/interactive.js';
 
 declare const TANDEM_VERSION: string | undefined;
@@ -41,7 +43,7 @@ function buildProgram(): Command {
     .name('tandem')
     .description('A coding agent for the terminal that keeps thinking while its commands run.')
     .version(version, '-v, --version')
-    .argument('[prompt...]', 'what to do (with -p); without -p, the REPL starts')
+    .argument('[prompt...]', 'what to do: with -p, answered headless; without, the interactive session starts with it')
     .option('-p, --print [prompt]', 'run headless: answer the prompt (or stdin) and exit')
     .option('--provider <name>', 'model provider: anthropic, openai, openrouter, ollama, … (env TANDEM_PROVIDER; `tandem models` lists them)')
     .option('--model <name>', 'model id, or PROVIDER/MODEL (env ANTHROPIC_MODEL for Anthropic)')
@@ -63,6 +65,8 @@ function buildProgram(): Command {
     .option('-r, --resume [id]', 'resume a session by id (or a unique prefix); without an id, list them')
     .option('--env-override', 'let .env values override the real environment')
     .showHelpAfterError('(tandem --help lists the options)')
+    // Root options stay with the root command; a subcommand's own options are its own.
+    .enablePositionalOptions()
     // Usage errors exit 2, like every other problem the user must fix; --help and --version exit 0.
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
 }
@@ -74,14 +78,18 @@ async function readStdin(): Promise<string> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  if (argv[2] === 'sessions') return listSessionsCommand(argv.slice(3));
   const program = buildProgram();
-  program.parse(argv);
-  const opts = program.opts<Options>();
-  const positional = (program.args as string[]).join(' ').trim();
+  let exitCode = 0;
+  registerSubcommands(program, { version, setExitCode: (code) => { exitCode = code; } });
+  program.action(async (words: string[], opts: Options) => { exitCode = await runAgent(words, opts); });
+  await program.parseAsync(argv);
+  return exitCode;
+}
 
-  const cwd = opts.cwd ?? process.cwd();
-  if (!existsSync(cwd) || !statSync(cwd).isDirectory()) throw new ConfigError(`--cwd ${cwd}: no such directory.`);
+/** The root command: print mode, the terminal UI, or the plain REPL. */
+async function runAgent(words: string[], opts: Options): Promise<number> {
+  const positional = words.join(' ').trim();
+  const cwd = requireDirectory(opts.cwd ?? process.cwd(), '--cwd');
   loadDotEnv(cwd, process.env, !!opts.envOverride);
   if (opts.dangerouslySkipPermissions) opts.permissionMode = 'bypassPermissions';
   const config = resolveConfig({ ...opts, cwd }, process.env, os.homedir(), await loadModels(process.env, os.homedir()));
@@ -90,7 +98,6 @@ async function main(argv: string[]): Promise<number> {
   let prompt = typeof opts.print === 'string' ? [opts.print, positional].filter(Boolean).join(' ') : positional;
   if (printMode && !prompt && !process.stdin.isTTY) prompt = (await readStdin()).trim();
   if (printMode && !prompt) throw new ConfigError('No prompt: give one after -p, or pipe it on stdin.');
-  if (!printMode && prompt) throw new ConfigError(`To run "${prompt}" headless, use tandem -p "${prompt}".`);
   if (opts.resume === true) {
     await printSessions(config.cwd);
     process.stderr.write('tandem: choose one with tandem --resume ID (a unique prefix of the id will do)\n');
@@ -108,31 +115,17 @@ async function main(argv: string[]): Promise<number> {
   installExitHandlers(rt);
   try {
     if (printModule) return await runPrint(rt, prompt, printModule);
+    // Without -p, a prompt on the command line is the first thing sent, as `claude "..."` does.
+    const initialPrompt = prompt || undefined;
     if (canRunTerminalUi(process.stdin, process.stdout, process.env)) {
       const { runUi } = await import('./ui/run-ui.js');
-      return await runUi(rt, { setLog: (l) => { log = l ?? stderrLog; } });
+      return await runUi(rt, { setLog: (l) => { log = l ?? stderrLog; }, initialPrompt });
     }
     const { runRepl } = await import('./repl.js');
-    return await runRepl(rt);
+    return await runRepl(rt, { initialPrompt });
   } finally {
     await rt.shutdown();
   }
-}
-
-/** `tandem sessions [--cwd DIR]`. */
-async function listSessionsCommand(args: string[]): Promise<number> {
-  const cwdAt = args.indexOf('--cwd');
-  await printSessions(cwdAt >= 0 && args[cwdAt + 1] ? args[cwdAt + 1]! : process.cwd());
-  return 0;
-}
-
-/** The workspace's saved sessions, newest first. */
-async function printSessions(cwd: string): Promise<void> {
-  const { realpathSync } = await import('node:fs');
-  const { listSessions, sessionsDir, formatSessionList } = await import('../session/session-store.js');
-  const config = resolveConfig({ cwd }, process.env, os.homedir());
-  const sessions = listSessions(sessionsDir(config.home, realpathSync(config.cwd)));
-  process.stdout.write(sessions.length ? `${formatSessionList(sessions)}\n` : 'No saved sessions in this workspace.\n');
 }
 
 async function runPrint(rt: Runtime, prompt: string, printModule: Promise<typeof PrintModule>): Promise<number> {

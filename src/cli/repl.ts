@@ -10,7 +10,12 @@ import { askApproval } from './repl-approval.js';
 import { runSlashCommand } from './slash-commands.js';
 import { formatDuration, toolEndLine, toolStartLine } from './tool-lines.js';
 
-export async function runRepl(rt: Runtime): Promise<number> {
+export interface ReplOptions {
+  /** Sent as the first prompt (`tandem "fix the tests"` without a terminal UI). */
+  initialPrompt?: string;
+}
+
+export async function runRepl(rt: Runtime, opts: ReplOptions = {}): Promise<number> {
   const interactive = !!process.stdin.isTTY;
   const rl = readline.createInterface({
     input: process.stdin, output: process.stdout, prompt: 'tandem> ', terminal: interactive,
@@ -131,7 +136,10 @@ export async function runRepl(rt: Runtime): Promise<number> {
   });
 
   line(`tandem · ${rt.config.model} · ${rt.workspace.root}\nType /help for commands; exit or Ctrl+D leaves.`);
-  prompt();
+  if (opts.initialPrompt) {
+    queued.push(opts.initialPrompt);
+    void pump();
+  } else prompt();
   await exited;
   rt.setApprover(undefined);
   rt.tasks.off('notice', onNotice);

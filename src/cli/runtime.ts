@@ -15,6 +15,7 @@ import { contextWindowOf } from '../session/pricing.js';
 import { openSession, type OpenedSession } from '../session/session-open.js';
 import type { TranscriptWriter } from '../session/transcript-writer.js';
 import { formatNotice } from '../tasks/notices.js';
+import { mapToolResultText } from '../core/text.js';
 import { TaskManager } from '../tasks/task-manager.js';
 import type { TaskSnapshot } from '../tasks/types.js';
 import { createTools } from '../tools/index.js';
@@ -232,7 +233,7 @@ function redactingTool(tool: AgentTool, redact: (text: string) => string): Agent
     ...tool,
     execute: async (input, ctx) => {
       const result = await tool.execute(input, ctx);
-      return { ...result, content: redact(result.content) };
+      return { ...result, content: mapToolResultText(result.content, redact) };
     },
   };
 }

@@ -1,5 +1,30 @@
 // Text shaping for what the model and the terminal see: bounded, free of terminal control codes.
 import stripAnsiCodes from 'strip-ansi';
+import type { ToolResultContent } from './types.js';
+
+/** The text of a tool result; an image counts as `[image]`. */
+export function toolResultText(content: ToolResultContent): string {
+  if (typeof content === 'string') return content;
+  return content.map((b) => (b.type === 'text' ? b.text : '[image]')).join('\n');
+}
+
+/** The content a tool_result block carries: never empty (the API refuses empty results). */
+export function contentForModel(content: ToolResultContent): ToolResultContent {
+  return (typeof content === 'string' ? content : content.length > 0) ? content : '(no output)';
+}
+
+/** Roughly what a result costs in context, in characters; an image counts as what ~1,500 tokens of text would. */
+export function toolResultChars(content: ToolResultContent): number {
+  if (typeof content === 'string') return content.length;
+  return content.reduce((n, b) => n + (b.type === 'text' ? b.text.length : IMAGE_CHARS), 0);
+}
+const IMAGE_CHARS = 6_000;
+
+/** Applies `f` to every text part of a tool result, leaving images as they are. */
+export function mapToolResultText(content: ToolResultContent, f: (text: string) => string): ToolResultContent {
+  if (typeof content === 'string') return f(content);
+  return content.map((b) => (b.type === 'text' ? { ...b, text: f(b.text) } : b));
+}
 
 /** Removes ANSI escape sequences (colours, cursor moves) that mean nothing to a model. */
 export function stripAnsi(text: string): string {

@@ -2,6 +2,7 @@
 // unknown names, throws, timeouts and interrupts all become error results the model can read.
 import type { AgentEvent } from './events.js';
 import type { AgentTool, ToolResult, ToolResultBlock, ToolUseBlock } from './types.js';
+import { contentForModel } from './text.js';
 
 export interface ToolCallOptions {
   signal?: AbortSignal;
@@ -55,7 +56,7 @@ async function runOne(call: ToolUseBlock, tools: AgentTool[], opts: ToolCallOpti
   return {
     type: 'tool_result',
     tool_use_id: call.id,
-    content: result.content || '(no output)',
+    content: contentForModel(result.content),
     ...(result.isError ? { is_error: true } : {}),
   };
 }

@@ -2,11 +2,15 @@
 // Messages are Anthropic-shaped because that is the richest wire format; other providers translate.
 
 export interface TextBlock { type: 'text'; text: string }
+export type ImageMediaType = 'image/png' | 'image/jpeg' | 'image/gif' | 'image/webp';
+export interface ImageBlock { type: 'image'; source: { type: 'base64'; media_type: ImageMediaType; data: string } }
 export interface ToolUseBlock { type: 'tool_use'; id: string; name: string; input: unknown }
+/** What a tool result holds: plain text, or text and images (a screenshot, an image file read). */
+export type ToolResultContent = string | Array<TextBlock | ImageBlock>;
 export interface ToolResultBlock {
   type: 'tool_result';
   tool_use_id: string;
-  content: string;
+  content: ToolResultContent;
   is_error?: boolean;
 }
 /**
@@ -18,7 +22,7 @@ export interface ToolResultBlock {
 export interface ThinkingBlock { type: 'thinking'; thinking: string; signature: string; origin?: string; itemId?: string }
 export interface RedactedThinkingBlock { type: 'redacted_thinking'; data: string }
 
-export type ContentBlock = TextBlock | ToolUseBlock | ToolResultBlock | ThinkingBlock | RedactedThinkingBlock;
+export type ContentBlock = TextBlock | ImageBlock | ToolUseBlock | ToolResultBlock | ThinkingBlock | RedactedThinkingBlock;
 
 /** Content is always an array, so appending to a message never needs a shape check. */
 export interface Message { role: 'user' | 'assistant'; content: ContentBlock[] }
@@ -103,7 +107,49 @@ export interface Model {
 
 // ---- Tools ----
 
-export interface ToolResult { content: string; isError?: boolean }
+export interface ToolResult {
+  /** What the model gets. */
+  content: ToolResultContent;
+  isError?: boolean;
+  /** Typed facts for front ends (exit code, diff, ...); never sent to the model. */
+  details?: ToolDetails;
+}
+
+/** Typed details of a tool result; `kind` says which shape. Front ends read these instead of parsing text. */
+export interface ToolDetails { kind: string; [key: string]: unknown }
+
+/** How a command (bash, a background task's start) ran. */
+export interface CommandDetails extends ToolDetails {
+  kind: 'command';
+  command: string;
+  /** The model's short description of the command, if it gave one. */
+  description?: string;
+  /** null when it did not exit on its own (signal, timeout, still running in the background). */
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  interrupted: boolean;
+  /** Set when the command moved to (or was started in) the background: the task id. */
+  backgroundedAs?: string;
+  durationMs: number;
+}
+
+/** A file tandem wrote or edited. */
+export interface FileChangeDetails extends ToolDetails {
+  kind: 'file_change';
+  path: string;
+  created: boolean;
+  /** A unified diff of the change, when one was made. */
+  diff?: string;
+}
+
+export function isCommandDetails(d: ToolDetails | undefined): d is CommandDetails {
+  return d?.kind === 'command';
+}
+
+export function isFileChangeDetails(d: ToolDetails | undefined): d is FileChangeDetails {
+  return d?.kind === 'file_change';
+}
 
 export interface ToolContext {
   /** Fires when the user interrupts; a tool must stop promptly and return. */

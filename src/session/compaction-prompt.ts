@@ -1,7 +1,7 @@
 // The texts of compaction: the request that asks for a summary (with the conversation rendered as plain
 // text, bounded) and the harness-made message that carries the summary into the new context.
 import { HARNESS_PREFIX } from '../core/agent-loop.js';
-import { headTail } from '../core/text.js';
+import { headTail, toolResultText } from '../core/text.js';
 import type { ContentBlock, Message } from '../core/types.js';
 
 export const SUMMARY_SYSTEM =
@@ -85,7 +85,7 @@ function renderBlock(role: Message['role'], b: ContentBlock, names: Map<string, 
     }
     case 'tool_result': {
       const name = names.get(b.tool_use_id) ?? 'tool';
-      return `[${name} result${b.is_error ? ' (error)' : ''}]\n${headTail(b.content, limits.maxToolResultChars).text}`;
+      return `[${name} result${b.is_error ? ' (error)' : ''}]\n${headTail(toolResultText(b.content), limits.maxToolResultChars).text}`;
     }
     default:
       return undefined;

@@ -1,7 +1,7 @@
 // What the model is sent of tool results: large ones bounded, old ones beyond a budget replaced by a short
 // placeholder. The stored conversation (and the transcript) keep every result in full.
 import { HARNESS_PREFIX } from '../core/agent-loop.js';
-import { headTail, oneLine } from '../core/text.js';
+import { headTail, mapToolResultText, oneLine, toolResultChars } from '../core/text.js';
 import type { ContentBlock, Message, Model, ToolResultBlock, ToolUseBlock } from '../core/types.js';
 
 export interface ContextBudget {
@@ -34,7 +34,7 @@ interface ResultRef { msg: number; block: number; result: ToolResultBlock; sentC
 export function prepareRequestMessages(messages: Message[], budget: ContextBudget): Message[] {
   const refs: ResultRef[] = [];
   messages.forEach((m, msg) => m.content.forEach((b, block) => {
-    if (b.type === 'tool_result') refs.push({ msg, block, result: b, sentChars: Math.min(b.content.length, budget.maxResultChars) });
+    if (b.type === 'tool_result') refs.push({ msg, block, result: b, sentChars: Math.min(toolResultChars(b.content), budget.maxResultChars) });
   }));
   const oldCount = Math.max(0, refs.length - budget.keepRecentResults);
   const cleared = clearedCount(refs.slice(0, oldCount).map((r) => r.sentChars), budget.oldResultsBudgetChars);
@@ -46,11 +46,11 @@ export function prepareRequestMessages(messages: Message[], budget: ContextBudge
     replaced.get(r.msg)!.set(r.block, block);
   };
   refs.forEach((r, i) => {
-    if (i < cleared && r.result.content.length > MIN_REPLACED_CHARS) {
+    if (i < cleared && toolResultChars(r.result.content) > MIN_REPLACED_CHARS) {
       replace(r, { ...r.result, content: placeholder(r.result, uses.get(r.result.tool_use_id)) });
-    } else if (r.result.content.length > budget.maxResultChars) {
+    } else if (toolResultChars(r.result.content) > budget.maxResultChars) {
       const hint = 'the full result is kept by tandem; re-run the call with a narrower range or a filter to see this part';
-      replace(r, { ...r.result, content: headTail(r.result.content, budget.maxResultChars, hint).text });
+      replace(r, { ...r.result, content: mapToolResultText(r.result.content, (t) => headTail(t, budget.maxResultChars, hint).text) });
     }
   });
   if (replaced.size === 0) return [...messages];
@@ -87,7 +87,7 @@ export function clearedCount(sizes: number[], budget: number): number {
 
 function placeholder(result: ToolResultBlock, use: ToolUseBlock | undefined): string {
   const call = use ? `${use.name} ${oneLine(JSON.stringify(use.input) ?? '', 200)}` : 'the tool call';
-  return `${HARNESS_PREFIX} This older result (${result.content.length} characters) was left out of the context ` +
+  return `${HARNESS_PREFIX} This older result (${toolResultChars(result.content)} characters) was left out of the context ` +
     `to save space. If you need it again, re-run ${call} (or re-read the file or task log it came from).`;
 }
 

@@ -2,6 +2,7 @@
 // added to the messages since the last call, plus each tool result the moment its tool ends.
 import type { AgentEvent } from '../core/events.js';
 import { addUsage, emptyUsage, type Message, type Usage } from '../core/types.js';
+import { contentForModel } from '../core/text.js';
 import type { CompactionResult } from './compaction.js';
 import type { TranscriptWriter } from './transcript-writer.js';
 
@@ -37,8 +38,9 @@ export class TranscriptRecorder {
       case 'text_delta': case 'thinking_delta': case 'tool_progress': return;
       case 'tool_end': {
         // Same block the loop builds from the result (runToolCalls), written before the batch completes.
-        const content = event.result.content || '(no output)';
-        this.#writer.message('user', [{ type: 'tool_result', tool_use_id: event.id, content, ...(event.result.isError ? { is_error: true } : {}) }]);
+        const content = contentForModel(event.result.content);
+        const block = { type: 'tool_result' as const, tool_use_id: event.id, content, ...(event.result.isError ? { is_error: true } : {}) };
+        this.#writer.message('user', [block], event.result.details);
         this.#early.add(event.id);
         break;
       }

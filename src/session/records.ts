@@ -14,7 +14,7 @@
 //        records after it extend that new context. `usage` is what the summarising request cost.
 //
 // Readers skip lines they cannot parse and record types they do not know, so the format can grow.
-import type { ContentBlock, Message, Usage } from '../core/types.js';
+import type { ContentBlock, Message, ToolDetails, Usage } from '../core/types.js';
 
 export const TRANSCRIPT_VERSION = 1;
 
@@ -22,7 +22,11 @@ export interface SessionRecord {
   type: 'session'; v: number; id: string; cwd: string; model: string; version: string; ts: string;
 }
 export interface ResumeRecord { type: 'resume'; model: string; version: string; ts: string }
-export interface MessageRecord { type: 'message'; role: Message['role']; content: ContentBlock[]; ts: string }
+export interface MessageRecord {
+  type: 'message'; role: Message['role']; content: ContentBlock[]; ts: string;
+  /** A tool result's typed details (exit code, diff), for front ends replaying the session; not sent to models. */
+  details?: ToolDetails;
+}
 export interface UsageRecord { type: 'usage'; usage: Usage; model: string; ts: string }
 export interface NoticeRecord { type: 'notice'; level: 'info' | 'warning' | 'error'; text: string; ts: string }
 export interface TaskStartRecord { type: 'task'; event: 'start'; id: string; command: string; ts: string }

@@ -2,7 +2,7 @@
 // file (the OS page cache) when `append` returns, so killing the process loses at most the item in flight.
 import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import type { ContentBlock, Message, Usage } from '../core/types.js';
+import type { ContentBlock, Message, ToolDetails, Usage } from '../core/types.js';
 import { TRANSCRIPT_VERSION, type NoticeRecord, type RecordInput } from './records.js';
 
 export interface TranscriptWriterOptions {
@@ -65,8 +65,8 @@ export class TranscriptWriter {
     }
   }
 
-  message(role: Message['role'], content: ContentBlock[]): void {
-    if (content.length) this.append({ type: 'message', role, content });
+  message(role: Message['role'], content: ContentBlock[], details?: ToolDetails): void {
+    if (content.length) this.append({ type: 'message', role, content, ...(details ? { details } : {}) });
   }
 
   usage(usage: Usage, model: string): void {

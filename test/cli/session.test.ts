@@ -9,6 +9,7 @@ import { runTandem, startTandem, testEnv, watch, type Watched } from '../support
 import { fault, reply, systemText, withoutCacheControl } from '../support/model-server.js';
 import { eventually, marker, survivors } from '../support/processes.js';
 import { useScriptedServer } from '../support/scripted-server.js';
+import { toolResultText } from '../../src/core/text.js';
 
 const t = useScriptedServer();
 
@@ -303,7 +304,7 @@ describe('what requests carry', () => {
     expect(run.code).toBe(0);
     const results = messagesOf(1).at(-1)!.content.filter((b) => b.type === 'tool_result');
     expect(results.map((b) => b.tool_use_id)).toEqual(ids);
-    const placeholders = results.filter((b) => /was left out of the context to save space/.test(b.content));
+    const placeholders = results.filter((b) => /was left out of the context to save space/.test(toolResultText(b.content)));
     // The 5 results older than the 10 kept are 145,000 characters against a budget of 120,000. The oldest go in
     // steps of half the budget (so the request prefix stays cacheable): 60,000 characters or more, three results.
     expect(placeholders.map((b) => b.tool_use_id)).toEqual(ids.slice(0, 3));

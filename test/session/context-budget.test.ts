@@ -4,12 +4,13 @@ import { clearedCount, prepareRequestMessages, withContextBudget, type ContextBu
 import { assistant, conversation, result, text, use, user } from '../support/conversation.js';
 import { reply, withoutCacheControl } from '../support/model-server.js';
 import { modelFor, useScriptedServer } from '../support/scripted-server.js';
+import { toolResultText } from '../../src/core/text.js';
 
 const t = useScriptedServer();
 
 const budget: ContextBudget = { keepRecentResults: 5, maxResultChars: 10_000, oldResultsBudgetChars: 20_000 };
 const results = (messages: Message[]) => messages.flatMap((m) => m.content.filter((b): b is ToolResultBlock => b.type === 'tool_result'));
-const isPlaceholder = (r: ToolResultBlock) => r.content.startsWith('[tandem harness] This older result');
+const isPlaceholder = (r: ToolResultBlock) => toolResultText(r.content).startsWith('[tandem harness] This older result');
 
 describe('context budget', () => {
   it('replaces the oldest results beyond the budget, keeps the recent ones, and leaves the conversation alone', () => {

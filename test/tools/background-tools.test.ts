@@ -6,6 +6,7 @@ import { createKillBackgroundTool } from '../../src/tools/kill-background.js';
 import { createWaitBackgroundTool } from '../../src/tools/wait-background.js';
 import { createWriteBackgroundTool } from '../../src/tools/write-background.js';
 import { makeManager, marker, outputContains, survivors } from '../tasks/helpers.js';
+import { toolResultText } from '../../src/core/text.js';
 
 const ctx = (signal = new AbortController().signal): ToolContext => ({ signal, toolUseId: 'toolu_1' });
 
@@ -62,7 +63,7 @@ describe('check_background', () => {
     expect((await check.execute({}, ctx())).content).toBe('No background tasks have been started.');
     await run.execute({ command: 'echo one; read x; echo two; exit 1' }, ctx());
     await outputContains(m, 'b1', 'one');
-    const table = (await check.execute({}, ctx())).content.split('\n');
+    const table = toolResultText((await check.execute({}, ctx())).content).split('\n');
     expect(table[0]).toMatch(/^id\s+status\s+runtime\s+exit\s+command$/);
     expect(table[1]).toMatch(/^b1\s+running\s+\S+\s+-\s+echo one; read x; echo two; exit 1$/);
     // background_run showed "one" already (output so far), so nothing is new.
@@ -83,7 +84,7 @@ describe('check_background', () => {
     const moved = m.start({ command: 'read x', foreground: true });
     m.background(moved.id);
     m.start({ command: 'read y' });
-    const rows = (await check.execute({}, ctx())).content.split('\n').slice(1).map((r) => r.split(/\s+/)[0]);
+    const rows = toolResultText((await check.execute({}, ctx())).content).split('\n').slice(1).map((r) => r.split(/\s+/)[0]);
     expect(rows).toEqual(['f2', 'b1']);
   });
 
@@ -155,7 +156,7 @@ describe('kill_background', () => {
     await run.execute({ command: `sleep ${mark}` }, ctx());
     await run.execute({ command: `sleep ${mark}` }, ctx());
     const r = await kill.execute({ task_id: 'all' }, ctx());
-    expect(r.content.match(/killed by the model/g)).toHaveLength(2);
+    expect(toolResultText(r.content).match(/killed by the model/g)).toHaveLength(2);
     expect(survivors(mark)).toEqual([]);
     expect((await kill.execute({ task_id: 'all' }, ctx())).content).toBe('No tasks are running.');
   });

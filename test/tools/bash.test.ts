@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ToolContext } from '../../src/core/types.js';
 import { createBashTool } from '../../src/tools/bash.js';
 import { makeManager, marker, survivors } from '../tasks/helpers.js';
+import { toolResultText } from '../../src/core/text.js';
 
 const ctx = (over: Partial<ToolContext> = {}): ToolContext => ({
   signal: new AbortController().signal, toolUseId: 'toolu_1', ...over,
@@ -28,8 +29,8 @@ describe('bash tool', () => {
     const bash = createBashTool(m);
     const r = await bash.execute({ command: 'seq 1 100000' }, ctx());
     expect(r.content.length).toBeLessThan(31_000);
-    expect(r.content.startsWith('1\n2\n3\n')).toBe(true);
-    expect(r.content.endsWith('99999\n100000')).toBe(true);
+    expect(toolResultText(r.content).startsWith('1\n2\n3\n')).toBe(true);
+    expect(toolResultText(r.content).endsWith('99999\n100000')).toBe(true);
     expect(r.content).toMatch(/\[\.\.\. \d+ bytes elided; full log: \/.*\/f1\.log \.\.\.\]/);
   });
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createReadFileTool } from '../../src/tools/read-file.js';
 import { ctx, makeFixture, run, type Fixture } from './fs-fixture.js';
+import { toolResultText } from '../../src/core/text.js';
 
 let f: Fixture;
 let read: ReturnType<typeof createReadFileTool>;
@@ -31,7 +32,7 @@ describe('read_file', () => {
       '[showing lines 150000-150002 of 200000; call read_file with offset=150003 to continue]',
     ].join('\n'));
     const head = await run(read, { path: 'big.txt' });
-    const shown = head.content.split('\n');
+    const shown = toolResultText(head.content).split('\n');
     expect(shown[0]).toBe('     1\tline 1');
     expect(shown[1999]).toBe('  2000\tline 2000');
     expect(shown[2000]).toBe('[showing lines 1-2000 of 200000; call read_file with offset=2001 to continue]');
@@ -82,7 +83,7 @@ describe('read_file', () => {
   it('caps long lines and the whole output', async () => {
     await writeFile(f.at('long.txt'), `short\n${'x'.repeat(5000)}\nend\n`);
     const r = await run(read, { path: 'long.txt' });
-    const out = r.content.split('\n');
+    const out = toolResultText(r.content).split('\n');
     expect(out[0]).toBe('     1\tshort');
     expect(out[1]).toBe(`     2\t${'x'.repeat(2000)}… [line truncated, 5,000 chars]`);
     expect(out[2]).toBe('     3\tend');

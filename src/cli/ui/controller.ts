@@ -146,6 +146,11 @@ export class UiController {
     this.#onTasksChanged();
   }
 
+  /** Sends a prompt as if typed and entered (the command line's prompt). */
+  submitPrompt(text: string): void {
+    this.#submit(text, text, text);
+  }
+
   #submit(text: string, display: string, entry: string): void {
     this.#history.add(entry);
     this.#prompt = afterSubmit(this.#prompt, entry);

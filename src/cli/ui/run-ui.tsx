@@ -9,6 +9,8 @@ import { applyColorPreference } from './theme.js';
 export interface UiOptions {
   /** Redirects the runtime's log lines (stderr would tear the screen) while the UI runs. */
   setLog?: (log: ((line: string) => void) | undefined) => void;
+  /** Sent as the first prompt once the screen is up (`tandem "fix the tests"`). */
+  initialPrompt?: string;
 }
 
 export async function runUi(rt: Runtime, opts: UiOptions = {}): Promise<number> {
@@ -31,6 +33,7 @@ export async function runUi(rt: Runtime, opts: UiOptions = {}): Promise<number> 
   const pasteOff = () => { process.stdout.write('\x1b[?2004l'); };
   process.once('exit', pasteOff);
   controller.start();
+  if (opts.initialPrompt) controller.submitPrompt(opts.initialPrompt);
   try {
     await controller.exited;
   } finally {

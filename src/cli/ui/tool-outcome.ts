@@ -1,7 +1,7 @@
 // What a finished tool call shows under its line: a status ("exit 1", "error") and the first lines of its
 // result with "+N lines", or for file edits a coloured diff of what changed on disk.
 import path from 'node:path';
-import { cleanOutput } from '../../core/text.js';
+import { cleanOutput, toolResultText } from '../../core/text.js';
 import type { ToolResult } from '../../core/types.js';
 import { diffView, readForDiff, type DiffView } from './diff-view.js';
 
@@ -25,7 +25,7 @@ export function editTarget(name: string, input: unknown, root: string): string |
 }
 
 export function toolOutcome(name: string, result: ToolResult, before?: { file: string; text: string | undefined }): ToolOutcome {
-  const text = cleanOutput(result.content);
+  const text = cleanOutput(toolResultText(result.content));
   const all = text ? text.split('\n') : [];
   if (!result.isError && before?.text !== undefined) {
     const after = readForDiff(before.file);
