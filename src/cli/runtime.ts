@@ -129,6 +129,15 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     onError: (err) => opts.log(`compaction failed: ${err.message}`),
   });
   compactor.noteUsage(session.loaded?.lastUsage);
+  // A local model the table and the models file do not know: its server says how much context it takes.
+  const askWindow = (target: ModelTarget, model: Model) => {
+    if (config.contextWindow || target.info?.contextWindow || !target.provider.local || !target.baseURL) return;
+    void import('../providers/discovery.js').then((d) => d.serverContextWindow(target.provider, target.baseURL!, target.model, target.apiKey)).then((n) => {
+      if (!n || config.target !== target) return;
+      rt.contextWindow = n;
+      compactor.useModel(model, n);
+    });
+  };
   // Old tool results beyond a budget go out as placeholders; the conversation itself keeps them whole.
   const budgeted = (model: Model) => withContextBudget(model);
 
@@ -148,6 +157,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
     policy, workspace, ownReadRoots: [logDir], log: opts.log,
     get approver() { return approver; },
   });
+  askWindow(config.target, provider);
   const rt: Runtime = {
     config,
     session,
@@ -184,6 +194,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
       config.target = target;
       config.model = target.qualifiedId;
       session.recorder.setModel(target.qualifiedId);
+      askWindow(target, next);
       return target;
     },
     shutdown: async () => {
