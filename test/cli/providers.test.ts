@@ -181,3 +181,45 @@ describe('wrong endpoints fail at once with an actionable line', () => {
     expect(run.stderr).toMatch(new RegExp(`nothing listens on ${url.replace('http://', '')} — is \`ollama serve\` running\\?; check --base-url or OLLAMA_BASE_URL`));
   });
 });
+
+describe('every built-in provider, as the README shows it', () => {
+  // The README's example for each, pointed at the scripted server with --base-url and a fake key.
+  const EXAMPLES: [string, string[], Record<string, string>][] = [
+    ['openai', ['--provider', 'openai', '--model', 'gpt-5.1'], { OPENAI_API_KEY: 'k' }],
+    ['openrouter', ['--model', 'openrouter/anthropic/claude-sonnet-4.5'], { OPENROUTER_API_KEY: 'k' }],
+    ['ollama', ['--provider', 'ollama', '--model', 'qwen3-coder'], {}],
+    ['lmstudio', ['--model', 'lmstudio/qwen/qwen3-coder-30b'], {}],
+    ['llamacpp', ['--model', 'llamacpp/any'], {}],
+    ['vllm', ['--model', 'vllm/Qwen/Qwen3-Coder-30B-A3B-Instruct'], {}],
+    ['groq', ['--model', 'groq/openai/gpt-oss-120b'], { GROQ_API_KEY: 'k' }],
+    ['deepseek', ['--model', 'deepseek/deepseek-chat'], { DEEPSEEK_API_KEY: 'k' }],
+    ['gemini', ['--model', 'gemini/gemini-2.5-pro'], { GEMINI_API_KEY: 'k' }],
+    ['xai', ['--model', 'xai/grok-code-fast-1'], { XAI_API_KEY: 'k' }],
+    ['mistral', ['--model', 'mistral/devstral-medium-latest'], { MISTRAL_API_KEY: 'k' }],
+    ['openai-compatible', ['--provider', 'openai-compatible', '--model', 'any'], {}],
+  ];
+  it.each(EXAMPLES)('%s', async (_name, args, keys) => {
+    const s = await start('openai');
+    s.enqueue(reply().tool('bash', { command: 'echo ok' }, 'call_1'), reply().text('Works.'));
+    const run = await runTandem([...BYPASS, ...args, '--base-url', s.url, '-p', 'hi'], { cwd: tempDir(), env: env({ ...keys }) });
+    expect(run.stderr).not.toMatch(/error|retry|failed/i);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('Works.\n');
+    expect(s.calls).toHaveLength(2);
+  });
+});
+
+describe('tool calls the loop cannot run', () => {
+  it('arguments that are not JSON get an error result naming the problem, and the model calls again', async () => {
+    const s = await start('openai');
+    s.enqueue(reply().toolJson('bash', '{"command": "echo hi', 'call_bad'));
+    s.enqueue(reply().tool('bash', { command: 'echo fixed' }, 'call_good'));
+    s.enqueue(reply().text('Fixed.'));
+    const run = await runTandem([...BYPASS, '--provider', 'openai-compatible', '--base-url', s.url, '--model', 'any', '-p', 'go'], { cwd: tempDir(), env: env() });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('Fixed.\n');
+    const messages = (s.calls[1]!.body as unknown as { messages: { role: string; content: string; tool_call_id?: string }[] }).messages;
+    const result = messages.find((m) => m.role === 'tool' && m.tool_call_id === 'call_bad');
+    expect(result?.content).toMatch(/^Error: Not run: its arguments were not valid JSON .*Call bash again with its arguments as one JSON object\.$/);
+  });
+});
