@@ -25,6 +25,8 @@ interface Chunk {
 export function createOpenAIChatModel(options: OpenAIModelOptions): Model {
   const { client, classify, secrets } = openAIParts(options);
   const compat = options.compat ?? {};
+  // Call ids this model has handed out: a server that repeats one across replies (call_0 every time) gets fresh ones.
+  const seen = new Set<string>();
   return createRetryingModel<Chunk>(options.model, {
     async open(request, signal) {
       const body = chatRequestBody(options.model, request, compat);
@@ -34,7 +36,7 @@ export function createOpenAIChatModel(options: OpenAIModelOptions): Model {
       assertEventStream(response);
       return data as unknown as AsyncIterable<Chunk>;
     },
-    assembler: () => new ChatAssembler(),
+    assembler: () => new ChatAssembler(seen),
     classify,
   }, { ...options, secrets, providerName: `the ${options.apiName ?? 'OpenAI'} provider` });
 }
@@ -55,6 +57,12 @@ export class ChatAssembler implements StreamAssembler<Chunk> {
   #byIndex = new Map<number, number>();
   #finishReason?: string;
   #usage?: Usage;
+  #seen: Set<string>;
+
+  /** `seen`: ids of earlier replies, which a new call may not reuse. */
+  constructor(seen: Set<string> = new Set()) {
+    this.#seen = seen;
+  }
 
   get finished(): boolean { return this.#finishReason !== undefined; }
   /** Whole once finished and the usage chunk (which follows the finish) is in. */
@@ -97,8 +105,8 @@ export class ChatAssembler implements StreamAssembler<Chunk> {
     // A new id at an index whose call is already whole is a new call (some servers reuse index 0 for each).
     const isNew = !open || (id && open.id !== id && open.name !== '' && name !== undefined && name !== '');
     if (isNew) {
-      const taken = new Set(this.#calls.map((c) => c.id));
-      const call: OpenCall = { id: id && !taken.has(id) ? id : newCallId(), name: name ?? '', args };
+      const taken = id !== undefined && (this.#seen.has(id) || this.#calls.some((c) => c.id === id));
+      const call: OpenCall = { id: id && !taken ? id : newCallId(), name: name ?? '', args };
       this.#byIndex.set(index, this.#calls.push(call) - 1);
       return call.name ? call : undefined;
     }
@@ -122,6 +130,7 @@ export class ChatAssembler implements StreamAssembler<Chunk> {
       else if (parsed.ok) content.push({ type: 'tool_use', id: call.id, name: call.name, input: parsed.value });
       else dropped.push({ id: call.id, name: call.name, reason: `${parsed.reason} (stop reason: ${stop})` });
     }
+    if (stop !== 'aborted') for (const call of calls) this.#seen.add(call.id);
     return { content, stopReason: stop, usage: this.#usage ?? emptyUsage(), ...(dropped.length > 0 && { droppedToolUse: dropped }) };
   }
 }

@@ -155,7 +155,7 @@ export class ResponsesAssembler implements StreamAssembler<ResponsesEvent> {
         return [];
       case 'response.failed': {
         const error = event.response?.error;
-        throw new StreamEventError(error?.message ?? 'the response failed', 'server_error', error?.code ?? undefined);
+        throw new StreamEventError(error?.message ?? 'the response failed', error?.code ?? 'server_error', error?.code ?? undefined);
       }
       case 'error':
         throw new StreamEventError(event.message ?? 'error', event.code ?? 'error', event.code);

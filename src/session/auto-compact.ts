@@ -84,7 +84,8 @@ export class AutoCompactor {
       beforeRequest: async (messages, signal) => {
         await this.maybeCompact(messages, signal);
       },
-      afterResponse: (usage) => { this.#last = usage; },
+      // A server that reports no usage (some local ones) leaves the estimate to the conversation's size.
+      afterResponse: (usage) => { this.#last = contextTokens(usage) > 0 ? usage : undefined; },
       onPromptTooLong: async (messages, signal) =>
         (await this.#tryCompact(messages, 'prompt_too_long', signal)) !== undefined,
     };

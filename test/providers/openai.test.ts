@@ -221,6 +221,40 @@ describe('chat: servers with quirks', () => {
     expect(messages[3]!.tool_call_id).toBe(callId);
   });
 
+  it('a server that repeats a call id across replies gets a fresh id for the repeat', async () => {
+    await start();
+    server!.enqueue(reply().tool('bash', { command: 'a' }, 'call_0'), reply().tool('bash', { command: 'b' }, 'call_0'));
+    const m = model('chat');
+    const first = await collect(m.stream(request()));
+    const second = await collect(m.stream(request()));
+    const idOf = (r: ModelResponse) => (r.content[0] as { id: string }).id;
+    expect(idOf(first.response)).toBe('call_0');
+    expect(idOf(second.response)).not.toBe('call_0');
+  });
+
+  it('maps content_filter to refusal', async () => {
+    await start();
+    server!.enqueue(reply().text('I cannot').stop('refusal'));
+    const { response } = await collect(model('chat').stream(request()));
+    expect(response.stopReason).toBe('refusal');
+  });
+
+  it('sends a tool result\'s image after the tool message, in a user message', async () => {
+    await start();
+    server!.enqueue(reply().text('a red square'));
+    const conversation = [
+      { role: 'user', content: [{ type: 'text', text: 'look' }] },
+      { role: 'assistant', content: [{ type: 'tool_use', id: 'call_img', name: 'bash', input: {} }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'call_img', content: [{ type: 'text', text: 'shot taken' }, { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } }] }] },
+    ] as unknown as Message[];
+    await collect(model('chat').stream(request(conversation)));
+    const messages = (server!.calls[0]!.body as unknown as { messages: unknown[] }).messages;
+    expect(messages.slice(3)).toEqual([
+      { role: 'tool', tool_call_id: 'call_img', content: 'shot taken[image]' },
+      { role: 'user', content: [{ type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] },
+    ]);
+  });
+
   it('a hang-up before any answer is retried', async () => {
     await start();
     server!.enqueue(hangup(), reply().text('back'));
