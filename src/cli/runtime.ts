@@ -85,7 +85,9 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
   for (const warning of settings.warnings) opts.log(warning);
   const policy = new PermissionPolicy(settings, { workspaceRoot: workspace0.root, home: os.homedir(), nonInteractive: !opts.interactive });
   if (policy.mode === 'bypassPermissions') opts.log('permission mode bypassPermissions: every tool call runs without asking (deny rules still hold)');
-  const secrets = secretValues(process.env, settings);
+  // Every provider's key variable (a models file may name its own) stays out of commands and transcripts.
+  const credentials = { ...settings, credentialVariables: [...config.models.providers.values()].flatMap((p) => p.keyEnv) };
+  const secrets = [...secretValues(process.env, credentials), ...[config.target.apiKey, ...[...config.models.providers.values()].map((p) => p.apiKey)].filter((k): k is string => !!k)];
   const redact = (text: string) => redactSecrets(text, secrets);
 
   const session = openSession({
@@ -100,7 +102,7 @@ export async function createRuntime(config: Config, opts: RuntimeOptions): Promi
   const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
   const logDir = path.join(os.tmpdir(), `tandem-${uid}`, session.id);
   await mkdir(logDir, { recursive: true, mode: 0o700 });
-  const env = commandEnv(process.env, settings);
+  const env = commandEnv(process.env, credentials);
   const sandbox = await setUpSandbox(settings.sandbox, { workspace: workspace0.root, log: opts.log });
   const tasks = new TaskManager({
     cwd: config.cwd, logDir, registryDir, env, maxConcurrent: config.maxTasks, container: sandbox?.container,
