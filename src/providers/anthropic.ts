@@ -6,7 +6,7 @@ import { withCacheBreakpoints } from './cache-control.js';
 import { ResponseAssembler } from './anthropic-response.js';
 import { classifyFailure, describeSdkError, type FailureContext } from './errors.js';
 import { assertEventStream } from './stream-check.js';
-import { withReasoningFor } from './reasoning.js';
+import { withAnthropicIds, withReasoningFor } from './reasoning.js';
 import { createRetryingModel, type RetryLoopOptions } from './retry-loop.js';
 
 export interface AnthropicModelOptions extends Partial<Omit<RetryLoopOptions, 'secrets' | 'providerName'>> {
@@ -40,7 +40,8 @@ export function createAnthropicModel(options: AnthropicModelOptions): Model {
   return createRetryingModel<RawMessageStreamEvent>(options.model, {
     async open(request, signal) {
       // Reasoning from another API kind (after /model) cannot be verified here: it stays in the transcript only.
-      const parts = withCacheBreakpoints({ ...request, messages: withReasoningFor(request.messages, (o) => o === 'anthropic-messages') });
+      const messages = withAnthropicIds(withReasoningFor(request.messages, (o) => o === 'anthropic-messages'));
+      const parts = withCacheBreakpoints({ ...request, messages });
       const { data, response } = await client.messages.create({
         model: options.model,
         max_tokens: request.maxTokens,

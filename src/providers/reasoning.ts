@@ -27,3 +27,18 @@ export function withReasoningFor(messages: Message[], accepts: (origin: string) 
   }
   return out;
 }
+
+/**
+ * Tool-call ids in the characters Anthropic accepts (letters, digits, `_`, `-`): another provider's ids (after
+ * /model) may carry others. Unchanged messages are shared.
+ */
+export function withAnthropicIds(messages: Message[]): Message[] {
+  const clean = (id: string) => id.replace(/[^a-zA-Z0-9_-]/g, '_');
+  return messages.map((m) => {
+    if (!m.content.some((b) => (b.type === 'tool_use' && clean(b.id) !== b.id) || (b.type === 'tool_result' && clean(b.tool_use_id) !== b.tool_use_id))) return m;
+    return {
+      role: m.role,
+      content: m.content.map((b) => (b.type === 'tool_use' ? { ...b, id: clean(b.id) } : b.type === 'tool_result' ? { ...b, tool_use_id: clean(b.tool_use_id) } : b)),
+    };
+  });
+}
