@@ -6,6 +6,7 @@ import { assertEventStream } from './stream-check.js';
 import { chatRequestBody } from './openai-chat-request.js';
 import { newCallId, openAIParts, parseArguments, usageFrom, type OpenAIModelOptions } from './openai-common.js';
 import { createRetryingModel, type StreamAssembler } from './retry-loop.js';
+import { ThinkTagSplitter } from './think-tags.js';
 
 /** A streamed chunk read loosely: servers differ in which fields they send. */
 interface Chunk {
@@ -58,6 +59,7 @@ export class ChatAssembler implements StreamAssembler<Chunk> {
   #finishReason?: string;
   #usage?: Usage;
   #seen: Set<string>;
+  #tags = new ThinkTagSplitter();
 
   /** `seen`: ids of earlier replies, which a new call may not reuse. */
   constructor(seen: Set<string> = new Set()) {
@@ -80,17 +82,25 @@ export class ChatAssembler implements StreamAssembler<Chunk> {
         this.#thinking += reasoning;
         events.push({ type: 'thinking_delta', text: reasoning });
       }
-      if (typeof delta.content === 'string' && delta.content) {
-        this.#text += delta.content;
-        events.push({ type: 'text_delta', text: delta.content });
-      }
+      if (typeof delta.content === 'string' && delta.content) events.push(...this.#content(this.#tags.push(delta.content)));
       (delta.tool_calls ?? []).forEach((fragment, position) => {
         const started = this.#fragment(fragment, position);
         if (started) events.push({ type: 'tool_use_start', id: started.id, name: started.name });
       });
     }
-    if (choice?.finish_reason) this.#finishReason = choice.finish_reason;
+    if (choice?.finish_reason) {
+      this.#finishReason = choice.finish_reason;
+      events.push(...this.#content(this.#tags.flush()));
+    }
     return events;
+  }
+
+  #content(pieces: { kind: 'text' | 'thinking'; text: string }[]): ModelStreamEvent[] {
+    return pieces.map((p) => {
+      if (p.kind === 'thinking') this.#thinking += p.text;
+      else this.#text += p.text;
+      return { type: p.kind === 'thinking' ? 'thinking_delta' : 'text_delta', text: p.text };
+    });
   }
 
   /** Adds a fragment to its call; returns the call when this fragment starts a new one. */

@@ -3,7 +3,7 @@
 // stream, and wrong endpoints failing at once.
 import { afterEach, describe, expect, it } from 'vitest';
 import { runTandem, startTandem, tempDir, watch } from '../support/cli.js';
-import { reply, startNotApiServer, startOpenAIServer, type OpenAIServer } from '../support/openai-server.js';
+import { fault, reply, startNotApiServer, startOpenAIServer, type OpenAIServer } from '../support/openai-server.js';
 import type { Flavor } from '../support/openai-wire.js';
 
 const BYPASS = ['--permission-mode', 'bypassPermissions'];
@@ -221,5 +221,20 @@ describe('tool calls the loop cannot run', () => {
     const messages = (s.calls[1]!.body as unknown as { messages: { role: string; content: string; tool_call_id?: string }[] }).messages;
     const result = messages.find((m) => m.role === 'tool' && m.tool_call_id === 'call_bad');
     expect(result?.content).toMatch(/^Error: Not run: its arguments were not valid JSON .*Call bash again with its arguments as one JSON object\.$/);
+  });
+});
+
+describe('context length', () => {
+  it('a context-length refusal from an OpenAI-compatible server compacts the conversation and sends it again', async () => {
+    const s = await start('openai');
+    for (const c of ['a', 'b', 'c', 'd']) s.enqueue(reply().tool('bash', { command: `echo ${c}` }, `call_${c}`));
+    s.enqueue(fault(400, { message: "This model's maximum context length is 8192 tokens. However, your messages resulted in 9000 tokens." }));
+    s.enqueue(reply().text('Summary: four commands ran, printing a to d.'));
+    s.enqueue(reply().text('Done after compaction.'));
+    const run = await runTandem([...BYPASS, '--provider', 'openai-compatible', '--base-url', s.url, '--model', 'any', '-p', 'go'], { cwd: tempDir(), env: env() });
+    expect(run.stderr).toMatch(/compact/);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('Done after compaction.\n');
+    expect(JSON.stringify(bodyOf(6))).toContain('Summary: four commands ran');
   });
 });
