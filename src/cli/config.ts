@@ -39,6 +39,8 @@ export interface Config {
   target: ModelTarget;
   /** Built-in and configured providers and models (the models file). */
   models: ModelsConfig;
+  /** The environment this was resolved from; /model resolves other providers' keys from it. */
+  env: NodeJS.ProcessEnv;
   /** A response stream silent this long is cut and retried (TANDEM_STREAM_TIMEOUT, seconds; default 120). */
   streamTimeoutMs?: number;
   apiKey?: string;
@@ -103,6 +105,7 @@ export function resolveConfig(flags: CliFlags, env: NodeJS.ProcessEnv, homeDir: 
     model: target.qualifiedId,
     target,
     models,
+    env,
     streamTimeoutMs: streamTimeoutSec ? streamTimeoutSec * 1000 : undefined,
     apiKey: target.apiKey,
     authToken: target.authToken,

@@ -216,8 +216,8 @@ function switchTarget(config: Config, spec: string): ModelTarget {
   const current = config.target;
   const prefix = spec.includes('/') ? spec.slice(0, spec.indexOf('/')) : undefined;
   const otherProvider = prefix !== undefined && prefix !== current.provider.id && config.models.providers.has(prefix);
-  if (otherProvider) return resolveTarget({ model: spec }, process.env, config.models);
-  return resolveTarget({ provider: current.provider.id, model: spec, baseUrl: current.baseURL }, process.env, config.models);
+  if (otherProvider) return resolveTarget({ model: spec }, config.env, config.models);
+  return resolveTarget({ provider: current.provider.id, model: spec, baseUrl: current.baseURL }, config.env, config.models);
 }
 
 const PLAN_MODE_NOTE = 'You are in plan mode: nothing may be written and no command runs unless a rule allows it. ' +
