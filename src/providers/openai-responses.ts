@@ -14,21 +14,32 @@ type InputItem = Record<string, unknown>;
 
 export function createOpenAIResponsesModel(options: OpenAIModelOptions): Model {
   const { client, classify, secrets } = openAIParts(options);
+  // Reasoning summaries need a verified organisation; a key without one is refused once, then asked without.
+  let summaries = true;
+  const send = (body: Record<string, unknown>, signal: AbortSignal) => client.responses
+    .create(body as unknown as Parameters<typeof client.responses.create>[0], { signal })
+    .withResponse();
   return createRetryingModel<ResponsesEvent>(options.model, {
     async open(request, signal) {
-      const body = responsesRequestBody(options, request);
-      const { data, response } = await client.responses
-        .create(body as unknown as Parameters<typeof client.responses.create>[0], { signal })
-        .withResponse();
-      assertEventStream(response);
-      return data as unknown as AsyncIterable<ResponsesEvent>;
+      const body = responsesRequestBody(options, request, summaries);
+      let sent;
+      try {
+        sent = await send(body, signal);
+      } catch (error) {
+        const refusedSummary = body.reasoning !== undefined && (error as { status?: number }).status === 400 && /summar/i.test(String((error as Error).message));
+        if (!refusedSummary) throw error;
+        summaries = false;
+        sent = await send(responsesRequestBody(options, request, false), signal);
+      }
+      assertEventStream(sent.response);
+      return sent.data as unknown as AsyncIterable<ResponsesEvent>;
     },
     assembler: () => new ResponsesAssembler(),
     classify,
   }, { ...options, secrets, providerName: `the ${options.apiName ?? 'OpenAI'} provider` });
 }
 
-export function responsesRequestBody(options: OpenAIModelOptions, request: ModelRequest): Record<string, unknown> {
+export function responsesRequestBody(options: OpenAIModelOptions, request: ModelRequest, summaries = true): Record<string, unknown> {
   const reasoning = options.reasoning === true && options.compat?.encryptedReasoning !== false;
   const ids = (id: string) => wireToolCallId(id, options.compat?.toolCallIds);
   const input: InputItem[] = [];
@@ -45,7 +56,8 @@ export function responsesRequestBody(options: OpenAIModelOptions, request: Model
     max_output_tokens: request.maxTokens,
     stream: true,
     store: false,
-    ...(reasoning && { include: ['reasoning.encrypted_content'], reasoning: { summary: 'auto' } }),
+    ...(reasoning && { include: ['reasoning.encrypted_content'] }),
+    ...(reasoning && summaries && { reasoning: { summary: 'auto' } }),
   };
 }
 

@@ -264,6 +264,17 @@ describe('chat: servers with quirks', () => {
 });
 
 describe('responses: reasoning carried across turns', () => {
+  it('asks again without reasoning summaries when the organisation may not have them, and from then on', async () => {
+    await start();
+    server!.enqueue(fault(400, { message: 'Your organization must be verified to generate reasoning summaries.' }), reply().text('one'), reply().text('two'));
+    const m = model('responses', { reasoning: true });
+    expect((await collect(m.stream(request()))).response.content).toEqual([{ type: 'text', text: 'one' }]);
+    expect((await collect(m.stream(request()))).response.content).toEqual([{ type: 'text', text: 'two' }]);
+    const bodies = server!.calls.map((c) => c.body as unknown as { reasoning?: unknown; include?: unknown });
+    expect(bodies.map((b) => b.reasoning)).toEqual([{ summary: 'auto' }, undefined, undefined]);
+    expect(bodies.every((b) => JSON.stringify(b.include) === '["reasoning.encrypted_content"]')).toBe(true);
+  });
+
   it('sends encrypted reasoning back, drops reasoning from other API kinds', async () => {
     await start();
     server!.enqueue(reply().thinking('plan: run ls', 'abc').tool('bash', { command: 'ls' }, 'call_r1'), reply().text('two files'));
