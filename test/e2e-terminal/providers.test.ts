@@ -44,3 +44,26 @@ describe('terminal UI: providers', () => {
     expect(input).toContain('and now?');
   });
 });
+
+describe('terminal UI: the issue\'s other invocations', () => {
+  const CASES: [string, (url: string) => string[], Record<string, string>][] = [
+    ['--provider openai --model gpt-5.1', () => ['--provider', 'openai', '--model', 'gpt-5.1'], { OPENAI_API_KEY: 'sk-test' }],
+    ['--model openrouter/anthropic/claude-sonnet-4.5', (url) => ['--model', 'openrouter/anthropic/claude-sonnet-4.5', '--base-url', url], { OPENROUTER_API_KEY: 'sk-or' }],
+    ['--provider openai-compatible --base-url URL --model any', (url) => ['--provider', 'openai-compatible', '--base-url', url, '--model', 'any'], {}],
+  ];
+  it.each(CASES)('%s', async (_name, args, keys) => {
+    const s = await startOpenAIServer({ flavor: 'openai' });
+    servers.push(s);
+    s.enqueue(reply().text('Answered here.'));
+    term = Terminal.start({
+      cwd: tempDir(),
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, TANDEM_HOME: tempDir('tandem-home-'), OPENAI_BASE_URL: s.url, ...keys },
+      args: args(s.url),
+    });
+    await term.waitFor((screen) => /^› /m.test(screen));
+    term.type('hello');
+    term.press('Enter');
+    await term.waitFor('Answered here.');
+    expect(s.calls).toHaveLength(1);
+  });
+});
