@@ -25,7 +25,7 @@ export interface ModelFailure {
 
 const MAX_SAID = 300;
 /** How long connection refused is retried: a local server that is just starting gets this long. */
-export const CONNECTION_REFUSED_WINDOW_MS = 3_000;
+export const CONNECTION_REFUSED_WINDOW_MS = 2_500;
 
 /** What the provider is, for messages that say what to check. */
 export interface FailureContext {
@@ -122,6 +122,7 @@ function connectionFailure(input: Extract<FailureInput, { type: 'connection' }>,
   if (input.code === 'ECONNREFUSED' || input.code === 'ENOTFOUND' || input.code === 'EAI_AGAIN') {
     const where = hostPort(ctx.baseURL);
     const what = input.code === 'ECONNREFUSED' ? `nothing listens on ${where}` : `the host of ${ctx.baseURL} cannot be resolved (${input.code})`;
+    failure.reason = what;
     failure.retryWindowMs = CONNECTION_REFUSED_WINDOW_MS;
     failure.windowMessage = `${what}${ctx.listenHint ? ` — ${ctx.listenHint}` : ''}; check ${ctx.baseUrlHint}`;
   }

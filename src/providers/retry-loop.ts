@@ -118,8 +118,9 @@ export function createRetryingModel<E>(id: string, driver: AttemptDriver<E>, opt
         const message = cause.windowMessage ?? cause.message;
         return yield done(errorResponse(cause.kind, cleanMessage(message + tries, secrets), usage));
       }
+      // Within a retry window, short waits that never run past the window's end.
       const delayMs = cause.retryWindowMs !== undefined
-        ? Math.min(cause.retryAfterMs ?? backoffDelayMs(attempt, policy), 250 * attempt)
+        ? Math.max(0, Math.min(250 * attempt, cause.retryWindowMs - (now() - firstSeen.get(cause.kind)!)))
         : cause.retryAfterMs ?? backoffDelayMs(attempt, policy);
       yield { type: 'retry', attempt: attempt + 1, delayMs, reason: cleanMessage(cause.reason, secrets) };
       await sleep(delayMs, signal);
