@@ -5,15 +5,18 @@ import path from 'node:path';
 import { parseEnv } from 'node:util';
 import type { NotifyMode, SessionConfig } from '../session/config.js';
 import { MODES, type Mode } from '../workspace/permissions/types.js';
+import { builtInModelsConfig, type ModelsConfig } from '../providers/registry.js';
+import { missingKeyMessage, resolveTarget, TargetError, type ModelTarget } from '../providers/target.js';
 
 export type { NotifyMode } from '../session/config.js';
 
 export { DEFAULT_MODEL } from '../session/config.js';
-import { DEFAULT_MODEL } from '../session/config.js';
 
 export type OutputFormat = 'text' | 'json' | 'stream-json';
 
 export interface CliFlags {
+  /** --provider (env TANDEM_PROVIDER). */
+  provider?: string;
   model?: string;
   baseUrl?: string;
   cwd?: string;
@@ -62,21 +65,22 @@ export function loadDotEnv(cwd: string, env: NodeJS.ProcessEnv, override: boolea
   return file;
 }
 
-export function resolveConfig(flags: CliFlags, env: NodeJS.ProcessEnv, homeDir: string): Config {
+/** `models`: from loadModels when the user has a models file; the built-in providers otherwise. */
+export function resolveConfig(flags: CliFlags, env: NodeJS.ProcessEnv, homeDir: string, models?: ModelsConfig): Config {
   const cwd = path.resolve(flags.cwd ?? '.');
-  const apiKey = nonEmpty(env.ANTHROPIC_API_KEY);
-  const authToken = nonEmpty(env.ANTHROPIC_AUTH_TOKEN);
-  const baseURL = nonEmpty(flags.baseUrl) ?? nonEmpty(env.ANTHROPIC_BASE_URL);
-  if (baseURL && !/^https?:\/\//.test(baseURL)) {
-    throw new ConfigError(`The base URL "${baseURL}" must start with http:// or https:// (--base-url or ANTHROPIC_BASE_URL).`);
-  }
-  const model = nonEmpty(flags.model) ?? nonEmpty(env.ANTHROPIC_MODEL) ?? nonEmpty(env.MODEL_ID) ?? DEFAULT_MODEL;
+  const home = nonEmpty(env.TANDEM_HOME) ?? path.join(homeDir, '.tandem');
+  const target = modelTarget(flags, env, models ??= builtInModelsConfig());
+  const streamTimeoutSec = intFrom(env.TANDEM_STREAM_TIMEOUT, 'TANDEM_STREAM_TIMEOUT');
   return {
     cwd,
-    model,
-    apiKey,
-    authToken,
-    baseURL,
+    model: target.qualifiedId,
+    target,
+    models,
+    env,
+    streamTimeoutMs: streamTimeoutSec ? streamTimeoutSec * 1000 : undefined,
+    apiKey: target.apiKey,
+    authToken: target.authToken,
+    baseURL: target.baseURL,
     maxTurns: flags.maxTurns,
     maxTokens: intFrom(env.TANDEM_MAX_TOKENS, 'TANDEM_MAX_TOKENS') ?? 16_384,
     maxRetries: intFrom(env.TANDEM_MAX_RETRIES, 'TANDEM_MAX_RETRIES') ?? 7,
@@ -86,7 +90,7 @@ export function resolveConfig(flags: CliFlags, env: NodeJS.ProcessEnv, homeDir: 
     waitTasksSec: flags.waitTasks ?? intFrom(env.TANDEM_WAIT_TASKS, 'TANDEM_WAIT_TASKS') ?? 600,
     notify: flags.notify ?? notifyFrom(env.TANDEM_NOTIFY) ?? 'wake',
     maxTasks: flags.maxTasks ?? intFrom(env.TANDEM_MAX_TASKS, 'TANDEM_MAX_TASKS') ?? 32,
-    home: nonEmpty(env.TANDEM_HOME) ?? path.join(homeDir, '.tandem'),
+    home,
     contextWindow: intFrom(env.TANDEM_CONTEXT_WINDOW, 'TANDEM_CONTEXT_WINDOW'),
     compactThreshold: fractionFrom(env.TANDEM_COMPACT_THRESHOLD, 'TANDEM_COMPACT_THRESHOLD') ?? 0.8,
     permissionMode: modeFrom(flags.permissionMode),
@@ -98,10 +102,36 @@ export function resolveConfig(flags: CliFlags, env: NodeJS.ProcessEnv, homeDir: 
 
 /** Says which variable to set when no credential is configured. */
 export function requireCredentials(config: Config): void {
-  if (config.apiKey || config.authToken) return;
-  throw new ConfigError(
-    'No API key: set ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN for a bearer token) in the environment or in .env.',
-  );
+  const missing = missingKeyMessage(config.target);
+  if (missing) throw new ConfigError(missing);
+}
+
+/** The provider and model chosen by flags and environment; a wrong one is the user's to fix. */
+function modelTarget(flags: Pick<CliFlags, 'provider' | 'model' | 'baseUrl'>, env: NodeJS.ProcessEnv, models: ModelsConfig): ModelTarget {
+  try {
+    return resolveTarget({ provider: flags.provider ?? env.TANDEM_PROVIDER, model: flags.model, baseUrl: flags.baseUrl }, env, models);
+  } catch (err) {
+    if (err instanceof TargetError) throw new ConfigError(err.message);
+    throw err;
+  }
+}
+
+/**
+ * The user's models file and settings' `models` section over the built-in providers, or undefined when there is
+ * neither (then the validator is never loaded: start-up stays as it was). Errors name file:line:column.
+ */
+export async function loadModels(env: NodeJS.ProcessEnv, homeDir: string): Promise<ModelsConfig | undefined> {
+  const home = nonEmpty(env.TANDEM_HOME) ?? path.join(homeDir, '.tandem');
+  const settings = path.join(home, 'settings.json');
+  const hasSection = existsSync(settings) && /"models"\s*:/.test(readFileSync(settings, 'utf8'));
+  if (!hasSection && !existsSync(path.join(home, 'models.json'))) return undefined;
+  const { loadModelsConfig, ModelsFileError } = await import('../providers/models-file.js');
+  try {
+    return loadModelsConfig(home);
+  } catch (err) {
+    if (err instanceof ModelsFileError) throw new ConfigError(err.message);
+    throw err;
+  }
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

@@ -3,7 +3,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import os from 'node:os';
 import {
-  ConfigError, loadDotEnv, requireCredentials, resolveConfig, type CliFlags, type Config,
+  ConfigError, loadDotEnv, loadModels, requireCredentials, resolveConfig, type CliFlags, type Config,
 } from './config.js';
 import type * as PrintModule from './print-mode.js';
 import type { Runtime } from '../session/runtime.js';
@@ -47,8 +47,9 @@ function buildProgram(): Command {
     .version(`${SDK_PROTOCOL_VERSION} (tandem ${version})`, '-v, --version')
     .argument('[prompt...]', 'what to do: with -p, answered headless; without, the interactive session starts with it')
     .option('-p, --print [prompt]', 'run headless: answer the prompt (or stdin) and exit')
-    .option('--model <name>', 'model id (env ANTHROPIC_MODEL or MODEL_ID)')
-    .option('--base-url <url>', 'API base URL (env ANTHROPIC_BASE_URL)')
+    .option('--provider <name>', 'model provider: anthropic, openai, openrouter, ollama, … (env TANDEM_PROVIDER; `tandem models` lists them)')
+    .option('--model <name>', 'model id, or PROVIDER/MODEL (env ANTHROPIC_MODEL for Anthropic)')
+    .option('--base-url <url>', "the provider's API base URL (env ANTHROPIC_BASE_URL, OPENAI_BASE_URL, …)")
     .option('--cwd <dir>', 'workspace directory (default: the current directory)')
     .option('--max-turns <n>', 'stop after this many model calls', positiveInt)
     .addOption(new Option('--output-format <format>', 'print-mode output').choices(['text', 'json', 'stream-json']).default('text'))
@@ -95,7 +96,7 @@ async function runAgent(words: string[], opts: Options): Promise<number> {
   const cwd = requireDirectory(opts.cwd ?? process.cwd(), '--cwd');
   loadDotEnv(cwd, process.env, !!opts.envOverride);
   if (opts.dangerouslySkipPermissions) opts.permissionMode = 'bypassPermissions';
-  const config = resolveConfig({ ...opts, cwd }, process.env, os.homedir());
+  const config = resolveConfig({ ...opts, cwd }, process.env, os.homedir(), await loadModels(process.env, os.homedir()));
   const sdk = applySdkFlags(opts, config);
 
   const printMode = opts.print !== undefined || sdk.streamInput;

@@ -16,7 +16,7 @@ export const SLASH_COMMANDS: Record<string, string> = {
   '/clear': 'start a new conversation',
   '/compact [focus]': 'summarise the conversation to free context',
   '/cost': 'tokens, context used and money spent',
-  '/model [NAME]': 'show the model, or switch to another',
+  '/model [NAME]': 'show the model, or switch (PROVIDER/MODEL switches provider too)',
   '/permissions': 'the permission rules in force and where each comes from',
   '/exit': 'leave tandem (running tasks are killed)',
 };
@@ -66,9 +66,14 @@ export async function runSlashCommand(input: string, rt: Runtime): Promise<Slash
       }));
     case '/model': {
       const next = args[0];
-      if (!next) return text(`Model: ${rt.config.model}. /model NAME switches to another.`);
-      rt.setModel(next);
-      return text(`Model: ${next} (from the next request on).`);
+      const now = rt.config.target;
+      if (!next) return text(`Model: ${now.model} on ${now.provider.label} (${now.api}, ${now.baseURL}). /model NAME or /model PROVIDER/MODEL switches.`);
+      try {
+        const target = await rt.setModel(next);
+        return text(`Model: ${target.model} on ${target.provider.label} (from the next request on).`);
+      } catch (err) {
+        return text(`Model unchanged: ${(err as Error).message}`);
+      }
     }
     case '/permissions':
       return text(permissionsReport(rt));

@@ -110,16 +110,27 @@ export async function runAgent(messages: Message[], opts: AgentLoopOptions): Pro
     }
 
     const content = response.content.filter((b) => b.type !== 'text' || b.text.length > 0);
+    const toolUses = content.filter((b): b is ToolUseBlock => b.type === 'tool_use');
+    // A call whose arguments did not parse (and not because the reply was cut) is answered with an error
+    // result naming the problem, so the model can make it again; at max_tokens the note below says so instead.
+    const invalid = response.stopReason === 'max_tokens' ? [] : (response.droppedToolUse ?? []).filter((d) => d.id);
+    const invalidCalls: ToolUseBlock[] = invalid.map((d) => ({ type: 'tool_use', id: d.id!, name: d.name, input: {} }));
+    content.push(...invalidCalls);
     if (content.length) {
       const message: Message = { role: 'assistant', content };
       messages.push(message);
       emit({ type: 'assistant_message', message, stopReason: response.stopReason });
     }
-    const toolUses = content.filter((b): b is ToolUseBlock => b.type === 'tool_use');
-    if (toolUses.length) {
+    if (toolUses.length || invalidCalls.length) {
       text = '';
       const results = await runToolCalls(toolUses, opts.tools, {
         signal: opts.signal, emit, timeoutMs: opts.toolTimeoutMs, authorize: opts.authorize,
+      });
+      invalid.forEach((d, i) => {
+        const result = { content: `Not run: ${d.reason}. Call ${d.name} again with its arguments as one JSON object.`, isError: true };
+        emit({ type: 'tool_start', id: d.id!, name: d.name, input: {}, summary: '' });
+        emit({ type: 'tool_end', id: d.id!, name: d.name, result, durationMs: 0 });
+        results.push({ type: 'tool_result', tool_use_id: invalidCalls[i]!.id, content: result.content, is_error: true });
       });
       messages.push({ role: 'user', content: results });
       emit({ type: 'turn_end', turn: turns, stopReason: response.stopReason });

@@ -13,8 +13,13 @@ export interface ToolResultBlock {
   content: ToolResultContent;
   is_error?: boolean;
 }
-/** Extended-thinking blocks are kept opaque and sent back verbatim, as the API requires. */
-export interface ThinkingBlock { type: 'thinking'; thinking: string; signature: string }
+/**
+ * Extended-thinking blocks are kept opaque and sent back verbatim, as the API requires. `origin` names the API
+ * kind that produced a block when it is not Anthropic's (`openai-chat`, `openai-responses`): a provider sends
+ * back only the reasoning it can take, and the transcript keeps all of it. For Responses reasoning items,
+ * `signature` holds the encrypted content and `itemId` the item's id.
+ */
+export interface ThinkingBlock { type: 'thinking'; thinking: string; signature: string; origin?: string; itemId?: string }
 export interface RedactedThinkingBlock { type: 'redacted_thinking'; data: string }
 
 export type ContentBlock = TextBlock | ImageBlock | ToolUseBlock | ToolResultBlock | ThinkingBlock | RedactedThinkingBlock;
@@ -82,12 +87,14 @@ export interface ModelResponse {
   /** Set when stopReason is 'error', so callers can react (compact on 'prompt_too_long', stop on 'auth'). */
   errorKind?: ModelErrorKind;
   /** tool_use blocks left out of `content` because their input JSON was cut off or invalid (e.g. at max_tokens). */
-  droppedToolUse?: { name: string; reason: string }[];
+  droppedToolUse?: { name: string; reason: string; id?: string }[];
 }
 
 export type ModelErrorKind =
   | 'auth' | 'permission' | 'not_found' | 'invalid_request' | 'prompt_too_long'
-  | 'rate_limit' | 'overloaded' | 'server' | 'connection' | 'stream_broken' | 'unknown';
+  | 'rate_limit' | 'overloaded' | 'server' | 'connection' | 'stream_broken' | 'unknown'
+  /** The base URL answers, but not as the API (a web page, plain text): a configuration problem. */
+  | 'bad_endpoint';
 
 /**
  * A model endpoint. Contract: `stream` never throws and never rejects; every failure, after the provider's

@@ -34,9 +34,10 @@ export class AutoCompactor {
     this.#opts = opts;
   }
 
-  /** Summaries use `model` from now on (after /model), so their usage is counted where it is spent. */
-  useModel(model: Model): void {
+  /** Summaries use `model` from now on (after /model), so their usage is counted where it is spent; its window too. */
+  useModel(model: Model, contextWindow?: number): void {
     this.#model = model;
+    if (contextWindow !== undefined) this.#opts = { ...this.#opts, contextWindow };
   }
 
   /** Seeds the measurement, e.g. from LoadedTranscript.lastUsage on resume. */
@@ -83,7 +84,8 @@ export class AutoCompactor {
       beforeRequest: async (messages, signal) => {
         await this.maybeCompact(messages, signal);
       },
-      afterResponse: (usage) => { this.#last = usage; },
+      // A server that reports no usage (some local ones) leaves the estimate to the conversation's size.
+      afterResponse: (usage) => { this.#last = contextTokens(usage) > 0 ? usage : undefined; },
       onPromptTooLong: async (messages, signal) =>
         (await this.#tryCompact(messages, 'prompt_too_long', signal)) !== undefined,
     };

@@ -1,5 +1,7 @@
 // What a session is opened with, resolved: the CLI builds it from flags, the environment and .env files
 // (src/cli/config.ts); the library API from createSession's options.
+import type { ModelsConfig } from '../providers/registry.js';
+import type { ModelTarget } from '../providers/target.js';
 import type { Mode } from '../workspace/permissions/types.js';
 
 export const DEFAULT_MODEL = 'claude-sonnet-4-6';
@@ -8,7 +10,16 @@ export type NotifyMode = 'wake' | 'next-turn';
 
 export interface SessionConfig {
   cwd: string;
+  /** The model as sessions record it: "openai/gpt-5.1", or a bare Anthropic id. */
   model: string;
+  /** Provider, model id, endpoint and key of the model in use. */
+  target: ModelTarget;
+  /** Built-in and configured providers and models (the models file). */
+  models: ModelsConfig;
+  /** The environment this was resolved from; /model resolves other providers' keys from it. */
+  env: NodeJS.ProcessEnv;
+  /** A response stream silent this long is cut and retried (TANDEM_STREAM_TIMEOUT, seconds; default 120). */
+  streamTimeoutMs?: number;
   apiKey?: string;
   authToken?: string;
   baseURL?: string;

@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AgentTool } from '../core/types.js';
 import type { Mode } from '../workspace/permissions/types.js';
-import { DEFAULT_MODEL, type NotifyMode, type SessionConfig } from './config.js';
+import { builtInModelsConfig } from '../providers/registry.js';
+import { missingKeyMessage, resolveTarget } from '../providers/target.js';
+import type { NotifyMode, SessionConfig } from './config.js';
 import { Session, type PermissionHandler } from './session.js';
 
 declare const TANDEM_VERSION: string | undefined;
@@ -12,12 +14,15 @@ declare const TANDEM_VERSION: string | undefined;
 export interface SessionOptions {
   /** The workspace (default: the current directory). */
   cwd?: string;
-  /** Model id (default: ANTHROPIC_MODEL, then claude-sonnet-4-6). */
+  /** A built-in provider (anthropic, openai, openrouter, ollama, …; default TANDEM_PROVIDER, then anthropic). */
+  provider?: string;
+  /** Model id, or PROVIDER/MODEL (default: the provider's usual variable, e.g. ANTHROPIC_MODEL). */
   model?: string;
-  /** Default: ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN as `authToken`). */
+  /** Default: the provider's key variable (ANTHROPIC_API_KEY, OPENAI_API_KEY, …). */
   apiKey?: string;
+  /** Anthropic only: a bearer token instead of a key (default ANTHROPIC_AUTH_TOKEN). */
   authToken?: string;
-  /** Default: ANTHROPIC_BASE_URL. */
+  /** Default: the provider's base URL variable, then its usual endpoint. */
   baseURL?: string;
   /** Resume a saved session of this workspace: its id (or a unique prefix), or 'latest'. */
   resume?: string;
@@ -54,12 +59,22 @@ export interface SessionOptions {
 /** Opens a session (a new one, or a resumed one with `resume`). Close it with `session.close()`. */
 export async function createSession(options: SessionOptions = {}): Promise<Session> {
   const env = options.env ?? process.env;
+  const models = builtInModelsConfig();
+  const resolved = resolveTarget({ provider: options.provider ?? env.TANDEM_PROVIDER, model: options.model, baseUrl: options.baseURL }, env, models);
+  const target = {
+    ...resolved,
+    apiKey: options.apiKey ?? resolved.apiKey,
+    authToken: options.authToken ?? resolved.authToken,
+  };
   const config: SessionConfig = {
     cwd: path.resolve(options.cwd ?? process.cwd()),
-    model: options.model ?? (env.ANTHROPIC_MODEL?.trim() || DEFAULT_MODEL),
-    apiKey: options.apiKey ?? (env.ANTHROPIC_API_KEY?.trim() || undefined),
-    authToken: options.authToken ?? (env.ANTHROPIC_AUTH_TOKEN?.trim() || undefined),
-    baseURL: options.baseURL ?? (env.ANTHROPIC_BASE_URL?.trim() || undefined),
+    model: target.qualifiedId,
+    target,
+    models,
+    env,
+    apiKey: target.apiKey,
+    authToken: target.authToken,
+    baseURL: target.baseURL,
     maxTurns: options.maxTurns,
     maxTokens: options.maxTokens ?? 16_384,
     maxRetries: 7,
@@ -76,9 +91,8 @@ export async function createSession(options: SessionOptions = {}): Promise<Sessi
     fallbackModel: options.fallbackModel,
     maxBudgetUsd: options.maxBudgetUsd,
   };
-  if (!config.apiKey && !config.authToken) {
-    throw new Error('createSession: no API key; pass apiKey (or authToken), or set ANTHROPIC_API_KEY.');
-  }
+  const missing = missingKeyMessage(target);
+  if (missing) throw new Error(`createSession: ${missing} (or pass apiKey)`);
   const resume = options.resume === undefined ? undefined : options.resume === 'latest' ? { latest: true as const } : { id: options.resume };
   const session = await Session.open(config, {
     version: typeof TANDEM_VERSION === 'string' ? TANDEM_VERSION : '0.0.0-dev',

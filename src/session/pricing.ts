@@ -1,6 +1,7 @@
 // What tokens cost and how big a model's context is, for /cost and auto-compaction. Prices are USD per
 // million tokens from Anthropic's pricing page; cache writes are the 5-minute rate (tandem's breakpoints).
 import type { Usage } from '../core/types.js';
+import { modelInfo } from '../providers/catalog.js';
 
 export interface ModelPrice {
   /** Family name shown in /cost. */
@@ -30,14 +31,22 @@ export const DEFAULT_CONTEXT_WINDOW = 200_000;
 
 /** Price of a model id, or undefined for models not in the table (they are shown in tokens only). */
 export function priceOf(model: string): ModelPrice | undefined {
+  const info = modelInfo(model);
+  if (info?.price) {
+    const { input, output, cacheRead, cacheWrite } = info.price;
+    return { name: info.name ?? model, input, output, cacheRead: cacheRead ?? input, cacheWrite: cacheWrite ?? input };
+  }
   const id = model.toLowerCase().replace(/\./g, '-');
   if (!id.includes('claude') && !/(opus|sonnet|haiku)/.test(id)) return undefined;
   return PRICES.find(([re]) => re.test(id))?.[1];
 }
 
-/** Context window in tokens. Every Claude model has 200k by default (1M needs a beta header tandem does not send). */
-export function contextWindowOf(_model: string): number {
-  return DEFAULT_CONTEXT_WINDOW;
+/**
+ * Context window in tokens: from the models file or the table (providers/catalog.ts); every Claude model has
+ * 200k by default (1M needs a beta header tandem does not send), and so does a model tandem does not know.
+ */
+export function contextWindowOf(model: string): number {
+  return modelInfo(model)?.contextWindow ?? DEFAULT_CONTEXT_WINDOW;
 }
 
 /** USD for `usage` on `model`, or undefined when the model's price is unknown. */

@@ -9,7 +9,8 @@ import type { AgentEvent, AgentResult } from '../core/events.js';
 import { appendUserContent } from '../core/messages.js';
 import type { AgentTool, ContentBlock, Message, Model } from '../core/types.js';
 import { withFallback } from '../providers/fallback.js';
-import { createAnthropicModel } from '../providers/anthropic.js';
+import { createModelFor } from '../providers/model-factory.js';
+import { missingKeyMessage, resolveTarget, type ModelTarget } from '../providers/target.js';
 import { AutoCompactor } from './auto-compact.js';
 import { withContextBudget } from './context-budget.js';
 import { contextWindowOf, costOfAll } from './pricing.js';
@@ -60,8 +61,11 @@ export interface Runtime<C extends Config = Config> {
   setApprover(approver: Approver | undefined): void;
   /** The loop's options for this runtime: model, tools, system prompt, notices, permissions, compaction. */
   loopOptions(run: { signal?: AbortSignal; emit: (event: AgentEvent) => void; maxTurns?: number }): AgentLoopOptions;
-  /** Switches the model, and the one that writes summaries, from the next request on. */
-  setModel(model: string): void;
+  /**
+   * Switches the model (`MODEL` on the current provider, or `PROVIDER/MODEL`), and the one that writes summaries,
+   * from the next request on. Resolves with what is now in use; rejects with a message saying what is wrong.
+   */
+  setModel(spec: string): Promise<ModelTarget>;
   /** Kills every task, waits for them to end, and closes the transcript. */
   shutdown(): Promise<void>;
   /** Appends a prompt (text or blocks) to the conversation and records it. */
@@ -119,7 +123,9 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   for (const warning of settings.warnings) opts.log(warning);
   const policy = new PermissionPolicy(settings, { workspaceRoot: workspace0.root, home: os.homedir(), nonInteractive: !opts.interactive });
   if (policy.mode === 'bypassPermissions') opts.log('permission mode bypassPermissions: every tool call runs without asking (deny rules still hold)');
-  const secrets = secretValues(process.env, settings);
+  // Every provider's key variable (a models file may name its own) stays out of commands and transcripts.
+  const credentials = { ...settings, credentialVariables: [...config.models.providers.values()].flatMap((p) => p.keyEnv) };
+  const secrets = [...secretValues(process.env, credentials), ...[config.target.apiKey, ...[...config.models.providers.values()].map((p) => p.apiKey)].filter((k): k is string => !!k)];
   const redact = (text: string) => redactSecrets(text, secrets);
 
   const session = openSession({
@@ -135,7 +141,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
   const logDir = path.join(os.tmpdir(), `tandem-${uid}`, session.id);
   await mkdir(logDir, { recursive: true, mode: 0o700 });
-  const env = commandEnv(process.env, settings);
+  const env = commandEnv(process.env, credentials);
   const sandbox = await setUpSandbox(settings.sandbox, { workspace: workspace0.root, log: opts.log });
   const tasks = new TaskManager({
     cwd: config.cwd, logDir, registryDir, env, maxConcurrent: config.maxTasks, container: sandbox?.container,
@@ -146,15 +152,13 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   recordBackgroundTasks(tasks, session.writer);
   const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir] };
 
-  const providerFor = (model: string) => createAnthropicModel({
-    model,
-    apiKey: config.apiKey,
-    authToken: config.authToken,
-    baseURL: config.baseURL,
-    maxAttempts: config.maxRetries + 1,
-  });
-  const provider = providerFor(config.model);
-  const contextWindow = config.contextWindow ?? contextWindowOf(config.model);
+  const modelOptions = { maxAttempts: config.maxRetries + 1, idleTimeoutMs: config.streamTimeoutMs };
+  const provider = await createModelFor(config.target, modelOptions);
+  const windowOf = (target: ModelTarget) => config.contextWindow ?? target.info?.contextWindow ?? contextWindowOf(target.qualifiedId);
+  // A reply may not ask for more than the model can write (DeepSeek's 8k, say).
+  const maxTokensOf = (target: ModelTarget) => Math.min(config.maxTokens, target.info?.maxOutputTokens ?? Infinity);
+  let maxTokens = maxTokensOf(config.target);
+  const contextWindow = windowOf(config.target);
   const compactor = new AutoCompactor(provider, {
     contextWindow,
     threshold: config.compactThreshold,
@@ -166,10 +170,21 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     onError: (err) => opts.log(`compaction failed: ${err.message}`),
   });
   compactor.noteUsage(session.loaded?.lastUsage);
+  // A local model the table and the models file do not know: its server says how much context it takes.
+  const askWindow = (target: ModelTarget, model: Model) => {
+    if (config.contextWindow || target.info?.contextWindow || !target.provider.local || !target.baseURL) return;
+    void import('../providers/discovery.js').then((d) => d.serverContextWindow(target.provider, target.baseURL!, target.model, target.apiKey)).then((n) => {
+      if (!n || config.target !== target) return;
+      rt.contextWindow = n;
+      compactor.useModel(model, n);
+    });
+  };
   // Old tool results beyond a budget go out as placeholders; the conversation itself keeps them whole.
-  const modelFor = (model: string) => withContextBudget(config.fallbackModel && config.fallbackModel !== model
-    ? withFallback(providerFor(model), providerFor(config.fallbackModel))
-    : providerFor(model));
+  // --fallback-model: a request that fails for good as overloaded or unavailable goes to the fallback model.
+  const fallback = config.fallbackModel && config.fallbackModel !== config.model
+    ? await createModelFor(switchTarget(config, config.fallbackModel), modelOptions)
+    : undefined;
+  const budgeted = (model: Model) => withContextBudget(fallback ? withFallback(model, fallback) : model);
 
   const promptInput = {
     cwd: workspace.root,
@@ -204,11 +219,12 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   };
   const builtIn = createTools(workspace, tasks, opts.fileIO);
   const costAtStart = costOfAll(session.recorder.usageByModel) ?? 0;
+  askWindow(config.target, provider);
   const rt: Runtime<C> = {
     config,
     session,
     messages: session.messages,
-    model: modelFor(config.model),
+    model: budgeted(provider),
     compactor,
     contextWindow,
     tools: (opts.selectTools ? opts.selectTools(builtIn) : builtIn).map((tool) => redactingTool(tool, redact)),
@@ -224,15 +240,24 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     authorize,
     setApprover: (a) => { approver = a; },
     loopOptions: ({ signal, emit, maxTurns }) => ({
-      model: rt.model, tools: rt.tools, system: rt.system, maxTokens: config.maxTokens,
+      model: rt.model, tools: rt.tools, system: rt.system, maxTokens,
       maxTurns: maxTurns ?? config.maxTurns, signal, emit,
       beforeModelCall: rt.takeNotices, authorize: rt.authorize, context: compactor.hooks(),
     }),
-    setModel(model) {
-      rt.model = modelFor(model);
-      compactor.useModel(providerFor(model));
-      config.model = model;
-      session.recorder.setModel(model);
+    async setModel(spec) {
+      const target = switchTarget(config, spec);
+      const missing = missingKeyMessage(target);
+      if (missing) throw new Error(missing);
+      const next = await createModelFor(target, modelOptions);
+      rt.model = budgeted(next);
+      rt.contextWindow = windowOf(target);
+      compactor.useModel(next, rt.contextWindow);
+      maxTokens = maxTokensOf(target);
+      config.target = target;
+      config.model = target.qualifiedId;
+      session.recorder.setModel(target.qualifiedId);
+      askWindow(target, next);
+      return target;
     },
     denials,
     toolHooks,
@@ -291,6 +316,18 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     },
   };
   return rt;
+}
+
+/**
+ * What `/model SPEC` means: PROVIDER/MODEL switches provider (its own endpoint and key); a bare MODEL stays with
+ * the current provider and endpoint (a --base-url given at start applies to that provider only).
+ */
+function switchTarget(config: Config, spec: string): ModelTarget {
+  const current = config.target;
+  const prefix = spec.includes('/') ? spec.slice(0, spec.indexOf('/')) : undefined;
+  const otherProvider = prefix !== undefined && prefix !== current.provider.id && config.models.providers.has(prefix);
+  if (otherProvider) return resolveTarget({ model: spec }, config.env, config.models);
+  return resolveTarget({ provider: current.provider.id, model: spec, baseUrl: current.baseURL }, config.env, config.models);
 }
 
 const PLAN_MODE_NOTE = 'You are in plan mode: nothing may be written and no command runs unless a rule allows it. ' +

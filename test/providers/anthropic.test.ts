@@ -194,6 +194,15 @@ describe('retries', () => {
   });
 });
 
+describe('a connection left open', () => {
+  it('takes the reply at message_stop without waiting for the silence timeout', async () => {
+    server.enqueue(reply().text('complete').keepOpen());
+    const { events, response } = await collect(model({ idleTimeoutMs: 600_000 }).stream(request()));
+    expect(events.filter((e) => e.type === 'retry')).toEqual([]);
+    expect(response.content).toEqual([{ type: 'text', text: 'complete' }]);
+  });
+});
+
 describe('final errors', () => {
   const cases = [
     { status: 401, kind: 'auth', message: /API key was rejected \(401\); check ANTHROPIC_API_KEY or ANTHROPIC_AUTH_TOKEN/ },
@@ -234,7 +243,7 @@ describe('final errors', () => {
     const { events, response } = await collect(model({ baseURL: url, maxAttempts: 3 }).stream(request()));
     expect(events.filter((e) => e.type === 'retry')).toHaveLength(2);
     expect(response).toMatchObject({ stopReason: 'error', errorKind: 'connection' });
-    expect(response.errorMessage).toBe(`cannot reach ${url}: ECONNREFUSED; check ANTHROPIC_BASE_URL or the network (gave up after 3 attempts)`);
+    expect(response.errorMessage).toBe(`nothing listens on ${url.replace('http://', '')}; check ANTHROPIC_BASE_URL (gave up after 3 attempts)`);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contextTokens, costOf, costOfAll, formatCostReport, formatTokens, formatUsd, priceOf } from '../../src/session/pricing.js';
+import { contextTokens, contextWindowOf, costOf, costOfAll, formatCostReport, formatTokens, formatUsd, priceOf } from '../../src/session/pricing.js';
 import { usage } from '../support/conversation.js';
 
 const MTOK = 1_000_000;
@@ -32,8 +32,16 @@ describe('pricing', () => {
     expect(costOf('claude-haiku-4-5', usage({}))).toBe(0);
   });
 
+  it('prices known models of other providers from the table, with or without the provider prefix', () => {
+    expect(priceOf('openai/gpt-5.1')).toMatchObject({ input: 1.25, output: 10, cacheRead: 0.125 });
+    expect(priceOf('gpt-4o')).toMatchObject({ input: 2.5, output: 10 });
+    expect(contextWindowOf('openai/gpt-5.1')).toBe(400_000);
+    expect(contextWindowOf('ollama/qwen3-coder')).toBe(262_144);
+  });
+
   it('has no price for unknown models, which are shown in tokens only', () => {
-    expect(priceOf('gpt-4o')).toBeUndefined();
+    expect(priceOf('mystery-model-7b')).toBeUndefined();
+    expect(priceOf('ollama/qwen3-coder')).toBeUndefined();
     expect(priceOf('claude-test')).toBeUndefined();
     expect(costOf('my-local-model', usage({ input_tokens: 100 }))).toBeUndefined();
   });

@@ -30,6 +30,8 @@ export interface ReplySpec {
   streamError?: { type: string; message: string };
   /** Send the content blocks, then keep the connection open until the client or the server closes it. */
   hang: boolean;
+  /** Send the whole reply (message_stop, [DONE]), then keep the connection open instead of ending it. */
+  keepOpen?: boolean;
 }
 
 /** Builder for one assistant turn; stop_reason is tool_use when a tool is called, else end_turn, unless set. */
@@ -43,6 +45,7 @@ export class Reply {
   #chunkDelayMs = 0;
   #streamError?: { type: string; message: string };
   #hang = false;
+  #keepOpen = false;
 
   text(text: string): this {
     this.#blocks.push({ type: 'text', text });
@@ -105,6 +108,12 @@ export class Reply {
     return this;
   }
 
+  /** The whole reply, then a connection left open (as some proxies and servers do). */
+  keepOpen(): this {
+    this.#keepOpen = true;
+    return this;
+  }
+
   spec(): ReplySpec {
     const calledTool = this.#blocks.some((b) => b.type === 'tool_use');
     return {
@@ -116,6 +125,7 @@ export class Reply {
       chunkDelayMs: this.#chunkDelayMs,
       streamError: this.#streamError,
       hang: this.#hang,
+      keepOpen: this.#keepOpen,
     };
   }
 }

@@ -86,7 +86,7 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
       if (spec.cutAfter !== undefined && i + 1 >= spec.cutAfter) return void res.destroy();
       if (spec.endAfter !== undefined && i + 1 >= spec.endAfter) return void res.end();
     }
-    if (!spec.hang) res.end();
+    if (!spec.hang && !spec.keepOpen) res.end();
   }
 
   function answerReply(res: ServerResponse, spec: ReplySpec, model: string): void {

@@ -106,7 +106,7 @@ describe('terminal UI (controller + App)', () => {
     server.enqueue(reply().text('answered by opus'));
     const { app, waitFor } = mount();
     app.stdin.write('/model claude-opus-4-5\r');
-    await waitFor('Model: claude-opus-4-5 (from the next request on).');
+    await waitFor('Model: claude-opus-4-5 on Anthropic (from the next request on).');
     await waitFor(/^claude-opus-4-5 · ctx/m);
     app.stdin.write('hi\r');
     await waitFor('answered by opus');

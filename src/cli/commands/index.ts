@@ -1,12 +1,14 @@
 // Every `tandem SUBCOMMAND`, one module each. Add a new one here with one import and one list entry.
 import type { Command } from 'commander';
 import * as acp from './acp.js';
+import * as models from './models.js';
 import * as sessions from './sessions.js';
 import type { RegisterSubcommand, SubcommandContext } from './shared.js';
 
 const SUBCOMMANDS: { register: RegisterSubcommand }[] = [
   sessions,
   acp,
+  models,
 ];
 
 export function registerSubcommands(program: Command, ctx: SubcommandContext): void {
