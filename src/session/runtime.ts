@@ -34,6 +34,7 @@ import { setUpSandbox } from '../workspace/sandbox-setup.js';
 import type { SessionConfig as Config } from './config.js';
 import { buildSystemPrompt } from './system-prompt.js';
 import { keepWasmOnBaselineCompiler } from './wasm-baseline.js';
+import { createSkillTool, loadCommandsAndSkills, skillsPromptSection, type CommandRegistry, type Skill } from '../extensions/index.js';
 
 export interface Runtime<C extends Config = Config> {
   config: C;
@@ -88,6 +89,10 @@ export interface Runtime<C extends Config = Config> {
   setPermissionMode(mode: Mode): void;
   /** Rebuilds the system prompt with another base (undefined: tandem's own) and appended text, from the next call on. */
   setSystemPrompt(prompt: { override?: string; append?: string }): void;
+  /** Custom slash commands (command files; others may add theirs, as MCP prompts do). */
+  commands: CommandRegistry;
+  /** Skills whose names and descriptions are in the system prompt (the skill tool loads one). */
+  skills: readonly Skill[];
 }
 
 export interface TurnResult extends AgentResult {
@@ -109,6 +114,8 @@ export interface RuntimeOptions {
   /** Narrows the built-in tool set (--tools); custom tools are added after. */
   selectTools?: (tools: AgentTool[]) => AgentTool[];
   log: (line: string) => void;
+  /** The workspace is trusted: its own commands and skills load (default false: the user's files only). */
+  trusted?: boolean;
 }
 
 export async function createRuntime<C extends Config>(config: C, opts: RuntimeOptions): Promise<Runtime<C>> {
@@ -150,7 +157,14 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   // shell parser is not preloaded: plain commands need none, and it costs ~27 MB.
   void tasks.prepare();
   recordBackgroundTasks(tasks, session.writer);
-  const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir] };
+  const extensions = await loadCommandsAndSkills({
+    workspaceRoot: workspace0.root, home: os.homedir(), tandemHome: config.home, trusted: opts.trusted === true,
+  });
+  for (const warning of extensions.warnings) opts.log(warning);
+  if (extensions.untrustedNotice) opts.log(extensions.untrustedNotice);
+  // Skills' folders outside the workspace (the user's) are read like tandem's own: their files need no rule.
+  const skillRoots = extensions.skills.map((s) => s.dir).filter((d) => !d.startsWith(workspace0.root + path.sep));
+  const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir, ...skillRoots] };
 
   const modelOptions = { maxAttempts: config.maxRetries + 1, idleTimeoutMs: config.streamTimeoutMs };
   const provider = await createModelFor(config.target, modelOptions);
@@ -194,6 +208,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     date: new Date(),
     isGitRepo: isInsideGitRepo(workspace.root),
     override: config.systemPrompt,
+    sections: [skillsPromptSection(extensions.skills)].filter((x): x is string => !!x),
     append: [config.appendSystemPrompt, policy.mode === 'plan' ? PLAN_MODE_NOTE : undefined, sandbox?.note]
       .filter(Boolean).join('\n\n') || undefined,
   };
@@ -204,7 +219,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     denials.push({ toolName: call.name, toolUseId: call.id, input: call.input, message });
   };
   const gate = createPermissionGate({
-    policy, workspace, ownReadRoots: [logDir], log: opts.log, onDenied,
+    policy, workspace, ownReadRoots: [logDir, ...skillRoots], log: opts.log, onDenied,
     get approver() { return approver; },
   });
   const toolHooks: ToolHook[] = [];
@@ -217,7 +232,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     if (hooked?.decision === 'allow') return undefined;
     return gate(call, tool, signal);
   };
-  const builtIn = createTools(workspace, tasks, opts.fileIO);
+  const builtIn = [...createTools(workspace, tasks, opts.fileIO), ...(extensions.skills.length ? [createSkillTool(extensions.skills)] : [])];
   const costAtStart = costOfAll(session.recorder.usageByModel) ?? 0;
   askWindow(config.target, provider);
   const rt: Runtime<C> = {
@@ -261,6 +276,8 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     },
     denials,
     toolHooks,
+    commands: extensions.commands,
+    skills: extensions.skills,
     sandboxed: sandbox !== undefined,
     replaceTool(tool) {
       const at = rt.tools.findIndex((t) => t.name === tool.name);
