@@ -85,8 +85,9 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
   /** Starts a task. Throws TaskLimitError when maxConcurrent tasks are running, or what a container throws. */
   start(opts: StartOptions): TaskSnapshot {
     if (this.closed) throw new Error('The task manager has shut down.');
-    const running = this.runningTasks();
-    if (running.length >= this.maxConcurrent) {
+    // The cap is for background tasks: a foreground command (often the one that lets the others end) still runs.
+    const running = this.runningTasks().filter((t) => !t.foreground);
+    if (!opts.foreground && running.length >= this.maxConcurrent) {
       throw new TaskLimitError(this.maxConcurrent, running.map((t) => t.snapshot()));
     }
     if (!this.logDirReady) {
