@@ -23,7 +23,7 @@ export interface PermissionGateOptions {
 
 const COMMAND_TOOLS = new Set(['bash', 'background_run']);
 const WRITE_TOOLS = new Set(['write_file', 'edit_file']);
-const READ_TOOLS = new Set(['read_file']);
+const READ_TOOLS = new Set(['read_file', 'grep', 'glob', 'ls']);
 
 export function createPermissionGate(opts: PermissionGateOptions): Authorize {
   // One question at a time, even when calls run concurrently.
