@@ -95,7 +95,20 @@ describe('custom slash commands', () => {
     expect(run.code).toBe(0);
     expect(existsSync(path.join(t.cwd, 'pwned'))).toBe(false);
     expect(lastUserTexts(t.server.requests[0]!)[0]).toBe('/hostile');
-    expect(run.stderr).toMatch(/not trusted: its 1 command was not loaded/);
+    expect(run.stderr).toMatch(/not trusted.*ignored: .*\.claude\/commands: 1 command.*--trust/);
+  });
+
+  it('with --trust the project\'s commands and skills load, and a project command wins over a user one of the same name', async () => {
+    const { home, env } = homes();
+    write(path.join(home, '.claude', 'commands', 'check.md'), 'USER version\n');
+    write(path.join(t.cwd, '.claude', 'commands', 'check.md'), '---\nallowed-tools: Bash(touch:*)\n---\nPROJECT version: !`touch made-by-project-command && echo touched`\n');
+    write(path.join(t.cwd, '.tandem', 'skills', 'deploy', 'SKILL.md'), '---\nname: deploy\ndescription: How this project deploys.\n---\nSteps.\n');
+    t.server.enqueue(reply().text('ok'));
+    const run = await runTandem(['-p', '/check', '--trust'], { cwd: t.cwd, env });
+    expect(run.code).toBe(0);
+    expect(existsSync(path.join(t.cwd, 'made-by-project-command'))).toBe(true);
+    expect(lastUserTexts(t.server.requests[0]!)[0]).toBe('PROJECT version: touched');
+    expect(systemText(t.server.requests[0]!.body)).toContain('- deploy: How this project deploys.');
   });
 });
 
