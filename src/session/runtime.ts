@@ -38,6 +38,9 @@ import { setUpSandbox } from '../workspace/sandbox-setup.js';
 import type { SessionConfig as Config } from './config.js';
 import { buildSystemPrompt } from './system-prompt.js';
 import { keepWasmOnBaselineCompiler } from './wasm-baseline.js';
+import { openMcp, type McpManager } from '../extensions/mcp/index.js';
+import type { Transport as McpTransport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { expandMcpInput, McpPromptError, syncMcpTools } from './mcp-wiring.js';
 
 export interface Runtime<C extends Config = Config> {
   config: C;
@@ -102,6 +105,8 @@ export interface Runtime<C extends Config = Config> {
   setPermissionMode(mode: Mode): void;
   /** Rebuilds the system prompt with another base (undefined: tandem's own) and appended text, from the next call on. */
   setSystemPrompt(prompt: { override?: string; append?: string }): void;
+  /** The session's MCP servers (src/extensions/mcp); undefined when none is configured. */
+  readonly mcp?: McpManager;
 }
 
 export interface TurnResult extends AgentResult {
@@ -122,8 +127,11 @@ export interface RuntimeOptions {
   fileIO?: FileIO;
   /** Narrows the built-in tool set (--tools); custom tools are added after. */
   selectTools?: (tools: AgentTool[]) => AgentTool[];
-  /** Trust the workspace (--trust, the UI's answer) or not; default: what <home>/trusted.json remembers, else no. */
+  /** Trust the workspace (--trust, the UI's answer) or not; default: what <home>/trusted.json remembers, else no.
+   * Project-scoped MCP servers (.mcp.json, project settings) start only in a trusted workspace. */
   trustedWorkspace?: boolean;
+  /** For the SDK's in-process MCP servers (`type: "sdk"`): a transport over the control protocol. */
+  mcpSdkTransport?: (server: string) => McpTransport | undefined;
   log: (line: string) => void;
 }
 
@@ -172,6 +180,11 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   // shell parser is not preloaded: plain commands need none, and it costs ~27 MB.
   void tasks.prepare();
   recordBackgroundTasks(tasks, session.writer);
+  const mcp = await openMcp({
+    home: config.home, workspaceRoot: workspace0.root, flagConfigs: config.mcpConfigs, strict: config.strictMcpConfig,
+    trusted, env, cwd: config.cwd, logDir, version: opts.version, log: opts.log,
+    sdkTransport: opts.mcpSdkTransport,
+  });
   const hooks = new SessionHooks({
     sections: settings.hooks, projectDir: workspace0.root, env, log: opts.log, tasks,
     context: () => ({ sessionId: session.id, transcriptPath: session.path, permissionMode: policy.mode }),
@@ -318,6 +331,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     hooks,
     sandboxed: sandbox !== undefined,
     trusted,
+    mcp,
     replaceTool(tool) {
       const at = rt.tools.findIndex((t) => t.name === tool.name);
       if (at < 0) throw new Error(`no tool named ${tool.name} to replace`);
@@ -365,6 +379,18 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
           return { outcome: 'error', text: '', turns: 0, usage: emptyUsage(), errorMessage: `A UserPromptSubmit hook blocked the prompt: ${before.blocked}` };
         }
         if (before.context.length) appendUserContent(session.messages, before.context);
+        if (mcp) {
+          try {
+            for (const note of await expandMcpInput(mcp, session.messages, stop.signal)) opts.log(note);
+          } catch (err) {
+            if (!(err instanceof McpPromptError) && !(err instanceof Error && err.name === 'McpCallError')) throw err;
+            // The prompt command never reaches the model: it is taken back, and the turn ends saying why.
+            if (session.messages.at(-1)?.role === 'user') session.messages.pop();
+            emit?.({ type: 'error', message: err.message });
+            return { outcome: 'error', text: '', turns: 0, usage: emptyUsage(), errorMessage: err.message };
+          }
+          await syncMcpTools(mcp, rt.tools, wrapTool); // PostToolUse hooks see MCP tools too
+        }
         let result: AgentResult | undefined;
         for (let continuations = 0; ; continuations++) {
           const run = await runAgent(session.messages, rt.loopOptions({
@@ -396,7 +422,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     },
     shutdown: async () => {
       await hooks.sessionEnd();
-      await tasks.shutdown();
+      await Promise.all([tasks.shutdown(), mcp?.close()]);
       session.recorder.sync();
       session.writer.close();
     },
