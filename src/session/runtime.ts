@@ -25,6 +25,7 @@ import type { FileIO } from '../tools/file-io.js';
 import { loadPermissionSettings, PermissionPolicy } from '../workspace/permissions/index.js';
 import { commandEnv, redactSecrets, secretValues } from '../workspace/secrets.js';
 import { createWorkspace, type Workspace } from '../workspace/paths.js';
+import { projectInventory, trustOf, untrustedNotice } from '../workspace/trust.js';
 import type { Authorize } from '../core/tool-calls.js';
 import type { Mode } from '../workspace/permissions/types.js';
 import { runToolHooks, type PermissionDenial, type ToolHook } from './tool-hooks.js';
@@ -89,6 +90,11 @@ export interface Runtime<C extends Config = Config> {
   replaceTool(tool: AgentTool): void;
   /** Commands run under a sandbox (--sandbox or settings): front ends must not run them elsewhere. */
   readonly sandboxed: boolean;
+  /**
+   * The workspace is trusted: its settings may allow tools and change modes, and its hooks, MCP servers and
+   * anything else that executes may load. Untrusted, only the user's own files and the repo's deny/ask rules apply.
+   */
+  readonly trusted: boolean;
   setPermissionMode(mode: Mode): void;
   /** Rebuilds the system prompt with another base (undefined: tandem's own) and appended text, from the next call on. */
   setSystemPrompt(prompt: { override?: string; append?: string }): void;
@@ -114,7 +120,8 @@ export interface RuntimeOptions {
   fileIO?: FileIO;
   /** Narrows the built-in tool set (--tools); custom tools are added after. */
   selectTools?: (tools: AgentTool[]) => AgentTool[];
-  /** Project-scoped MCP servers (.mcp.json, project settings) start only in a trusted workspace. */
+  /** Trust the workspace (--trust, the UI's answer) or not; default: what <home>/trusted.json remembers, else no.
+   * Project-scoped MCP servers (.mcp.json, project settings) start only in a trusted workspace. */
   trustedWorkspace?: boolean;
   /** For the SDK's in-process MCP servers (`type: "sdk"`): a transport over the control protocol. */
   mcpSdkTransport?: (server: string) => McpTransport | undefined;
@@ -126,12 +133,18 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   const registryDir = path.join(config.home, 'running-tasks');
   for (const line of await TaskManager.reapOrphans(registryDir)) opts.log(line);
 
+  const trusted = opts.trustedWorkspace ?? (await trustOf(config.home, workspace0.root))?.trusted ?? false;
   const settings = await loadPermissionSettings({
     home: os.homedir(), userSettingsFile: path.join(config.home, 'settings.json'), workspaceRoot: workspace0.root,
     cliAllow: config.allow, cliDeny: config.deny, cliMode: config.permissionMode, cliSandbox: config.sandbox,
+    trusted, claudeUserDir: config.env.CLAUDE_CONFIG_DIR?.trim() || undefined,
   });
   for (const warning of settings.warnings) opts.log(warning);
-  const policy = new PermissionPolicy(settings, { workspaceRoot: workspace0.root, home: os.homedir(), nonInteractive: !opts.interactive });
+  if (!trusted) {
+    const inventory = await projectInventory(workspace0.root);
+    if (inventory.items.length) opts.log(untrustedNotice(inventory, workspace0.root));
+  }
+  const policy = new PermissionPolicy(settings, { workspaceRoot: workspace0.root, home: os.homedir(), nonInteractive: !opts.interactive, untrusted: !trusted });
   if (policy.mode === 'bypassPermissions') opts.log('permission mode bypassPermissions: every tool call runs without asking (deny rules still hold)');
   // Every provider's key variable (a models file may name its own) stays out of commands and transcripts.
   const credentials = { ...settings, credentialVariables: [...config.models.providers.values()].flatMap((p) => p.keyEnv) };
@@ -162,7 +175,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   recordBackgroundTasks(tasks, session.writer);
   const mcp = await openMcp({
     home: config.home, workspaceRoot: workspace0.root, flagConfigs: config.mcpConfigs, strict: config.strictMcpConfig,
-    trusted: opts.trustedWorkspace ?? false, env, cwd: config.cwd, logDir, version: opts.version, log: opts.log,
+    trusted, env, cwd: config.cwd, logDir, version: opts.version, log: opts.log,
     sdkTransport: opts.mcpSdkTransport,
   });
   const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir] };
@@ -277,6 +290,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     denials,
     toolHooks,
     sandboxed: sandbox !== undefined,
+    trusted,
     mcp,
     replaceTool(tool) {
       const at = rt.tools.findIndex((t) => t.name === tool.name);

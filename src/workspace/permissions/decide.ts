@@ -20,6 +20,8 @@ export interface PolicyOptions {
   mode?: Mode;
   /** Print mode: nobody can answer, so every "ask" becomes a "deny" that says how to allow it. */
   nonInteractive?: boolean;
+  /** The workspace is untrusted: its settings files cannot allow anything, so denials point elsewhere. */
+  untrusted?: boolean;
 }
 
 type Judgement = Omit<PartDecision, 'kind' | 'text' | 'via'>;
@@ -66,7 +68,7 @@ export class PermissionPolicy {
     } catch (err) {
       decision = { decision: 'ask', reason: `the permission check failed (${(err as Error).message}), so this needs approval` };
     }
-    return this.opts.nonInteractive ? printModeDenial(decision, this.modeHint(request, decision)) : decision;
+    return this.opts.nonInteractive ? printModeDenial(decision, this.modeHint(request, decision), this.opts.untrusted) : decision;
   }
 
   private async decide(request: AccessRequest): Promise<Decision> {
