@@ -330,7 +330,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
             emit?.({ type: 'error', message: err.message });
             return { outcome: 'error', text: '', turns: 0, usage: emptyUsage(), errorMessage: err.message };
           }
-          await syncMcpTools(mcp, rt.tools, (t) => redactingTool(t, redact));
+          await syncMcpTools(mcp, rt.tools, (t) => redactingTool(t, redact), opts.log);
         }
         const result = await runAgent(session.messages, rt.loopOptions({
           signal: stop.signal,
