@@ -403,7 +403,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
             emit?.({ type: 'error', message: err.message });
             return { outcome: 'error', text: '', turns: 0, usage: emptyUsage(), errorMessage: err.message };
           }
-          await syncMcpTools(mcp, rt.tools, wrapTool); // PostToolUse hooks see MCP tools too
+          await syncMcpTools(mcp, rt.tools, wrapTool, opts.log); // PostToolUse hooks see MCP tools too
         }
         let result: AgentResult | undefined;
         for (let continuations = 0; ; continuations++) {
