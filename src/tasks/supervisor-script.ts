@@ -250,7 +250,13 @@ sub main_loop {
       log_bytes($o, $id, $buf);
     }
     for my $id (keys %relay) { relay($id, 0) if vec($rout, fileno($relay{$id}{fh}), 1) }
-    for my $id (keys %t) { my $o = $t{$id}; if ($o->{dirty}) { say_('o', $id, $o->{total}); $o->{dirty} = 0 } }
+    # A fast writer is reported every few MiB, anything else as soon as its pipe runs dry.
+    my $more = select(my $again = $rin, undef, undef, 0) > 0;
+    for my $id (keys %t) {
+      my $o = $t{$id};
+      next unless $o->{dirty} && (!$more || $o->{total} - ($o->{reported} // 0) >= 4194304);
+      say_('o', $id, $o->{total}); $o->{dirty} = 0; $o->{reported} = $o->{total};
+    }
   }
 }
 main_loop();
