@@ -55,6 +55,7 @@ export async function runStreamJson(session: Session<Config>, opts: StreamJsonOp
     write(taskNotificationMessage(notice, session.id));
     if (rt.config.notify === 'wake' && !inputEnded) void pump();
   });
+  rt.tasks.on('matched', () => { if (rt.config.notify === 'wake' && !inputEnded) void pump(); });
 
   const runPrompt = async (content: ContentBlock[] | undefined) => {
     write(initMessage(session, opts.version));
