@@ -10,6 +10,7 @@ import { LineScanner } from './line-scanner.js';
 import { NotifyWatch } from './notify-watch.js';
 import { latestLines, renderRange, utf8SafeEnd } from './output-view.js';
 import { TaskRegistry, reapOrphans } from './registry.js';
+import { waitUntilRunning } from './startup.js';
 import { Task } from './task.js';
 import type { LinePattern } from '../core/line-pattern.js';
 import {
@@ -139,12 +140,13 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     return task.snapshot();
   }
 
-  /** Resolves after `ms`, or as soon as the task ends, whichever is first (to report immediate failures). */
+  /**
+   * Resolves as soon as the task ends or is clearly running (its program has lived a little while), or after
+   * `ms` at most: immediate failures are reported, without a fixed wait (see startup.ts).
+   */
   async waitForStartup(id: string, ms = 200): Promise<TaskSnapshot> {
     const task = this.task(id);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([task.ended, new Promise((resolve) => { timer = setTimeout(resolve, ms); })]);
-    clearTimeout(timer);
+    await waitUntilRunning(task, ms, this.shell);
     return task.snapshot();
   }
 

@@ -28,6 +28,7 @@ export function createBackgroundRunTool(manager: TaskManager) {
     name: 'background_run',
     description: DESCRIPTION,
     schema,
+    startsOnly: true,
     summarize: (input) => input.description ?? input.command,
     async execute(input) {
       const notifyOn = await parseFilter(input.notify_on, 'notify_on');
