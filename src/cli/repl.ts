@@ -118,6 +118,12 @@ export async function runRepl(rt: Runtime, opts: ReplOptions = {}): Promise<numb
     else prompt();
   };
   rt.tasks.on('notice', onNotice);
+  const onMatched = (notice: TaskNotice) => {
+    line(`[task ${notice.task.id} printed: ${notice.matches?.lines[0]?.line ?? ''}]`);
+    if (rt.config.notify === 'wake') void pump();
+    else prompt();
+  };
+  rt.tasks.on('matched', onMatched);
   rt.setApprover((request, signal) => askApproval(rl, request, line, signal));
 
   rl.on('line', (input) => {
@@ -155,6 +161,7 @@ export async function runRepl(rt: Runtime, opts: ReplOptions = {}): Promise<numb
   await exited;
   rt.setApprover(undefined);
   rt.tasks.off('notice', onNotice);
+  rt.tasks.off('matched', onMatched);
   rl.close();
   return 0;
 }

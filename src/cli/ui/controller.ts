@@ -81,6 +81,7 @@ export class UiController {
   start(): void {
     this.rt.setApprover(this.approvals.approver);
     this.rt.tasks.on('notice', this.#onNotice);
+    this.rt.tasks.on('matched', this.#onMatched);
     this.rt.tasks.on('start', this.#onTasksChanged);
     this.rt.tasks.on('end', this.#onTaskEnd);
     this.#ticker = setInterval(() => this.#tick(), 1000);
@@ -94,6 +95,7 @@ export class UiController {
   stop(): void {
     this.rt.setApprover(undefined);
     this.rt.tasks.off('notice', this.#onNotice);
+    this.rt.tasks.off('matched', this.#onMatched);
     this.rt.tasks.off('start', this.#onTasksChanged);
     this.rt.tasks.off('end', this.#onTaskEnd);
     clearInterval(this.#ticker);
@@ -204,6 +206,14 @@ export class UiController {
     const t = notice.task;
     const ok = t.status === 'exited' && t.exitCode === 0;
     this.transcript.add({ kind: 'notice', ok, text: `task ${t.id} ${describeStatus(t)}: ${t.description ?? t.command}` });
+    this.store.publish();
+    if (this.rt.config.notify === 'wake') void this.driver.pump();
+  };
+
+  /** A notify_on match: shown as a line, and (in wake mode) the model is told now. */
+  #onMatched = (notice: TaskNotice): void => {
+    const first = notice.matches?.lines[0]?.line ?? '';
+    this.transcript.add({ kind: 'notice', ok: false, text: `task ${notice.task.id} printed: ${first}` });
     this.store.publish();
     if (this.rt.config.notify === 'wake') void this.driver.pump();
   };
