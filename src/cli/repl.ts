@@ -5,7 +5,7 @@ import type { AgentEvent } from '../core/events.js';
 import { describeStatus, type TaskNotice } from '../tasks/notices.js';
 import type { Runtime } from '../session/runtime.js';
 import { askApproval } from './repl-approval.js';
-import { runSlashCommand } from './slash-commands.js';
+import { isPromptCommand, runSlashCommand } from './slash-commands.js';
 import { formatDuration, toolEndLine, toolStartLine } from './tool-lines.js';
 
 export interface ReplOptions {
@@ -74,7 +74,7 @@ export async function runRepl(rt: Runtime, opts: ReplOptions = {}): Promise<numb
           inputClosed = true;
           break;
         }
-        if (text.startsWith('/')) {
+        if (text.startsWith('/') && !isPromptCommand(text)) {
           const reply = await runSlashCommand(text, rt);
           rt.session.recorder.sync();
           if (reply.kind === 'exit') {

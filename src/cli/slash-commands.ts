@@ -18,15 +18,27 @@ export const SLASH_COMMANDS: Record<string, string> = {
   '/cost': 'tokens, context used and money spent',
   '/model [NAME]': 'show the model, or switch (PROVIDER/MODEL switches provider too)',
   '/permissions': 'the permission rules in force and where each comes from',
+  '/mcp': "MCP servers: each one's state, tools, prompts and last error",
   '/exit': 'leave tandem (running tasks are killed)',
 };
+
+/** A line that is a prompt to send, not a command to run here: an MCP prompt (`/mcp__SERVER__PROMPT args`). */
+export function isPromptCommand(text: string): boolean {
+  return /^\/mcp__[A-Za-z0-9_-]+__\S/.test(text.trim());
+}
+
+/** Slash commands that stand for prompts, for completion and /help: MCP prompts. */
+export function promptCommands(rt: Runtime): { command: string; description: string }[] {
+  return rt.mcp?.prompts().map((p) => ({ command: p.command, description: p.description })) ?? [];
+}
 
 export async function runSlashCommand(input: string, rt: Runtime): Promise<SlashReply> {
   const [name = '', ...args] = input.trim().split(/\s+/);
   const text = (t: string): SlashReply => ({ kind: 'text', text: t });
   switch (name) {
     case '/help':
-      return text(Object.entries(SLASH_COMMANDS).map(([cmd, what]) => `  ${cmd.padEnd(18)} ${what}`).join('\n'));
+      return text([...Object.entries(SLASH_COMMANDS), ...promptCommands(rt).map((p) => [p.command, p.description] as const)]
+        .map(([cmd, what]) => `  ${cmd.padEnd(18)} ${what}`).join('\n'));
     case '/tasks':
       return text(taskTable(rt));
     case '/kill': {
@@ -77,6 +89,10 @@ export async function runSlashCommand(input: string, rt: Runtime): Promise<Slash
     }
     case '/permissions':
       return text(permissionsReport(rt));
+    case '/mcp': {
+      const { mcpReport } = await import('../extensions/mcp/report.js');
+      return text(mcpReport(rt.mcp));
+    }
     case '/exit':
     case '/quit':
       return { kind: 'exit', text: '' };

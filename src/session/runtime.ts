@@ -175,7 +175,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   recordBackgroundTasks(tasks, session.writer);
   const mcp = await openMcp({
     home: config.home, workspaceRoot: workspace0.root, flagConfigs: config.mcpConfigs, strict: config.strictMcpConfig,
-    trusted, env, cwd: config.cwd, logDir, version: opts.version, log: opts.log,
+    trusted, env: config.env, serverEnv: env, cwd: config.cwd, logDir, version: opts.version, log: opts.log,
     sdkTransport: opts.mcpSdkTransport,
   });
   const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir] };

@@ -3,6 +3,7 @@
 import type { AgentEvent } from '../../core/events.js';
 import type { Runtime } from '../../session/runtime.js';
 import { expandMentions } from './mentions.js';
+import { isPromptCommand } from '../slash-commands.js';
 import type { Transcript } from './transcript.js';
 
 export interface QueuedInput {
@@ -76,7 +77,7 @@ export class AgentDriver {
         }
         const next = this.#queue.shift();
         if (!next) break;
-        if (next.text.startsWith('/')) {
+        if (next.text.startsWith('/') && !isPromptCommand(next.text)) {
           await this.hooks.command(next.text);
           this.rt.session.recorder.sync();
           continue;

@@ -3,7 +3,7 @@
 import { describeStatus } from '../../tasks/notices.js';
 import type { TaskNotice, TaskSnapshot } from '../../tasks/types.js';
 import type { Runtime } from '../../session/runtime.js';
-import { SLASH_COMMANDS } from '../slash-commands.js';
+import { promptCommands, SLASH_COMMANDS } from '../slash-commands.js';
 import { AgentDriver, type QueuedInput } from './agent-driver.js';
 import { Approvals, type ApprovalDialog } from './approvals.js';
 import { complete } from './completion.js';
@@ -164,7 +164,7 @@ export class UiController {
   }
 
   #complete(): void {
-    const { editor, candidates } = complete(this.#prompt.editor, { commands: UI_COMMANDS, cwd: this.rt.workspace.root });
+    const { editor, candidates } = complete(this.#prompt.editor, { commands: [...UI_COMMANDS, ...promptCommands(this.rt).map((p) => p.command)], cwd: this.rt.workspace.root });
     this.#prompt = withEditor(this.#prompt, editor);
     this.#hint = candidates.length ? candidates.join('  ') : undefined;
   }
