@@ -5,7 +5,7 @@ import type { Runtime } from '../../session/runtime.js';
 import { expandMentions } from './mentions.js';
 import type { Transcript } from './transcript.js';
 import { customCommandOf, prepareCommand } from '../../session/command-prompt.js';
-import { isBuiltinCommand } from '../slash-commands.js';
+import { isBuiltinCommand, isPromptCommand } from '../slash-commands.js';
 import { toolResultText } from '../../core/text.js';
 
 export interface QueuedInput {
@@ -88,7 +88,7 @@ export class AgentDriver {
           await this.#runCustomCommand(next);
           continue;
         }
-        if (next.text.startsWith('/')) {
+        if (next.text.startsWith('/') && !isPromptCommand(next.text)) {
           await this.hooks.command(next.text);
           this.rt.session.recorder.sync();
           continue;

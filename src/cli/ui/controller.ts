@@ -3,7 +3,7 @@
 import { describeStatus } from '../../tasks/notices.js';
 import type { TaskNotice, TaskSnapshot } from '../../tasks/types.js';
 import type { Runtime } from '../../session/runtime.js';
-import { BUILTIN_NAMES } from '../slash-commands.js';
+import { BUILTIN_NAMES, promptCommands } from '../slash-commands.js';
 import { AgentDriver, type QueuedInput } from './agent-driver.js';
 import { Approvals, type ApprovalDialog } from './approvals.js';
 import { complete } from './completion.js';
@@ -176,7 +176,7 @@ export class UiController {
 
   /** Built-in and custom command names, for completion. */
   #commandNames(): string[] {
-    return [...new Set([...UI_COMMANDS, ...this.rt.commands.list().map((c) => c.name)])];
+    return [...new Set([...UI_COMMANDS, ...this.rt.commands.list().map((c) => c.name), ...promptCommands(this.rt).map((p) => p.command)])];
   }
 
   #ctrlC(): void {
