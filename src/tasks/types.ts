@@ -28,6 +28,8 @@ export interface TaskSnapshot {
   foreground: boolean;
   /** The engine-enforced timeout, if any. */
   timeoutMs?: number;
+  /** Outlives tandem (background_run persistent: true). */
+  persistent?: boolean;
 }
 
 /** Delivered once per ended background task (see TaskManager.drainNotices). */
@@ -35,6 +37,8 @@ export interface TaskNotice {
   task: TaskSnapshot;
   /** The last lines of output, cleaned and bounded. */
   tail: string;
+  /** A persistent task still running, found again by a resumed session: `tail` is its output since. */
+  reattached?: boolean;
 }
 
 export interface TaskManagerOptions {
@@ -56,6 +60,8 @@ export interface TaskManagerOptions {
    * output straight to the log files, persistent tasks. False spawns each task from this process.
    */
   supervisor?: boolean;
+  /** Where persistent tasks' records go (one folder per session); without it persistent tasks are refused. */
+  persistentDir?: string;
 }
 
 /** What a container is asked to run: `shell -c script ...args`, with `cwd` as working directory. */
@@ -84,6 +90,8 @@ export interface StartOptions {
   timeoutMs?: number;
   tty?: boolean;
   foreground?: boolean;
+  /** Keep it running after tandem ends (dev servers, watchers); a resumed session re-attaches to it. */
+  persistent?: boolean;
 }
 
 export interface ReadOptions {

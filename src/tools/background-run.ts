@@ -10,7 +10,8 @@ const DESCRIPTION = `Start a command as a background task; returns its id at onc
 - Use it for builds, test suites, installs, dev servers, watchers.
 - Don't poll or sleep: when the task ends, a notice with its status and last lines reaches you by itself. wait_background blocks until it ends; check_background shows new output; kill_background stops it; write_background answers prompts.
 - Immediate failures (typo, missing binary) are reported in this result.
-- tty: true gives it a pseudo-terminal (for prompts, REPLs, progress bars). timeout_s kills it after that long (default none).`;
+- tty: true gives it a pseudo-terminal (for prompts, REPLs, progress bars). timeout_s kills it after that long (default none).
+- persistent: true keeps it running after this session ends (a dev server or watcher the user wants kept; no stdin); a resumed session re-attaches to it. Everything else dies with tandem.`;
 
 const STARTUP_MS = 200;
 
@@ -20,6 +21,7 @@ export function createBackgroundRunTool(manager: TaskManager) {
     description: z.string().optional().describe('A few words, e.g. "dev server".'),
     timeout_s: z.number().positive().optional(),
     tty: z.boolean().optional(),
+    persistent: z.boolean().optional(),
   });
   return defineTool({
     name: 'background_run',
@@ -35,6 +37,7 @@ export function createBackgroundRunTool(manager: TaskManager) {
           description: input.description,
           timeoutMs: input.timeout_s !== undefined ? input.timeout_s * 1000 : undefined,
           tty: input.tty ?? false,
+          persistent: input.persistent,
         });
       } catch (err) {
         if (err instanceof TaskLimitError) throw new ToolError(`${err.message} (kill_background ends one.)`);
@@ -48,7 +51,8 @@ export function createBackgroundRunTool(manager: TaskManager) {
         return { content: text.join('\n'), isError: snap.status === 'failed_to_start' };
       }
       return [
-        `Started background task ${snap.id}${snap.tty ? ' (in a terminal)' : ''}: ${input.command}`,
+        `Started ${snap.persistent ? 'persistent ' : ''}background task ${snap.id}${snap.tty ? ' (in a terminal)' : ''}: ${input.command}`,
+        ...(snap.persistent ? ['It keeps running after tandem exits; `tandem tasks kill ' + snap.id + '` ends it from a shell.'] : []),
         `log: ${snap.logPath}`,
         ...(output ? ['output so far:', output] : []),
         'A notice will arrive when it ends. Keep working; use wait_background to block on it.',
