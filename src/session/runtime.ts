@@ -246,6 +246,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     shell: process.env.SHELL ?? '/bin/sh',
     date: new Date(),
     isGitRepo: isInsideGitRepo(workspace.root),
+    trusted, warn: opts.log, claudeUserDir: config.env.CLAUDE_CONFIG_DIR?.trim() || undefined,
     override: config.systemPrompt,
     sections: [skillsPromptSection(extensions.skills)].filter((x): x is string => !!x),
     append: [config.appendSystemPrompt, policy.mode === 'plan' ? PLAN_MODE_NOTE : undefined, sandbox?.note]
