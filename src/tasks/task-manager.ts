@@ -6,12 +6,15 @@ import { basename, join } from 'node:path';
 import {
   buildArgv, containerIsolation, prepareIsolation, resolveIsolation, resolveShell, type ResolvedIsolation,
 } from './isolation.js';
+import { LineScanner } from './line-scanner.js';
+import { NotifyWatch } from './notify-watch.js';
 import { latestLines, renderRange, utf8SafeEnd } from './output-view.js';
 import { TaskRegistry, reapOrphans } from './registry.js';
 import { waitUntilRunning } from './startup.js';
 import { sharedSupervisor, type Supervisor } from './supervisor.js';
 import { PersistentStore } from './persistent.js';
 import { Task, type TaskHooks } from './task.js';
+import type { LinePattern } from '../core/line-pattern.js';
 import {
   TaskLimitError, UnknownTaskError, type Isolation, type KilledBy, type ReadOptions, type StartOptions,
   type TaskContainer, type TaskManagerOptions, type TaskNotice, type TaskSnapshot, type WaitResult,
@@ -21,8 +24,10 @@ export const NOTICE_TAIL_LINES = 20;
 export const NOTICE_TAIL_CHARS = 2000;
 
 export interface TaskManagerEvents {
-  /** A notice was queued: an idle agent may want to wake up and drain it. */
+  /** A task-ended notice was queued: an idle agent may want to wake up and drain it. */
   notice: [notice: TaskNotice];
+  /** A notify_on notice (lines that matched, task still running) was queued: also worth waking up for. */
+  matched: [notice: TaskNotice];
   output: [id: string, chunk: Buffer];
   start: [task: TaskSnapshot];
   end: [task: TaskSnapshot];
@@ -44,6 +49,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
   private readonly tasks = new Map<string, Task>();
   private readonly registry: TaskRegistry;
   private notices: TaskNotice[] = [];
+  /** notify_on watchers of running tasks. */
+  private readonly watches = new Map<string, NotifyWatch>();
   private bgSeq = 0;
   private fgSeq = 0;
   private closed = false;
@@ -93,8 +100,9 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
   /** Starts a task. Throws TaskLimitError when maxConcurrent tasks are running, or what a container throws. */
   start(opts: StartOptions): TaskSnapshot {
     if (this.closed) throw new Error('The task manager has shut down.');
-    const running = this.runningTasks();
-    if (running.length >= this.maxConcurrent) {
+    // The cap is for background tasks: a foreground command (often the one that lets the others end) still runs.
+    const running = this.runningTasks().filter((t) => !t.foreground);
+    if (!opts.foreground && running.length >= this.maxConcurrent) {
       throw new TaskLimitError(this.maxConcurrent, running.map((t) => t.snapshot()));
     }
     if (!this.logDirReady) {
@@ -126,6 +134,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
       persistent: opts.persistent,
     }, this.hooks(iso));
     this.tasks.set(id, task);
+    if (opts.notifyOn) this.watchOutput(task, opts.notifyOn);
     // Before launching, so that listeners see 'start' before an immediate failure's 'end'.
     this.emit('start', task.snapshot());
     task.launch(
@@ -137,8 +146,12 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
 
   private hooks(iso: ResolvedIsolation): TaskHooks {
     return {
-      output: (t, chunk) => this.emit('output', t.id, chunk),
+      output: (t, chunk) => {
+        this.watches.get(t.id)?.onOutput();
+        this.emit('output', t.id, chunk);
+      },
       grew: (t, from, to) => {
+        this.watches.get(t.id)?.onOutput();
         // Nothing reads the bytes unless someone listens (the bash tool's progress lines).
         if (!this.listenerCount('output')) return;
         const parts = t.log.readRange(from, to).filter((p): p is Buffer => Buffer.isBuffer(p));
@@ -224,6 +237,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     const start = task.cursor;
     const end = task.running ? utf8SafeEnd(task.log, start, task.log.totalBytes) : task.log.totalBytes;
     task.cursor = end;
+    this.watches.get(id)?.seen(end);
     return renderRange(task.log, start, end, opts);
   }
 
@@ -307,7 +321,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     const task = this.tasks.get(id);
     if (!task || task.running) return;
     task.endSeen = true;
-    this.notices = this.notices.filter((n) => n.task.id !== id);
+    this.notices = this.notices.filter((n) => n.task.id !== id || n.matches);
     if (task.persistent) this.persistentStore?.remove(id);
   }
 
@@ -316,6 +330,10 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     const out = this.notices;
     this.notices = [];
     for (const n of out) {
+      if (n.matches) {
+        this.watches.get(n.task.id)?.delivered();
+        continue;
+      }
       if (n.reattached) continue;
       const task = this.tasks.get(n.task.id)!;
       task.endSeen = true;
@@ -369,6 +387,28 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     return sharedSupervisor(pdeath);
   }
 
+  /**
+   * A scanner of the task's output lines from `from` (default: what the model has not read yet) on, for
+   * conditions such as wait_background's `until`.
+   */
+  scanLines(id: string, pattern: LinePattern, from?: number): { scan(): ReturnType<LineScanner['scan']> } {
+    const task = this.task(id);
+    const scanner = new LineScanner(task.log, pattern, from ?? task.cursor);
+    return { scan: () => scanner.scan(!task.running) };
+  }
+
+  private watchOutput(task: Task, pattern: LinePattern): void {
+    const watch = new NotifyWatch(task.log, pattern, 0, {
+      snapshot: () => task.snapshot(),
+      queue: (notice) => {
+        this.notices.push(notice);
+        this.emit('matched', notice);
+      },
+      unqueue: (notice) => { this.notices = this.notices.filter((n) => n !== notice); },
+    });
+    this.watches.set(task.id, watch);
+  }
+
   private runningTasks(): Task[] {
     return [...this.tasks.values()].filter((t) => t.running);
   }
@@ -381,6 +421,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
 
   private onEnd(task: Task): void {
     this.registry.remove(task.id);
+    // Lines that matched notify_on are told before the end (a pending batch is queued now).
+    this.watches.get(task.id)?.finish();
     const snap = task.snapshot();
     if (!task.foreground && !task.endSeen && task.killedBy !== 'shutdown') {
       const notice: TaskNotice = { task: snap, tail: latestLines(task.log, NOTICE_TAIL_LINES, NOTICE_TAIL_CHARS) };

@@ -10,7 +10,7 @@ import {
   findMembers, isAlive, processStartTime, readNs, scanProcesses, signalGroup, signalProcess, TASK_TOKEN_VAR,
   type ProcInfo,
 } from './process-table.js';
-import { spawnWithPipes, spawnWithPty, type SpawnedProcess } from './spawn.js';
+import { spawnWithPipes, spawnWithPty, type ProcessHandlers, type SpawnedProcess } from './spawn.js';
 import type { SupervisedProcess, Supervisor } from './supervisor.js';
 import type { KilledBy, TaskSnapshot, TaskStatus } from './types.js';
 
@@ -148,7 +148,7 @@ export class Task {
     // stdin with SHLVL unset for an ssh session and sources ~/.bashrc for every command. A SHLVL stops that.
     const env = { SHLVL: '1', ...spec.env, [TASK_TOKEN_VAR]: this.token };
     const log = this.log as OutputLog;
-    const proc = spawnFn(spec.argv, { cwd: spec.cwd, env }, {
+    const handlers: ProcessHandlers = {
       data: (chunk) => {
         if (!log.append(chunk)) this.proc?.pause();
         this.hooks.output(this, chunk);
@@ -158,8 +158,16 @@ export class Task {
         this.outputClosed = true;
         this.onClosed?.();
       },
-      error: (err) => this.failToStart(err.message),
-    });
+      error: (err) => this.failToStart(spawnFailure(err)),
+    };
+    let proc: SpawnedProcess | undefined;
+    try {
+      proc = spawnFn(spec.argv, { cwd: spec.cwd, env }, handlers);
+    } catch (err) {
+      // Node throws (rather than emitting 'error') for E2BIG and a few other spawn errors.
+      this.failToStart(spawnFailure(err));
+      return;
+    }
     if (!proc) return;
     this.proc = proc;
     this.pid = proc.pid;
@@ -436,6 +444,17 @@ function fileSize(file: string): number {
   } catch {
     return 0;
   }
+}
+
+/** Why a spawn failed, in words a model can act on. */
+export function spawnFailure(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'E2BIG') {
+    return 'the command and environment are over the system\'s argument-size limit (spawn E2BIG); '
+      + 'write the long part to a file (a script, or data the command reads) and run that instead';
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return code && !message.includes(code) ? `${message} (${code})` : message;
 }
 
 function delay(ms: number): Promise<void> {

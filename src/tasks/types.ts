@@ -1,4 +1,5 @@
 // Public types of the task engine: what a task is, how it ended, and what the model is told about it.
+import type { LinePattern } from '../core/line-pattern.js';
 import { oneLine } from '../core/text.js';
 
 export type TaskStatus = 'running' | 'exited' | 'killed' | 'timed_out' | 'failed_to_start';
@@ -32,13 +33,30 @@ export interface TaskSnapshot {
   persistent?: boolean;
 }
 
-/** Delivered once per ended background task (see TaskManager.drainNotices). */
+/**
+ * Delivered once per ended background task (see TaskManager.drainNotices), and, with `matches`, for lines
+ * that matched the task's notify_on pattern while it runs.
+ */
 export interface TaskNotice {
   task: TaskSnapshot;
-  /** The last lines of output, cleaned and bounded. */
+  /** The last lines of output, cleaned and bounded ('' for a match notice). */
   tail: string;
   /** A persistent task still running, found again by a resumed session: `tail` is its output since. */
   reattached?: boolean;
+  /** Set on a notify_on notice: the lines that matched (the task may still be running). */
+  matches?: OutputMatches;
+}
+
+export interface OutputMatches {
+  pattern: string;
+  /** Matching lines shown, oldest first, each with the byte offset just past it. */
+  lines: { line: string; end: number }[];
+  /** Further matching lines folded into this notice (not shown: read the log). */
+  folded: number;
+  /** Output passed over unsearched because it came faster than the watcher reads. */
+  skippedBytes: number;
+  /** Offset past the last matching line, shown or folded. */
+  lastEnd: number;
 }
 
 export interface TaskManagerOptions {
@@ -92,11 +110,15 @@ export interface StartOptions {
   foreground?: boolean;
   /** Keep it running after tandem ends (dev servers, watchers); a resumed session re-attaches to it. */
   persistent?: boolean;
+  /** Lines of output matching this pattern are noticed while the task runs (see notify-watch.ts). */
+  notifyOn?: LinePattern;
 }
 
 export interface ReadOptions {
-  /** Keep only lines matching this pattern. */
-  filter?: RegExp;
+  /** Keep only lines matching this pattern (compileLinePattern for patterns from outside: linear time). */
+  filter?: LinePattern;
+  /** A filter stops scanning after this long, and says so (default FILTER_TIME_BUDGET_MS, 1 s). */
+  filterBudgetMs?: number;
   /** Keep only the last N lines (after filtering). */
   tail?: number;
   maxChars?: number;
