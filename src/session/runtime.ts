@@ -194,7 +194,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir, ...skillRoots] };
   const mcp = await openMcp({
     home: config.home, workspaceRoot: workspace0.root, flagConfigs: config.mcpConfigs, strict: config.strictMcpConfig,
-    trusted, env, cwd: config.cwd, logDir, version: opts.version, log: opts.log,
+    trusted, env: config.env, serverEnv: env, cwd: config.cwd, logDir, version: opts.version, log: opts.log,
     sdkTransport: opts.mcpSdkTransport,
   });
   const hooks = new SessionHooks({

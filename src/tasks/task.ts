@@ -135,6 +135,11 @@ export class Task {
       this.failToStart(`working directory ${spec.cwd} does not exist`);
       return;
     }
+    // The supervisor's exec would fail after the fork; the kernel's limits are known, so say it here, at once.
+    if (overArgumentLimit(spec.argv, spec.env)) {
+      this.failToStart(spawnFailure(Object.assign(new Error('spawn E2BIG'), { code: 'E2BIG' })));
+      return;
+    }
     if (this.timeoutMs !== undefined) {
       this.timer = setTimeout(onTimeout, this.timeoutMs);
       this.timer.unref();
@@ -447,6 +452,22 @@ function fileSize(file: string): number {
 }
 
 /** Why a spawn failed, in words a model can act on. */
+/** Linux refuses one argument or environment string over 128 KiB (MAX_ARG_STRLEN), and all of them over ~2 MiB. */
+const MAX_ARG_STRLEN = 128 * 1024;
+const MAX_ARGS_TOTAL = 2 * 1024 * 1024 - 64 * 1024;
+
+export function overArgumentLimit(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): boolean {
+  let total = 0;
+  const count = (s: string): boolean => {
+    const bytes = Buffer.byteLength(s) + 1;
+    total += bytes + 8; // the string, its NUL and its pointer
+    return bytes > MAX_ARG_STRLEN;
+  };
+  for (const arg of argv) if (count(arg)) return true;
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && count(`${k}=${v}`)) return true;
+  return total > MAX_ARGS_TOTAL;
+}
+
 export function spawnFailure(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'E2BIG') {
