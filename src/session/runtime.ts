@@ -35,7 +35,8 @@ import { setUpSandbox } from '../workspace/sandbox-setup.js';
 import type { SessionConfig as Config } from './config.js';
 import { buildSystemPrompt } from './system-prompt.js';
 import { keepWasmOnBaselineCompiler } from './wasm-baseline.js';
-import { openMcp, type McpManager } from '../extensions/mcp/index.js';
+import { openMcp, startMcp, type McpManager } from '../extensions/mcp/index.js';
+import type { McpServerConfig } from '../extensions/mcp/config.js';
 import type { Transport as McpTransport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { emptyUsage } from '../core/types.js';
 import { expandMcpInput, McpPromptError, syncMcpTools } from './mcp-wiring.js';
@@ -100,6 +101,8 @@ export interface Runtime<C extends Config = Config> {
   setSystemPrompt(prompt: { override?: string; append?: string }): void;
   /** The session's MCP servers (src/extensions/mcp); undefined when none is configured. */
   readonly mcp?: McpManager;
+  /** Adds MCP servers that become known later (the SDK program's in-process servers); they start at once. */
+  addMcpServers(servers: McpServerConfig[]): Promise<void>;
 }
 
 export interface TurnResult extends AgentResult {
@@ -173,10 +176,12 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   // shell parser is not preloaded: plain commands need none, and it costs ~27 MB.
   void tasks.prepare();
   recordBackgroundTasks(tasks, session.writer);
-  const mcp = await openMcp({
-    home: config.home, workspaceRoot: workspace0.root, flagConfigs: config.mcpConfigs, strict: config.strictMcpConfig,
-    trusted, env: config.env, serverEnv: env, cwd: config.cwd, logDir, version: opts.version, log: opts.log,
-    sdkTransport: opts.mcpSdkTransport,
+  const mcpOptions = {
+    env: config.env, serverEnv: env, cwd: config.cwd, logDir, version: opts.version, log: opts.log, sdkTransport: opts.mcpSdkTransport,
+  };
+  let mcpAdding: Promise<void> | undefined;
+  let mcp = await openMcp({
+    ...mcpOptions, home: config.home, workspaceRoot: workspace0.root, flagConfigs: config.mcpConfigs, strict: config.strictMcpConfig, trusted,
   });
   const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir] };
 
@@ -291,7 +296,16 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     toolHooks,
     sandboxed: sandbox !== undefined,
     trusted,
-    mcp,
+    get mcp() { return mcp; },
+    addMcpServers(servers) {
+      // A turn that starts meanwhile waits for this, so the servers' tools are in its first request.
+      mcpAdding = (async () => {
+        await mcpAdding;
+        if (mcp) mcp.addServers(servers);
+        else mcp = await startMcp({ servers, broken: [], untrusted: [] }, mcpOptions);
+      })();
+      return mcpAdding;
+    },
     replaceTool(tool) {
       const at = rt.tools.findIndex((t) => t.name === tool.name);
       if (at < 0) throw new Error(`no tool named ${tool.name} to replace`);
@@ -320,6 +334,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
       if (signal?.aborted) onAbort();
       let budgetExceeded = false;
       try {
+        await mcpAdding;
         if (mcp) {
           try {
             for (const note of await expandMcpInput(mcp, session.messages, stop.signal)) opts.log(note);
