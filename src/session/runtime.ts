@@ -39,7 +39,8 @@ import type { SessionConfig as Config } from './config.js';
 import { buildSystemPrompt } from './system-prompt.js';
 import { keepWasmOnBaselineCompiler } from './wasm-baseline.js';
 import { createSkillTool, loadCommandsAndSkills, skillsPromptSection, type CommandRegistry, type Skill } from '../extensions/index.js';
-import { openMcp, type McpManager } from '../extensions/mcp/index.js';
+import { openMcp, startMcp, type McpManager } from '../extensions/mcp/index.js';
+import type { McpServerConfig } from '../extensions/mcp/config.js';
 import type { Transport as McpTransport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { expandMcpInput, McpPromptError, syncMcpTools } from './mcp-wiring.js';
 
@@ -112,6 +113,8 @@ export interface Runtime<C extends Config = Config> {
   skills: readonly Skill[];
   /** The session's MCP servers (src/extensions/mcp); undefined when none is configured. */
   readonly mcp?: McpManager;
+  /** Adds MCP servers that become known later (the SDK program's in-process servers); they start at once. */
+  addMcpServers(servers: McpServerConfig[]): Promise<void>;
 }
 
 export interface TurnResult extends AgentResult {
@@ -192,10 +195,12 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   // Skills' folders outside the workspace (the user's) are read like tandem's own: their files need no rule.
   const skillRoots = extensions.skills.map((s) => s.dir).filter((d) => !d.startsWith(workspace0.root + path.sep));
   const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir, ...skillRoots] };
-  const mcp = await openMcp({
-    home: config.home, workspaceRoot: workspace0.root, flagConfigs: config.mcpConfigs, strict: config.strictMcpConfig,
-    trusted, env: config.env, serverEnv: env, cwd: config.cwd, logDir, version: opts.version, log: opts.log,
-    sdkTransport: opts.mcpSdkTransport,
+  const mcpOptions = {
+    env: config.env, serverEnv: env, cwd: config.cwd, logDir, version: opts.version, log: opts.log, sdkTransport: opts.mcpSdkTransport,
+  };
+  let mcpAdding: Promise<void> | undefined;
+  let mcp = await openMcp({
+    ...mcpOptions, home: config.home, workspaceRoot: workspace0.root, flagConfigs: config.mcpConfigs, strict: config.strictMcpConfig, trusted,
   });
   const hooks = new SessionHooks({
     sections: settings.hooks, projectDir: workspace0.root, env, log: opts.log, tasks,
@@ -346,7 +351,16 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     skills: extensions.skills,
     sandboxed: sandbox !== undefined,
     trusted,
-    mcp,
+    get mcp() { return mcp; },
+    addMcpServers(servers) {
+      // A turn that starts meanwhile waits for this, so the servers' tools are in its first request.
+      mcpAdding = (async () => {
+        await mcpAdding;
+        if (mcp) mcp.addServers(servers);
+        else mcp = await startMcp({ servers, broken: [], untrusted: [] }, mcpOptions);
+      })();
+      return mcpAdding;
+    },
     replaceTool(tool) {
       const at = rt.tools.findIndex((t) => t.name === tool.name);
       if (at < 0) throw new Error(`no tool named ${tool.name} to replace`);
@@ -394,6 +408,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
           return { outcome: 'error', text: '', turns: 0, usage: emptyUsage(), errorMessage: `A UserPromptSubmit hook blocked the prompt: ${before.blocked}` };
         }
         if (before.context.length) appendUserContent(session.messages, before.context);
+        await mcpAdding;
         if (mcp) {
           try {
             for (const note of await expandMcpInput(mcp, session.messages, stop.signal)) opts.log(note);
