@@ -30,6 +30,7 @@ import type { Authorize } from '../core/tool-calls.js';
 import type { Mode } from '../workspace/permissions/types.js';
 import { runToolHooks, type PermissionDenial, type ToolHook } from './tool-hooks.js';
 import { SessionHooks } from './session-hooks.js';
+import { createInitCommand } from './init-command.js';
 import { addUsage, emptyUsage } from '../core/types.js';
 import { userText } from '../core/messages.js';
 import type { Approver } from '../workspace/approval.js';
@@ -192,6 +193,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     workspaceRoot: workspace0.root, home: os.homedir(), tandemHome: config.home, trusted,
   });
   for (const warning of extensions.warnings) opts.log(warning);
+  extensions.commands.add(createInitCommand()); // a project's own /init keeps the name
   // Skills' folders outside the workspace (the user's) are read like tandem's own: their files need no rule.
   const skillRoots = extensions.skills.map((s) => s.dir).filter((d) => !d.startsWith(workspace0.root + path.sep));
   const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir, ...skillRoots] };
