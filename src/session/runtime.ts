@@ -38,6 +38,7 @@ import { setUpSandbox } from '../workspace/sandbox-setup.js';
 import type { SessionConfig as Config } from './config.js';
 import { buildSystemPrompt } from './system-prompt.js';
 import { keepWasmOnBaselineCompiler } from './wasm-baseline.js';
+import { createSkillTool, loadCommandsAndSkills, skillsPromptSection, type CommandRegistry, type Skill } from '../extensions/index.js';
 import { openMcp, type McpManager } from '../extensions/mcp/index.js';
 import type { Transport as McpTransport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { expandMcpInput, McpPromptError, syncMcpTools } from './mcp-wiring.js';
@@ -105,6 +106,10 @@ export interface Runtime<C extends Config = Config> {
   setPermissionMode(mode: Mode): void;
   /** Rebuilds the system prompt with another base (undefined: tandem's own) and appended text, from the next call on. */
   setSystemPrompt(prompt: { override?: string; append?: string }): void;
+  /** Custom slash commands (command files; others may add theirs, as MCP prompts do). */
+  commands: CommandRegistry;
+  /** Skills whose names and descriptions are in the system prompt (the skill tool loads one). */
+  skills: readonly Skill[];
   /** The session's MCP servers (src/extensions/mcp); undefined when none is configured. */
   readonly mcp?: McpManager;
 }
@@ -180,16 +185,22 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   // shell parser is not preloaded: plain commands need none, and it costs ~27 MB.
   void tasks.prepare();
   recordBackgroundTasks(tasks, session.writer);
+  const extensions = await loadCommandsAndSkills({
+    workspaceRoot: workspace0.root, home: os.homedir(), tandemHome: config.home, trusted,
+  });
+  for (const warning of extensions.warnings) opts.log(warning);
+  // Skills' folders outside the workspace (the user's) are read like tandem's own: their files need no rule.
+  const skillRoots = extensions.skills.map((s) => s.dir).filter((d) => !d.startsWith(workspace0.root + path.sep));
+  const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir, ...skillRoots] };
   const mcp = await openMcp({
     home: config.home, workspaceRoot: workspace0.root, flagConfigs: config.mcpConfigs, strict: config.strictMcpConfig,
-    trusted, env, cwd: config.cwd, logDir, version: opts.version, log: opts.log,
+    trusted, env: config.env, serverEnv: env, cwd: config.cwd, logDir, version: opts.version, log: opts.log,
     sdkTransport: opts.mcpSdkTransport,
   });
   const hooks = new SessionHooks({
     sections: settings.hooks, projectDir: workspace0.root, env, log: opts.log, tasks,
     context: () => ({ sessionId: session.id, transcriptPath: session.path, permissionMode: policy.mode }),
   });
-  const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir] };
 
   const modelOptions = { maxAttempts: config.maxRetries + 1, idleTimeoutMs: config.streamTimeoutMs };
   const provider = await createModelFor(config.target, modelOptions);
@@ -236,6 +247,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     date: new Date(),
     isGitRepo: isInsideGitRepo(workspace.root),
     override: config.systemPrompt,
+    sections: [skillsPromptSection(extensions.skills)].filter((x): x is string => !!x),
     append: [config.appendSystemPrompt, policy.mode === 'plan' ? PLAN_MODE_NOTE : undefined, sandbox?.note]
       .filter(Boolean).join('\n\n') || undefined,
   };
@@ -246,7 +258,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     denials.push({ toolName: call.name, toolUseId: call.id, input: call.input, message });
   };
   const gate = createPermissionGate({
-    policy, workspace, ownReadRoots: [logDir], log: opts.log, onDenied,
+    policy, workspace, ownReadRoots: [logDir, ...skillRoots], log: opts.log, onDenied,
     get approver() { return hooks.notifying(approver); },
   });
   const toolHooks: ToolHook[] = [];
@@ -280,7 +292,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   let newPrompt: { text: string; messages: number; blocks: number } | undefined;
   let haltTurn: AbortController | undefined;
   hooks.setHalt((reason) => haltTurn?.abort(new Error(reason)));
-  const builtIn = createTools(workspace, tasks, opts.fileIO);
+  const builtIn = [...createTools(workspace, tasks, opts.fileIO), ...(extensions.skills.length ? [createSkillTool(extensions.skills)] : [])];
   const costAtStart = costOfAll(session.recorder.usageByModel) ?? 0;
   askWindow(config.target, provider);
   hooks.sessionStart(session.loaded ? 'resume' : 'startup');
@@ -329,6 +341,8 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     denials,
     toolHooks,
     hooks,
+    commands: extensions.commands,
+    skills: extensions.skills,
     sandboxed: sandbox !== undefined,
     trusted,
     mcp,
@@ -389,7 +403,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
             emit?.({ type: 'error', message: err.message });
             return { outcome: 'error', text: '', turns: 0, usage: emptyUsage(), errorMessage: err.message };
           }
-          await syncMcpTools(mcp, rt.tools, (t) => redactingTool(t, redact));
+          await syncMcpTools(mcp, rt.tools, wrapTool, opts.log); // PostToolUse hooks see MCP tools too
         }
         let result: AgentResult | undefined;
         for (let continuations = 0; ; continuations++) {

@@ -3,7 +3,7 @@
 // flood is searched in its latest part and the bytes passed over are counted, never silently dropped.
 import type { LinePattern } from '../core/line-pattern.js';
 import { collapseCarriageReturns, stripAnsi } from '../core/text.js';
-import type { OutputLog } from './output-log.js';
+import type { TaskLog } from './external-log.js';
 import { utf8SafeEnd } from './output-view.js';
 
 /** One scan reads at most this much; past it, the rest waits for the next scan (the caller schedules one). */
@@ -32,7 +32,7 @@ export class LineScanner {
   private pos: number;
   private carry = Buffer.alloc(0);
 
-  constructor(private readonly log: OutputLog, private readonly pattern: LinePattern, from: number) {
+  constructor(private readonly log: TaskLog, private readonly pattern: LinePattern, from: number) {
     this.pos = from;
   }
 

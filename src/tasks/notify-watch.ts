@@ -4,7 +4,7 @@
 // costs the context one bounded notice per model call. Lines the model has read meanwhile are dropped.
 import type { LinePattern } from '../core/line-pattern.js';
 import { LineScanner, type LineMatch } from './line-scanner.js';
-import type { OutputLog } from './output-log.js';
+import type { TaskLog } from './external-log.js';
 import type { OutputMatches, TaskNotice, TaskSnapshot } from './types.js';
 
 export const BATCH_MS = 200;
@@ -33,7 +33,7 @@ export class NotifyWatch {
   private lastSize: number;
 
   constructor(
-    private readonly log: OutputLog, private readonly pattern: LinePattern, from: number,
+    private readonly log: TaskLog, private readonly pattern: LinePattern, from: number,
     private readonly hooks: NotifyWatchHooks,
   ) {
     this.scanner = new LineScanner(log, pattern, from);
