@@ -34,6 +34,8 @@ import { setUpSandbox } from '../workspace/sandbox-setup.js';
 import type { SessionConfig as Config } from './config.js';
 import { buildSystemPrompt } from './system-prompt.js';
 import { keepWasmOnBaselineCompiler } from './wasm-baseline.js';
+import { Subagents } from './subagents.js';
+import { createAgentTool } from '../tools/agent.js';
 
 export interface Runtime<C extends Config = Config> {
   config: C;
@@ -86,6 +88,8 @@ export interface Runtime<C extends Config = Config> {
   /** Commands run under a sandbox (--sandbox or settings): front ends must not run them elsewhere. */
   readonly sandboxed: boolean;
   setPermissionMode(mode: Mode): void;
+  /** The subagents the agent tool runs (types, usage by subagent for /cost). */
+  subagents: Subagents;
   /** Rebuilds the system prompt with another base (undefined: tandem's own) and appended text, from the next call on. */
   setSystemPrompt(prompt: { override?: string; append?: string }): void;
 }
@@ -217,7 +221,53 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     if (hooked?.decision === 'allow') return undefined;
     return gate(call, tool, signal);
   };
-  const builtIn = createTools(workspace, tasks, opts.fileIO);
+  const subagents = new Subagents({
+    tasks,
+    definitions: [],
+    tools: () => rt.tools,
+    model: () => ({ model: rt.model, id: config.model }),
+    modelFor: async (spec) => {
+      const target = switchTarget(config, spec);
+      const missing = missingKeyMessage(target);
+      if (missing) throw new Error(`Cannot use model ${spec} for the subagent: ${missing}`);
+      return { model: withContextBudget(await createModelFor(target, modelOptions)), id: target.qualifiedId };
+    },
+    system: ({ override, append }) => buildSystemPrompt({
+      ...promptInput, override, append: [promptInput.append, append].filter(Boolean).join('\n\n'),
+    }),
+    maxTokens: () => maxTokens,
+    authorizeFor: (label) => subagentGate(label),
+    recordUsage: (label, model, usage) => session.recorder.subagentUsage(label, model, usage),
+    transcriptDir: session.path.replace(/\.jsonl$/, '') + '.agents',
+    cwd: workspace.root,
+    version: opts.version,
+    redact,
+    log: opts.log,
+  }, session.loaded?.usageByAgent);
+  // A subagent's calls go through the same rules and hooks; a person asked sees which subagent asks.
+  const subagentGate = (label: string): Authorize => {
+    const gate = createPermissionGate({
+      policy, workspace, ownReadRoots: [logDir], log: opts.log,
+      onDenied: (call, tool, message) => {
+        onDenied(call, tool, `${label}: ${message}`);
+        opts.log(`agent ${label}: denied ${call.name}: ${message}`);
+      },
+      get approver(): Approver | undefined {
+        const ask = approver;
+        return ask ? (request, signal) => ask({ ...request, agent: label }, signal) : undefined;
+      },
+    });
+    return async (call, tool, signal) => {
+      const hooked = await runToolHooks(toolHooks, call, signal);
+      if (hooked?.decision === 'deny') {
+        onDenied(call, tool.name, hooked.reason);
+        return { content: hooked.reason, isError: true };
+      }
+      if (hooked?.decision === 'allow') return undefined;
+      return gate(call, tool, signal);
+    };
+  };
+  const builtIn = [...createTools(workspace, tasks, opts.fileIO), createAgentTool(subagents, tasks)];
   const costAtStart = costOfAll(session.recorder.usageByModel) ?? 0;
   askWindow(config.target, provider);
   const rt: Runtime<C> = {
@@ -261,6 +311,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     },
     denials,
     toolHooks,
+    subagents,
     sandboxed: sandbox !== undefined,
     replaceTool(tool) {
       const at = rt.tools.findIndex((t) => t.name === tool.name);

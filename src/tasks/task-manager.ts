@@ -9,6 +9,7 @@ import {
 import { latestLines, renderRange, utf8SafeEnd } from './output-view.js';
 import { TaskRegistry, reapOrphans } from './registry.js';
 import { Task } from './task.js';
+import { AgentTask, type AgentStartOptions } from './agent-task.js';
 import {
   TaskLimitError, UnknownTaskError, type Isolation, type KilledBy, type ReadOptions, type StartOptions,
   type TaskContainer, type TaskManagerOptions, type TaskNotice, type TaskSnapshot, type WaitResult,
@@ -38,11 +39,12 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
   private readonly requestedIsolation: Isolation;
   private readonly container?: TaskContainer;
   private iso?: ResolvedIsolation;
-  private readonly tasks = new Map<string, Task>();
+  private readonly tasks = new Map<string, Task | AgentTask>();
   private readonly registry: TaskRegistry;
   private notices: TaskNotice[] = [];
   private bgSeq = 0;
   private fgSeq = 0;
+  private agentSeq = 0;
   private closed = false;
   private logDirReady = false;
 
@@ -124,6 +126,26 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
         command: task.command, isolation: iso.mode, token: task.token,
       });
     }
+    return task.snapshot();
+  }
+
+  /**
+   * Starts a subagent as a task (a1, a2, …; see agent-task.ts): listed, checked, awaited, killed and noticed like
+   * any other, and counted by the concurrency cap.
+   */
+  startAgent(opts: AgentStartOptions): TaskSnapshot {
+    if (this.closed) throw new Error('The task manager has shut down.');
+    const running = this.runningTasks();
+    if (running.length >= this.maxConcurrent) throw new TaskLimitError(this.maxConcurrent, running.map((t) => t.snapshot()));
+    mkdirSync(this.logDir, { recursive: true });
+    const id = `a${++this.agentSeq}`;
+    const task = new AgentTask(id, opts, join(this.logDir, `${id}.log`), this.maxLogBytes, {
+      output: (t, chunk) => this.emit('output', t.id, chunk),
+      end: (t) => this.onEnd(t),
+    });
+    this.tasks.set(id, task);
+    this.emit('start', task.snapshot());
+    task.launch();
     return task.snapshot();
   }
 
@@ -267,17 +289,17 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     }
   }
 
-  private runningTasks(): Task[] {
+  private runningTasks(): (Task | AgentTask)[] {
     return [...this.tasks.values()].filter((t) => t.running);
   }
 
-  private task(id: string): Task {
+  private task(id: string): Task | AgentTask {
     const task = this.tasks.get(id);
     if (!task) throw new UnknownTaskError(id, [...this.tasks.keys()]);
     return task;
   }
 
-  private onEnd(task: Task): void {
+  private onEnd(task: Task | AgentTask): void {
     this.registry.remove(task.id);
     const snap = task.snapshot();
     if (!task.foreground && !task.endSeen && task.killedBy !== 'shutdown') {
