@@ -5,6 +5,7 @@ import { formatCostReport } from '../session/pricing.js';
 import { describeStatus } from '../tasks/notices.js';
 import type { Runtime } from '../session/runtime.js';
 import { formatDuration } from './tool-lines.js';
+import { describeHooks } from '../extensions/hooks/describe.js';
 
 export type SlashReply = { kind: 'text' | 'clear' | 'exit'; text: string };
 
@@ -18,6 +19,7 @@ export const SLASH_COMMANDS: Record<string, string> = {
   '/cost': 'tokens, context used and money spent',
   '/model [NAME]': 'show the model, or switch (PROVIDER/MODEL switches provider too)',
   '/permissions': 'the permission rules in force and where each comes from',
+  '/hooks': 'the hooks in force and where each comes from',
   '/exit': 'leave tandem (running tasks are killed)',
 };
 
@@ -78,6 +80,8 @@ export async function runSlashCommand(input: string, rt: Runtime): Promise<Slash
     }
     case '/permissions':
       return text(permissionsReport(rt));
+    case '/hooks':
+      return text(describeHooks(rt.hooks.engine, rt.trusted));
     case '/exit':
     case '/quit':
       return { kind: 'exit', text: '' };

@@ -25,9 +25,13 @@ import type { FileIO } from '../tools/file-io.js';
 import { loadPermissionSettings, PermissionPolicy } from '../workspace/permissions/index.js';
 import { commandEnv, redactSecrets, secretValues } from '../workspace/secrets.js';
 import { createWorkspace, type Workspace } from '../workspace/paths.js';
+import { projectInventory, trustOf, untrustedNotice } from '../workspace/trust.js';
 import type { Authorize } from '../core/tool-calls.js';
 import type { Mode } from '../workspace/permissions/types.js';
 import { runToolHooks, type PermissionDenial, type ToolHook } from './tool-hooks.js';
+import { SessionHooks } from './session-hooks.js';
+import { addUsage, emptyUsage } from '../core/types.js';
+import { userText } from '../core/messages.js';
 import type { Approver } from '../workspace/approval.js';
 import { createPermissionGate } from '../workspace/permission-gate.js';
 import { setUpSandbox } from '../workspace/sandbox-setup.js';
@@ -36,6 +40,9 @@ import { buildSystemPrompt } from './system-prompt.js';
 import { keepWasmOnBaselineCompiler } from './wasm-baseline.js';
 import { Subagents } from './subagents.js';
 import { createAgentTool } from '../tools/agent.js';
+import { openMcp, type McpManager } from '../extensions/mcp/index.js';
+import type { Transport as McpTransport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { expandMcpInput, McpPromptError, syncMcpTools } from './mcp-wiring.js';
 
 export interface Runtime<C extends Config = Config> {
   config: C;
@@ -79,19 +86,31 @@ export interface Runtime<C extends Config = Config> {
   runTurn(run: { signal?: AbortSignal; emit?: (event: AgentEvent) => void; maxTurns?: number }): Promise<TurnResult>;
   /** Calls denied so far in this session (rules, modes, people, hooks), oldest first. */
   denials: PermissionDenial[];
-  /** Hooks run before every tool call, before the permission rules (SDK hooks, extensions). */
+  /** Hooks run before every tool call, before the permission rules (settings files' PreToolUse, SDK hooks). */
   toolHooks: ToolHook[];
+  /**
+   * Settings files' hooks (Claude Code's format). `hooks.engine` runs any event: e.g. an agents subsystem calls
+   * `hooks.engine.stop('SubagentStop', { stopHookActive })` when a subagent finishes. `/hooks` lists them.
+   */
+  hooks: SessionHooks;
   /** Adds a tool for the rest of the session (library users' custom tools). */
   addTool(tool: AgentTool): void;
   /** Puts `tool` in the place of the tool of the same name (a front end's own way of doing its work). */
   replaceTool(tool: AgentTool): void;
   /** Commands run under a sandbox (--sandbox or settings): front ends must not run them elsewhere. */
   readonly sandboxed: boolean;
+  /**
+   * The workspace is trusted: its settings may allow tools and change modes, and its hooks, MCP servers and
+   * anything else that executes may load. Untrusted, only the user's own files and the repo's deny/ask rules apply.
+   */
+  readonly trusted: boolean;
   setPermissionMode(mode: Mode): void;
   /** The subagents the agent tool runs (types, usage by subagent for /cost). */
   subagents: Subagents;
   /** Rebuilds the system prompt with another base (undefined: tandem's own) and appended text, from the next call on. */
   setSystemPrompt(prompt: { override?: string; append?: string }): void;
+  /** The session's MCP servers (src/extensions/mcp); undefined when none is configured. */
+  readonly mcp?: McpManager;
 }
 
 export interface TurnResult extends AgentResult {
@@ -112,6 +131,11 @@ export interface RuntimeOptions {
   fileIO?: FileIO;
   /** Narrows the built-in tool set (--tools); custom tools are added after. */
   selectTools?: (tools: AgentTool[]) => AgentTool[];
+  /** Trust the workspace (--trust, the UI's answer) or not; default: what <home>/trusted.json remembers, else no.
+   * Project-scoped MCP servers (.mcp.json, project settings) start only in a trusted workspace. */
+  trustedWorkspace?: boolean;
+  /** For the SDK's in-process MCP servers (`type: "sdk"`): a transport over the control protocol. */
+  mcpSdkTransport?: (server: string) => McpTransport | undefined;
   log: (line: string) => void;
 }
 
@@ -120,12 +144,18 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   const registryDir = path.join(config.home, 'running-tasks');
   for (const line of await TaskManager.reapOrphans(registryDir)) opts.log(line);
 
+  const trusted = opts.trustedWorkspace ?? (await trustOf(config.home, workspace0.root))?.trusted ?? false;
   const settings = await loadPermissionSettings({
     home: os.homedir(), userSettingsFile: path.join(config.home, 'settings.json'), workspaceRoot: workspace0.root,
     cliAllow: config.allow, cliDeny: config.deny, cliMode: config.permissionMode, cliSandbox: config.sandbox,
+    trusted, claudeUserDir: config.env.CLAUDE_CONFIG_DIR?.trim() || undefined,
   });
   for (const warning of settings.warnings) opts.log(warning);
-  const policy = new PermissionPolicy(settings, { workspaceRoot: workspace0.root, home: os.homedir(), nonInteractive: !opts.interactive });
+  if (!trusted) {
+    const inventory = await projectInventory(workspace0.root);
+    if (inventory.items.length) opts.log(untrustedNotice(inventory, workspace0.root));
+  }
+  const policy = new PermissionPolicy(settings, { workspaceRoot: workspace0.root, home: os.homedir(), nonInteractive: !opts.interactive, untrusted: !trusted });
   if (policy.mode === 'bypassPermissions') opts.log('permission mode bypassPermissions: every tool call runs without asking (deny rules still hold)');
   // Every provider's key variable (a models file may name its own) stays out of commands and transcripts.
   const credentials = { ...settings, credentialVariables: [...config.models.providers.values()].flatMap((p) => p.keyEnv) };
@@ -154,6 +184,15 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   // shell parser is not preloaded: plain commands need none, and it costs ~27 MB.
   void tasks.prepare();
   recordBackgroundTasks(tasks, session.writer);
+  const mcp = await openMcp({
+    home: config.home, workspaceRoot: workspace0.root, flagConfigs: config.mcpConfigs, strict: config.strictMcpConfig,
+    trusted, env, cwd: config.cwd, logDir, version: opts.version, log: opts.log,
+    sdkTransport: opts.mcpSdkTransport,
+  });
+  const hooks = new SessionHooks({
+    sections: settings.hooks, projectDir: workspace0.root, env, log: opts.log, tasks,
+    context: () => ({ sessionId: session.id, transcriptPath: session.path, permissionMode: policy.mode }),
+  });
   const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir] };
 
   const modelOptions = { maxAttempts: config.maxRetries + 1, idleTimeoutMs: config.streamTimeoutMs };
@@ -166,7 +205,10 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   const compactor = new AutoCompactor(provider, {
     contextWindow,
     threshold: config.compactThreshold,
-    onStart: (reason) => opts.log(reason === 'manual' ? 'compacting the conversation…' : `context is nearly full (${reason}); compacting the conversation…`),
+    onStart: (reason) => {
+      hooks.preCompact(reason === 'manual' ? 'manual' : 'auto');
+      opts.log(reason === 'manual' ? 'compacting the conversation…' : `context is nearly full (${reason}); compacting the conversation…`);
+    },
     onCompacted: (result) => {
       session.recorder.compacted(result);
       opts.log(`compacted: ${result.summarised} messages summarised, ${result.kept} kept`);
@@ -209,18 +251,36 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   };
   const gate = createPermissionGate({
     policy, workspace, ownReadRoots: [logDir], log: opts.log, onDenied,
-    get approver() { return approver; },
+    get approver() { return hooks.notifying(approver); },
   });
   const toolHooks: ToolHook[] = [];
-  const authorize: Authorize = async (call, tool, signal) => {
+  const settingsHook = hooks.toolHook();
+  if (settingsHook) toolHooks.push(settingsHook);
+  // The hooks, then the rules (and a person) through `gate`; the session's calls and each subagent's.
+  const authorizeThrough = (gate: Authorize, asker?: string): Authorize => async (call, tool, signal) => {
     const hooked = await runToolHooks(toolHooks, call, signal);
     if (hooked?.decision === 'deny') {
       onDenied(call, tool.name, hooked.reason);
       return { content: hooked.reason, isError: true };
     }
     if (hooked?.decision === 'allow') return undefined;
+    if (hooked?.decision === 'ask') {
+      // A hook wants the person to see this call: nobody to ask is a denial; a yes still meets the rules.
+      const why = `A PreToolUse hook asks for approval${hooked.reason ? `: ${hooked.reason}` : '.'}`;
+      const ask = hooks.notifying(approver);
+      const answer = ask
+        ? await ask({ ...(asker ? { agent: asker } : {}), tool: tool.name, summary: JSON.stringify(call.input).slice(0, 200), reason: why, toolUseId: call.id, input: call.input as Record<string, unknown> }, signal)
+        : { kind: 'deny' as const, message: `${why} Nobody can approve it here, so it was denied.` };
+      if (answer.kind === 'deny') {
+        const message = answer.message ?? `The user denied permission for this ${tool.name} call.${answer.reason ? ` They said: "${answer.reason}"` : ''}`;
+        onDenied(call, tool.name, message);
+        return { content: message, isError: true };
+      }
+      if (answer.kind === 'once' && answer.updatedInput) call.input = answer.updatedInput;
+    }
     return gate(call, tool, signal);
   };
+  const authorize = authorizeThrough(gate);
   const subagents = new Subagents({
     tasks,
     definitions: [],
@@ -243,6 +303,13 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     version: opts.version,
     redact,
     log: opts.log,
+    subagentStop: async ({ id, agentType, transcriptPath, stopHookActive }, signal) => {
+      if (!hooks.engine.has('SubagentStop')) return undefined;
+      const out = await hooks.engine.stop('SubagentStop', {
+        stopHookActive, agent_id: id, agent_type: agentType, agent_transcript_path: transcriptPath,
+      }, signal);
+      return out.blocked;
+    },
   }, session.loaded?.usageByAgent);
   // A subagent's calls go through the same rules and hooks; a person asked sees which subagent asks.
   const subagentGate = (label: string): Authorize => {
@@ -253,23 +320,21 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
         opts.log(`agent ${label}: denied ${call.name}: ${message}`);
       },
       get approver(): Approver | undefined {
-        const ask = approver;
+        const ask = hooks.notifying(approver);
         return ask ? (request, signal) => ask({ ...request, agent: label }, signal) : undefined;
       },
     });
-    return async (call, tool, signal) => {
-      const hooked = await runToolHooks(toolHooks, call, signal);
-      if (hooked?.decision === 'deny') {
-        onDenied(call, tool.name, hooked.reason);
-        return { content: hooked.reason, isError: true };
-      }
-      if (hooked?.decision === 'allow') return undefined;
-      return gate(call, tool, signal);
-    };
+    return authorizeThrough(gate, label);
   };
+  const wrapTool = (tool: AgentTool) => hooks.wrapTool(redactingTool(tool, redact));
+  // UserPromptSubmit sees each prompt once, at the start of the turn that answers it.
+  let newPrompt: { text: string; messages: number; blocks: number } | undefined;
+  let haltTurn: AbortController | undefined;
+  hooks.setHalt((reason) => haltTurn?.abort(new Error(reason)));
   const builtIn = [...createTools(workspace, tasks, opts.fileIO), createAgentTool(subagents, tasks)];
   const costAtStart = costOfAll(session.recorder.usageByModel) ?? 0;
   askWindow(config.target, provider);
+  hooks.sessionStart(session.loaded ? 'resume' : 'startup');
   const rt: Runtime<C> = {
     config,
     session,
@@ -277,11 +342,14 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     model: budgeted(provider),
     compactor,
     contextWindow,
-    tools: (opts.selectTools ? opts.selectTools(builtIn) : builtIn).map((tool) => redactingTool(tool, redact)),
+    tools: (opts.selectTools ? opts.selectTools(builtIn) : builtIn).map(wrapTool),
     tasks,
     workspace,
     system,
-    takeNotices: () => tasks.drainNotices().map((n) => ({ type: 'text', text: redact(formatNotice(n)) })),
+    takeNotices: () => [
+      ...tasks.drainNotices().map((n): ContentBlock => ({ type: 'text', text: redact(formatNotice(n)) })),
+      ...hooks.drainContext(),
+    ],
     record: (event) => {
       session.recorder.onEvent(event);
       if (event.type === 'turn_start') keepWasmOnBaselineCompiler();
@@ -312,15 +380,18 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     denials,
     toolHooks,
     subagents,
+    hooks,
     sandboxed: sandbox !== undefined,
+    trusted,
+    mcp,
     replaceTool(tool) {
       const at = rt.tools.findIndex((t) => t.name === tool.name);
       if (at < 0) throw new Error(`no tool named ${tool.name} to replace`);
-      rt.tools[at] = redactingTool(tool, redact);
+      rt.tools[at] = wrapTool(tool);
     },
     addTool(tool) {
       if (rt.tools.some((t) => t.name === tool.name)) throw new Error(`a tool named ${tool.name} exists already`);
-      rt.tools.push(redactingTool(tool, redact));
+      rt.tools.push(wrapTool(tool));
     },
     setPermissionMode(mode) {
       policy.setMode(mode);
@@ -330,6 +401,12 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
       rt.system = buildSystemPrompt({ ...promptInput, override, append: tail || undefined });
     },
     addUserMessage(content) {
+      const last = session.messages.at(-1);
+      newPrompt = {
+        text: typeof content === 'string' ? content : content.map((b) => (b.type === 'text' ? b.text : '')).join('\n'),
+        messages: session.messages.length,
+        blocks: last?.role === 'user' && Array.isArray(last.content) ? last.content.length : -1,
+      };
       appendUserContent(session.messages, typeof content === 'string' ? [{ type: 'text', text: content }] : content);
       session.recorder.sync();
     },
@@ -340,28 +417,64 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
       signal?.addEventListener('abort', onAbort, { once: true });
       if (signal?.aborted) onAbort();
       let budgetExceeded = false;
+      haltTurn = stop;
+      const prompt = newPrompt;
+      newPrompt = undefined;
       try {
-        const result = await runAgent(session.messages, rt.loopOptions({
-          signal: stop.signal,
-          maxTurns,
-          emit: (event) => {
-            rt.record(event);
-            emit?.(event);
-            if (budget !== undefined && event.type === 'usage' && !budgetExceeded
-              && (costOfAll(session.recorder.usageByModel) ?? 0) - costAtStart > budget) {
-              budgetExceeded = true;
-              stop.abort(new Error('budget exceeded'));
-            }
-          },
-        }));
+        const before = await hooks.beforeTurn(prompt?.text, stop.signal);
+        if (before.blocked !== undefined && prompt) {
+          // The prompt never reaches the model: take it back out of the conversation.
+          const last = session.messages.at(-1);
+          if (prompt.blocks < 0) session.messages.length = prompt.messages;
+          else if (last && Array.isArray(last.content)) last.content.length = prompt.blocks;
+          opts.log(`prompt blocked by a UserPromptSubmit hook: ${before.blocked}`);
+          return { outcome: 'error', text: '', turns: 0, usage: emptyUsage(), errorMessage: `A UserPromptSubmit hook blocked the prompt: ${before.blocked}` };
+        }
+        if (before.context.length) appendUserContent(session.messages, before.context);
+        if (mcp) {
+          try {
+            for (const note of await expandMcpInput(mcp, session.messages, stop.signal)) opts.log(note);
+          } catch (err) {
+            if (!(err instanceof McpPromptError) && !(err instanceof Error && err.name === 'McpCallError')) throw err;
+            // The prompt command never reaches the model: it is taken back, and the turn ends saying why.
+            if (session.messages.at(-1)?.role === 'user') session.messages.pop();
+            emit?.({ type: 'error', message: err.message });
+            return { outcome: 'error', text: '', turns: 0, usage: emptyUsage(), errorMessage: err.message };
+          }
+          await syncMcpTools(mcp, rt.tools, (t) => redactingTool(t, redact));
+        }
+        let result: AgentResult | undefined;
+        for (let continuations = 0; ; continuations++) {
+          const run = await runAgent(session.messages, rt.loopOptions({
+            signal: stop.signal,
+            maxTurns,
+            emit: (event) => {
+              rt.record(event);
+              emit?.(event);
+              if (budget !== undefined && event.type === 'usage' && !budgetExceeded
+                && (costOfAll(session.recorder.usageByModel) ?? 0) - costAtStart > budget) {
+                budgetExceeded = true;
+                stop.abort(new Error('budget exceeded'));
+              }
+            },
+          }));
+          result = result ? { ...run, turns: result.turns + run.turns, usage: addUsage(result.usage, run.usage) } : run;
+          if (run.outcome !== 'end_turn' || budgetExceeded || stop.signal.aborted) break;
+          // A Stop hook that blocks keeps the agent going, with its reason as the next instruction.
+          const goOn = await hooks.afterStop(continuations, stop.signal);
+          if (goOn === undefined) break;
+          appendUserContent(session.messages, [userText(`<hook-output event="Stop">\n${goOn}\n</hook-output>`)]);
+        }
         return budgetExceeded ? { ...result, budgetExceeded } : result;
       } finally {
+        haltTurn = undefined;
         signal?.removeEventListener('abort', onAbort);
         session.recorder.sync();
       }
     },
     shutdown: async () => {
-      await tasks.shutdown();
+      await hooks.sessionEnd();
+      await Promise.all([tasks.shutdown(), mcp?.close()]);
       session.recorder.sync();
       session.writer.close();
     },

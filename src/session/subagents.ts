@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { runAgent } from '../core/agent-loop.js';
+import { HARNESS_PREFIX, runAgent } from '../core/agent-loop.js';
 import type { AgentEvent, AgentResult } from '../core/events.js';
 import { appendUserContent } from '../core/messages.js';
 import type { Authorize } from '../core/tool-calls.js';
@@ -42,14 +42,19 @@ export interface SubagentDeps {
   version: string;
   redact: (text: string) => string;
   log: (line: string) => void;
-  /** Told when a subagent ends (the SubagentStop hook point). */
-  onStop?: (info: { id: string; agentType: string; outcome: AgentTaskOutcome; transcriptPath: string }) => void;
+  /**
+   * The SubagentStop hooks, when a subagent has answered: resolves with the reason it must go on (its next
+   * instruction), or undefined to let it stop. `stopHookActive`: it is already going on because of one.
+   */
+  subagentStop?: (info: { id: string; agentType: string; transcriptPath: string; stopHookActive: boolean }, signal: AbortSignal) => Promise<string | undefined>;
   maxTurns?: number;
 }
 
 const SUBAGENT_NOTE = `You are a subagent: another agent handed you the task in the first message and sees nothing of `
   + `your work but your final message. Work on your own (no one can answer questions), then end with a complete, `
   + `self-contained report of what you found or did: facts, file paths, commands and results it can act on.`;
+
+const MAX_STOP_HOOK_CONTINUATIONS = 3;
 
 export class Subagents implements SubagentRunner {
   readonly types: readonly AgentDefinition[];
@@ -135,18 +140,28 @@ export class Subagents implements SubagentRunner {
         this.deps.recordUsage(label, a.model.id, event.usage);
       }
     };
+    const loop = {
+      model: a.model.model,
+      tools: a.tools,
+      system: this.deps.system({ override: def.prompt, append: SUBAGENT_NOTE }),
+      maxTokens: this.deps.maxTokens(),
+      maxTurns: this.deps.maxTurns,
+      signal: control.signal,
+      emit,
+      authorize: this.deps.authorizeFor(label),
+    };
     let result: AgentResult;
     try {
-      result = await runAgent(messages, {
-        model: a.model.model,
-        tools: a.tools,
-        system: this.deps.system({ override: def.prompt, append: SUBAGENT_NOTE }),
-        maxTokens: this.deps.maxTokens(),
-        maxTurns: this.deps.maxTurns,
-        signal: control.signal,
-        emit,
-        authorize: this.deps.authorizeFor(label),
-      });
+      result = await runAgent(messages, loop);
+      // A SubagentStop hook may send it on (a few times at most, so a hook cannot keep it going forever).
+      for (let again = 0; result.outcome === 'end_turn' && this.deps.subagentStop && again < MAX_STOP_HOOK_CONTINUATIONS; again++) {
+        const reason = await this.deps.subagentStop(
+          { id, agentType: def.name, transcriptPath: a.transcriptPath, stopHookActive: again > 0 }, control.signal,
+        );
+        if (!reason) break;
+        appendUserContent(messages, [{ type: 'text', text: `${HARNESS_PREFIX} A SubagentStop hook says to go on: ${reason}` }]);
+        result = await runAgent(messages, loop);
+      }
     } finally {
       recorder.sync();
       writer.close();
@@ -156,7 +171,6 @@ export class Subagents implements SubagentRunner {
     if (result.outcome !== 'end_turn' && result.outcome !== 'aborted') {
       outcome.error = result.errorMessage ?? `it stopped (${result.outcome})`;
     }
-    this.deps.onStop?.({ id, agentType: def.name, outcome, transcriptPath: a.transcriptPath });
     return outcome;
   }
 

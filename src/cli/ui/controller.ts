@@ -254,4 +254,4 @@ export class UiController {
 }
 
 /** Commands that run at once, even while the agent works; the rest wait their turn in the queue. */
-const IMMEDIATE = new Set(['/help', '/tasks', '/kill', '/logs', '/cost', '/permissions', '/exit', '/quit']);
+const IMMEDIATE = new Set(['/help', '/tasks', '/kill', '/logs', '/cost', '/permissions', '/hooks', '/exit', '/quit']);
