@@ -145,4 +145,50 @@ describe('the agent tool end to end', () => {
     expect(out.permission_denials[0].tool_name).toBe('Bash');
     expect(run.code).toBe(3);
   });
+
+  it('resumes a finished subagent\'s conversation by its handle, in a later run of the session', async () => {
+    scriptConversations(t.server, {
+      'RESUME-SUB': [reply().text('Noted: the number is 42.')],
+      'first prompt': [
+        reply().tool('agent', { prompt: 'RESUME-SUB: remember the number 42', description: 'remember' }, 'toolu_first'),
+        reply().text('Remembered.'),
+      ],
+    });
+    const env = testEnv(t.server.url);
+    const first = await runTandem([...BYPASS, '-p', 'first prompt'], { cwd: t.cwd, env });
+    expect(first.code).toBe(0);
+    const handle = /resume: "([\w-]+)"/.exec(toolResultsOf(t.server.requests[2]!).toolu_first!.text)?.[1];
+    expect(handle).toBeDefined();
+    const conv = scriptConversations(t.server, {
+      'RESUME-SUB': [reply().text('It was 42.')],
+      'first prompt': [
+        reply().tool('agent', { prompt: 'Which number was it?', description: 'recall', resume: handle }, 'toolu_second'),
+        reply().text('The subagent recalled it.'),
+      ],
+    });
+    const second = await runTandem([...BYPASS, '-c', '-p', 'second prompt'], { cwd: t.cwd, env });
+    expect(second.code).toBe(0);
+    expect(second.stdout).toBe('The subagent recalled it.\n');
+    const sub = conv.requests('RESUME-SUB')[0]!.body.messages as Message[];
+    expect(sub.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    expect(JSON.stringify(sub[1])).toContain('Noted: the number is 42.');
+    expect(JSON.stringify(sub[2])).toContain('Which number was it?');
+    expect(toolResultsOf(conv.requests('first prompt')[1]!).toolu_second!.text).toContain('It was 42.');
+    // One transcript, continued.
+    expect(subagentTranscripts(env.TANDEM_HOME!)).toHaveLength(1);
+  });
+
+  it('answers an unknown subagent type with the types there are', async () => {
+    scriptConversations(t.server, {
+      'main prompt': [
+        reply().tool('agent', { prompt: 'x', description: 'x', agent_type: 'nonexistent' }, 'toolu_bad'),
+        reply().text('ok'),
+      ],
+    });
+    const run = await runTandem([...BYPASS, '-p', 'main prompt'], { cwd: t.cwd, env: testEnv(t.server.url) });
+    expect(run.code).toBe(0);
+    const bad = toolResultsOf(t.server.requests[1]!).toolu_bad!;
+    expect(bad.isError).toBe(true);
+    expect(bad.text).toBe('There is no subagent type "nonexistent". Types: general-purpose.');
+  });
 });

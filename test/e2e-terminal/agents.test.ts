@@ -69,6 +69,8 @@ describe('terminal UI: todo list and subagents', () => {
     ui.term.press('Enter');
     const asking = await ui.term.waitFor('Permission needed: bash (asked by subagent a1 (general-purpose))');
     expect(asking).toContain('touch made-by-subagent');
+    // A task like any other: in the status line while it runs.
+    expect(asking.trimEnd().split('\n').slice(-2).join('\n')).toMatch(/1 running: a1 file maker/);
     ui.term.type('y');
     await ui.term.waitFor('The subagent made the file.');
     expect(existsSync(path.join(ui.cwd, 'made-by-subagent'))).toBe(true);
@@ -76,5 +78,10 @@ describe('terminal UI: todo list and subagents', () => {
     expect(main).toHaveLength(3);
     expect(JSON.stringify(main[2]!.body.messages)).toContain('SUB-UI-REPORT: made the file.');
     expect(userTextOf(ui.server, ui.server.requests.length - 1)).toContain('background agent a1');
+    // Its usage counts toward the session and shows apart in /cost.
+    ui.term.type('/cost');
+    ui.term.press('Enter');
+    const cost = await ui.term.waitFor('Subagents (included above)');
+    expect(cost).toMatch(/a1 \(general-purpose\) \[claude-sonnet-4-6\]: 20 in, 10 out/);
   });
 });
