@@ -40,6 +40,7 @@ import { buildSystemPrompt } from './system-prompt.js';
 import { keepWasmOnBaselineCompiler } from './wasm-baseline.js';
 import { Subagents } from './subagents.js';
 import { createAgentTool } from '../tools/agent.js';
+import { createSkillTool, loadCommandsAndSkills, skillsPromptSection, type CommandRegistry, type Skill } from '../extensions/index.js';
 import { openMcp, type McpManager } from '../extensions/mcp/index.js';
 import type { Transport as McpTransport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { expandMcpInput, McpPromptError, syncMcpTools } from './mcp-wiring.js';
@@ -109,6 +110,10 @@ export interface Runtime<C extends Config = Config> {
   subagents: Subagents;
   /** Rebuilds the system prompt with another base (undefined: tandem's own) and appended text, from the next call on. */
   setSystemPrompt(prompt: { override?: string; append?: string }): void;
+  /** Custom slash commands (command files; others may add theirs, as MCP prompts do). */
+  commands: CommandRegistry;
+  /** Skills whose names and descriptions are in the system prompt (the skill tool loads one). */
+  skills: readonly Skill[];
   /** The session's MCP servers (src/extensions/mcp); undefined when none is configured. */
   readonly mcp?: McpManager;
 }
@@ -184,6 +189,13 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   // shell parser is not preloaded: plain commands need none, and it costs ~27 MB.
   void tasks.prepare();
   recordBackgroundTasks(tasks, session.writer);
+  const extensions = await loadCommandsAndSkills({
+    workspaceRoot: workspace0.root, home: os.homedir(), tandemHome: config.home, trusted,
+  });
+  for (const warning of extensions.warnings) opts.log(warning);
+  // Skills' folders outside the workspace (the user's) are read like tandem's own: their files need no rule.
+  const skillRoots = extensions.skills.map((s) => s.dir).filter((d) => !d.startsWith(workspace0.root + path.sep));
+  const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir, ...skillRoots] };
   const mcp = await openMcp({
     home: config.home, workspaceRoot: workspace0.root, flagConfigs: config.mcpConfigs, strict: config.strictMcpConfig,
     trusted, env, cwd: config.cwd, logDir, version: opts.version, log: opts.log,
@@ -193,7 +205,6 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     sections: settings.hooks, projectDir: workspace0.root, env, log: opts.log, tasks,
     context: () => ({ sessionId: session.id, transcriptPath: session.path, permissionMode: policy.mode }),
   });
-  const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir] };
 
   const modelOptions = { maxAttempts: config.maxRetries + 1, idleTimeoutMs: config.streamTimeoutMs };
   const provider = await createModelFor(config.target, modelOptions);
@@ -240,6 +251,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     date: new Date(),
     isGitRepo: isInsideGitRepo(workspace.root),
     override: config.systemPrompt,
+    sections: [skillsPromptSection(extensions.skills)].filter((x): x is string => !!x),
     append: [config.appendSystemPrompt, policy.mode === 'plan' ? PLAN_MODE_NOTE : undefined, sandbox?.note]
       .filter(Boolean).join('\n\n') || undefined,
   };
@@ -250,7 +262,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     denials.push({ toolName: call.name, toolUseId: call.id, input: call.input, message });
   };
   const gate = createPermissionGate({
-    policy, workspace, ownReadRoots: [logDir], log: opts.log, onDenied,
+    policy, workspace, ownReadRoots: [logDir, ...skillRoots], log: opts.log, onDenied,
     get approver() { return hooks.notifying(approver); },
   });
   const toolHooks: ToolHook[] = [];
@@ -331,7 +343,10 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   let newPrompt: { text: string; messages: number; blocks: number } | undefined;
   let haltTurn: AbortController | undefined;
   hooks.setHalt((reason) => haltTurn?.abort(new Error(reason)));
-  const builtIn = [...createTools(workspace, tasks, opts.fileIO), createAgentTool(subagents, tasks)];
+  const builtIn = [
+    ...createTools(workspace, tasks, opts.fileIO), createAgentTool(subagents, tasks),
+    ...(extensions.skills.length ? [createSkillTool(extensions.skills)] : []),
+  ];
   const costAtStart = costOfAll(session.recorder.usageByModel) ?? 0;
   askWindow(config.target, provider);
   hooks.sessionStart(session.loaded ? 'resume' : 'startup');
@@ -381,6 +396,8 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     toolHooks,
     subagents,
     hooks,
+    commands: extensions.commands,
+    skills: extensions.skills,
     sandboxed: sandbox !== undefined,
     trusted,
     mcp,
@@ -441,7 +458,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
             emit?.({ type: 'error', message: err.message });
             return { outcome: 'error', text: '', turns: 0, usage: emptyUsage(), errorMessage: err.message };
           }
-          await syncMcpTools(mcp, rt.tools, (t) => redactingTool(t, redact));
+          await syncMcpTools(mcp, rt.tools, wrapTool, opts.log); // PostToolUse hooks see MCP tools too
         }
         let result: AgentResult | undefined;
         for (let continuations = 0; ; continuations++) {

@@ -6,11 +6,15 @@ import { join } from 'node:path';
 import {
   buildArgv, containerIsolation, prepareIsolation, resolveIsolation, resolveShell, type ResolvedIsolation,
 } from './isolation.js';
+import { LineScanner } from './line-scanner.js';
+import { NotifyWatch } from './notify-watch.js';
 import { latestLines, renderRange, utf8SafeEnd } from './output-view.js';
 import { TaskRegistry, reapOrphans } from './registry.js';
 import { waitUntilRunning } from './startup.js';
+import { sharedSupervisor, type Supervisor } from './supervisor.js';
 import { Task } from './task.js';
 import { AgentTask, type AgentStartOptions } from './agent-task.js';
+import type { LinePattern } from '../core/line-pattern.js';
 import {
   TaskLimitError, UnknownTaskError, type Isolation, type KilledBy, type ReadOptions, type StartOptions,
   type TaskContainer, type TaskManagerOptions, type TaskNotice, type TaskSnapshot, type WaitResult,
@@ -20,8 +24,10 @@ export const NOTICE_TAIL_LINES = 20;
 export const NOTICE_TAIL_CHARS = 2000;
 
 export interface TaskManagerEvents {
-  /** A notice was queued: an idle agent may want to wake up and drain it. */
+  /** A task-ended notice was queued: an idle agent may want to wake up and drain it. */
   notice: [notice: TaskNotice];
+  /** A notify_on notice (lines that matched, task still running) was queued: also worth waking up for. */
+  matched: [notice: TaskNotice];
   output: [id: string, chunk: Buffer];
   start: [task: TaskSnapshot];
   end: [task: TaskSnapshot];
@@ -43,11 +49,14 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
   private readonly tasks = new Map<string, Task | AgentTask>();
   private readonly registry: TaskRegistry;
   private notices: TaskNotice[] = [];
+  /** notify_on watchers of running tasks. */
+  private readonly watches = new Map<string, NotifyWatch>();
   private bgSeq = 0;
   private fgSeq = 0;
   private agentSeq = 0;
   private closed = false;
   private logDirReady = false;
+  private readonly useSupervisor: boolean;
 
   constructor(opts: TaskManagerOptions) {
     super();
@@ -62,6 +71,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     this.requestedIsolation = opts.isolation ?? 'auto';
     this.container = opts.container;
     this.registry = new TaskRegistry(opts.registryDir);
+    this.useSupervisor = opts.supervisor ?? true;
   }
 
   /** Kills what dead tandem processes left running (see registry.ts); returns what it did, one line each. */
@@ -111,23 +121,36 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
       logPath: join(this.logDir, `${id}.log`),
       maxLogBytes: this.maxLogBytes,
       killGraceMs: this.killGraceMs,
+      supervisor: opts.tty ? undefined : this.supervisor(iso),
     }, {
-      output: (t, chunk) => this.emit('output', t.id, chunk),
+      output: (t, chunk) => {
+        this.watches.get(t.id)?.onOutput();
+        this.emit('output', t.id, chunk);
+      },
+      grew: (t, from, to) => {
+        this.watches.get(t.id)?.onOutput();
+        // Nothing reads the bytes unless someone listens (the bash tool's progress lines).
+        if (!this.listenerCount('output')) return;
+        const parts = t.log.readRange(from, to).filter((p): p is Buffer => Buffer.isBuffer(p));
+        if (parts.length) this.emit('output', t.id, parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+      },
+      launched: (t) => {
+        if (!t.running || t.pid === undefined) return;
+        this.registry.add({
+          taskId: t.id, pid: t.pid, pgid: t.pid, pidStartTime: t.pidStartTime, startedAt: t.startedAt,
+          command: t.command, isolation: iso.mode, token: t.token,
+        });
+      },
       end: (t) => this.onEnd(t),
     });
     this.tasks.set(id, task);
+    if (opts.notifyOn) this.watchOutput(task, opts.notifyOn);
     // Before launching, so that listeners see 'start' before an immediate failure's 'end'.
     this.emit('start', task.snapshot());
     task.launch(
       { argv, cwd: this.cwd, env: this.env, isolation: iso },
       () => void this.kill(id, 'timeout'),
     );
-    if (task.running && task.pid !== undefined) {
-      this.registry.add({
-        taskId: id, pid: task.pid, pgid: task.pid, pidStartTime: task.pidStartTime, startedAt: task.startedAt,
-        command: task.command, isolation: iso.mode, token: task.token,
-      });
-    }
     return task.snapshot();
   }
 
@@ -175,6 +198,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     const start = task.cursor;
     const end = task.running ? utf8SafeEnd(task.log, start, task.log.totalBytes) : task.log.totalBytes;
     task.cursor = end;
+    this.watches.get(id)?.seen(end);
     return renderRange(task.log, start, end, opts);
   }
 
@@ -257,14 +281,17 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     const task = this.tasks.get(id);
     if (!task || task.running) return;
     task.endSeen = true;
-    this.notices = this.notices.filter((n) => n.task.id !== id);
+    this.notices = this.notices.filter((n) => n.task.id !== id || n.matches);
   }
 
   /** Every queued notice, each handed out once. */
   drainNotices(): TaskNotice[] {
     const out = this.notices;
     this.notices = [];
-    for (const n of out) this.tasks.get(n.task.id)!.endSeen = true;
+    for (const n of out) {
+      if (n.matches) this.watches.get(n.task.id)?.delivered();
+      else this.tasks.get(n.task.id)!.endSeen = true;
+    }
     return out;
   }
 
@@ -292,6 +319,36 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     }
   }
 
+  /** The supervisor that starts pipe tasks, unless this manager spawns them itself (option, or no perl). */
+  private supervisor(iso: ResolvedIsolation): Supervisor | undefined {
+    if (!this.useSupervisor) return undefined;
+    // It dies with tandem as the wrappers did (setpriv --pdeathsig), and when tandem closes its pipe.
+    const pdeath = iso.prefix[0] === 'setpriv' ? iso.prefix.slice(0, 3) : [];
+    return sharedSupervisor(pdeath);
+  }
+
+  /**
+   * A scanner of the task's output lines from `from` (default: what the model has not read yet) on, for
+   * conditions such as wait_background's `until`.
+   */
+  scanLines(id: string, pattern: LinePattern, from?: number): { scan(): ReturnType<LineScanner['scan']> } {
+    const task = this.task(id);
+    const scanner = new LineScanner(task.log, pattern, from ?? task.cursor);
+    return { scan: () => scanner.scan(!task.running) };
+  }
+
+  private watchOutput(task: Task, pattern: LinePattern): void {
+    const watch = new NotifyWatch(task.log, pattern, 0, {
+      snapshot: () => task.snapshot(),
+      queue: (notice) => {
+        this.notices.push(notice);
+        this.emit('matched', notice);
+      },
+      unqueue: (notice) => { this.notices = this.notices.filter((n) => n !== notice); },
+    });
+    this.watches.set(task.id, watch);
+  }
+
   private runningTasks(): (Task | AgentTask)[] {
     return [...this.tasks.values()].filter((t) => t.running);
   }
@@ -304,6 +361,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
 
   private onEnd(task: Task | AgentTask): void {
     this.registry.remove(task.id);
+    // Lines that matched notify_on are told before the end (a pending batch is queued now).
+    this.watches.get(task.id)?.finish();
     const snap = task.snapshot();
     if (!task.foreground && !task.endSeen && task.killedBy !== 'shutdown') {
       const notice: TaskNotice = { task: snap, tail: latestLines(task.log, NOTICE_TAIL_LINES, NOTICE_TAIL_CHARS) };

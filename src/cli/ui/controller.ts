@@ -3,7 +3,7 @@
 import { describeStatus } from '../../tasks/notices.js';
 import type { TaskNotice, TaskSnapshot } from '../../tasks/types.js';
 import type { Runtime } from '../../session/runtime.js';
-import { SLASH_COMMANDS } from '../slash-commands.js';
+import { BUILTIN_NAMES } from '../slash-commands.js';
 import { AgentDriver, type QueuedInput } from './agent-driver.js';
 import { Approvals, type ApprovalDialog } from './approvals.js';
 import { complete } from './completion.js';
@@ -39,7 +39,7 @@ export interface ControllerOptions {
 }
 
 const EXIT_WINDOW_MS = 2000;
-export const UI_COMMANDS = [...Object.keys(SLASH_COMMANDS).map((c) => c.split(' ')[0]!), '/quit'];
+export const UI_COMMANDS = BUILTIN_NAMES;
 
 export class UiController {
   readonly store: Store<UiSnapshot>;
@@ -87,6 +87,7 @@ export class UiController {
   start(): void {
     this.rt.setApprover(this.approvals.approver);
     this.rt.tasks.on('notice', this.#onNotice);
+    this.rt.tasks.on('matched', this.#onMatched);
     this.rt.tasks.on('start', this.#onTasksChanged);
     this.rt.tasks.on('end', this.#onTaskEnd);
     this.#ticker = setInterval(() => this.#tick(), 1000);
@@ -100,6 +101,7 @@ export class UiController {
   stop(): void {
     this.rt.setApprover(undefined);
     this.rt.tasks.off('notice', this.#onNotice);
+    this.rt.tasks.off('matched', this.#onMatched);
     this.rt.tasks.off('start', this.#onTasksChanged);
     this.rt.tasks.off('end', this.#onTaskEnd);
     clearInterval(this.#ticker);
@@ -170,9 +172,14 @@ export class UiController {
   }
 
   #complete(): void {
-    const { editor, candidates } = complete(this.#prompt.editor, { commands: UI_COMMANDS, cwd: this.rt.workspace.root });
+    const { editor, candidates } = complete(this.#prompt.editor, { commands: this.#commandNames(), cwd: this.rt.workspace.root });
     this.#prompt = withEditor(this.#prompt, editor);
     this.#hint = candidates.length ? candidates.join('  ') : undefined;
+  }
+
+  /** Built-in and custom command names, for completion. */
+  #commandNames(): string[] {
+    return [...new Set([...UI_COMMANDS, ...this.rt.commands.list().map((c) => c.name)])];
   }
 
   #ctrlC(): void {
@@ -205,6 +212,14 @@ export class UiController {
     const t = notice.task;
     const ok = t.status === 'exited' && t.exitCode === 0;
     this.transcript.add({ kind: 'notice', ok, text: `task ${t.id} ${describeStatus(t)}: ${t.description ?? t.command}` });
+    this.store.publish();
+    if (this.rt.config.notify === 'wake') void this.driver.pump();
+  };
+
+  /** A notify_on match: shown as a line, and (in wake mode) the model is told now. */
+  #onMatched = (notice: TaskNotice): void => {
+    const first = notice.matches?.lines[0]?.line ?? '';
+    this.transcript.add({ kind: 'notice', ok: false, text: `task ${notice.task.id} printed: ${first}` });
     this.store.publish();
     if (this.rt.config.notify === 'wake') void this.driver.pump();
   };
