@@ -83,6 +83,7 @@ export async function runSlashCommand(input: string, rt: Runtime): Promise<Slash
     case '/cost':
       return text(formatCostReport({
         usageByModel: rt.session.recorder.usageByModel, lastUsage: rt.compactor.lastUsage, contextWindow: rt.contextWindow,
+        usageByAgent: rt.subagents.usageByAgent,
       }));
     case '/model': {
       const next = args[0];

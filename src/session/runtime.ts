@@ -39,6 +39,8 @@ import { setUpSandbox } from '../workspace/sandbox-setup.js';
 import type { SessionConfig as Config } from './config.js';
 import { buildSystemPrompt } from './system-prompt.js';
 import { keepWasmOnBaselineCompiler } from './wasm-baseline.js';
+import { Subagents } from './subagents.js';
+import { createAgentTool } from '../tools/agent.js';
 import { createSkillTool, loadCommandsAndSkills, skillsPromptSection, type CommandRegistry, type Skill } from '../extensions/index.js';
 import { openMcp, startMcp, type McpManager } from '../extensions/mcp/index.js';
 import type { McpServerConfig } from '../extensions/mcp/config.js';
@@ -106,6 +108,8 @@ export interface Runtime<C extends Config = Config> {
    */
   readonly trusted: boolean;
   setPermissionMode(mode: Mode): void;
+  /** The subagents the agent tool runs (types, usage by subagent for /cost). */
+  subagents: Subagents;
   /** Rebuilds the system prompt with another base (undefined: tandem's own) and appended text, from the next call on. */
   setSystemPrompt(prompt: { override?: string; append?: string }): void;
   /** Custom slash commands (command files; others may add theirs, as MCP prompts do). */
@@ -272,7 +276,8 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   const toolHooks: ToolHook[] = [];
   const settingsHook = hooks.toolHook();
   if (settingsHook) toolHooks.push(settingsHook);
-  const authorize: Authorize = async (call, tool, signal) => {
+  // The hooks, then the rules (and a person) through `gate`; the session's calls and each subagent's.
+  const authorizeThrough = (gate: Authorize, asker?: string): Authorize => async (call, tool, signal) => {
     const hooked = await runToolHooks(toolHooks, call, signal);
     if (hooked?.decision === 'deny') {
       onDenied(call, tool.name, hooked.reason);
@@ -284,7 +289,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
       const why = `A PreToolUse hook asks for approval${hooked.reason ? `: ${hooked.reason}` : '.'}`;
       const ask = hooks.notifying(approver);
       const answer = ask
-        ? await ask({ tool: tool.name, summary: JSON.stringify(call.input).slice(0, 200), reason: why, toolUseId: call.id, input: call.input as Record<string, unknown> }, signal)
+        ? await ask({ ...(asker ? { agent: asker } : {}), tool: tool.name, summary: JSON.stringify(call.input).slice(0, 200), reason: why, toolUseId: call.id, input: call.input as Record<string, unknown> }, signal)
         : { kind: 'deny' as const, message: `${why} Nobody can approve it here, so it was denied.` };
       if (answer.kind === 'deny') {
         const message = answer.message ?? `The user denied permission for this ${tool.name} call.${answer.reason ? ` They said: "${answer.reason}"` : ''}`;
@@ -295,12 +300,61 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     }
     return gate(call, tool, signal);
   };
+  const authorize = authorizeThrough(gate);
+  const subagents = new Subagents({
+    tasks,
+    definitions: [],
+    tools: () => rt.tools,
+    model: () => ({ model: rt.model, id: config.model }),
+    modelFor: async (spec) => {
+      const target = switchTarget(config, spec);
+      const missing = missingKeyMessage(target);
+      if (missing) throw new Error(`Cannot use model ${spec} for the subagent: ${missing}`);
+      return { model: withContextBudget(await createModelFor(target, modelOptions)), id: target.qualifiedId };
+    },
+    system: ({ override, append }) => buildSystemPrompt({
+      ...promptInput, override, append: [promptInput.append, append].filter(Boolean).join('\n\n'),
+    }),
+    maxTokens: () => maxTokens,
+    authorizeFor: (label) => subagentGate(label),
+    recordUsage: (label, model, usage) => session.recorder.subagentUsage(label, model, usage),
+    transcriptDir: session.path.replace(/\.jsonl$/, '') + '.agents',
+    cwd: workspace.root,
+    version: opts.version,
+    redact,
+    log: opts.log,
+    subagentStop: async ({ id, agentType, transcriptPath, stopHookActive }, signal) => {
+      if (!hooks.engine.has('SubagentStop')) return undefined;
+      const out = await hooks.engine.stop('SubagentStop', {
+        stopHookActive, agent_id: id, agent_type: agentType, agent_transcript_path: transcriptPath,
+      }, signal);
+      return out.blocked;
+    },
+  }, session.loaded?.usageByAgent);
+  // A subagent's calls go through the same rules and hooks; a person asked sees which subagent asks.
+  const subagentGate = (label: string): Authorize => {
+    const gate = createPermissionGate({
+      policy, workspace, ownReadRoots: [logDir], log: opts.log,
+      onDenied: (call, tool, message) => {
+        onDenied(call, tool, `${label}: ${message}`);
+        opts.log(`agent ${label}: denied ${call.name}: ${message}`);
+      },
+      get approver(): Approver | undefined {
+        const ask = hooks.notifying(approver);
+        return ask ? (request, signal) => ask({ ...request, agent: label }, signal) : undefined;
+      },
+    });
+    return authorizeThrough(gate, label);
+  };
   const wrapTool = (tool: AgentTool) => hooks.wrapTool(redactingTool(tool, redact));
   // UserPromptSubmit sees each prompt once, at the start of the turn that answers it.
   let newPrompt: { text: string; messages: number; blocks: number } | undefined;
   let haltTurn: AbortController | undefined;
   hooks.setHalt((reason) => haltTurn?.abort(new Error(reason)));
-  const builtIn = [...createTools(workspace, tasks, opts.fileIO), ...(extensions.skills.length ? [createSkillTool(extensions.skills)] : [])];
+  const builtIn = [
+    ...createTools(workspace, tasks, opts.fileIO), createAgentTool(subagents, tasks),
+    ...(extensions.skills.length ? [createSkillTool(extensions.skills)] : []),
+  ];
   const costAtStart = costOfAll(session.recorder.usageByModel) ?? 0;
   askWindow(config.target, provider);
   hooks.sessionStart(session.loaded ? 'resume' : 'startup');
@@ -348,6 +402,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     },
     denials,
     toolHooks,
+    subagents,
     hooks,
     commands: extensions.commands,
     skills: extensions.skills,

@@ -3,6 +3,7 @@
 import { constants } from 'node:os';
 import { formatDuration } from '../core/text.js';
 import type { KilledBy, OutputMatches, TaskNotice, TaskSnapshot } from './types.js';
+import { formatAgentNotice } from './agent-notice.js';
 
 export type { TaskNotice } from './types.js';
 
@@ -21,6 +22,7 @@ const signalByNumber = new Map<number, string>(Object.entries(constants.signals)
 export function describeStatus(t: TaskSnapshot): string {
   switch (t.status) {
     case 'running':
+      if (t.agent) return `running for ${formatDuration(t.runtimeMs)}, ${t.agent.toolCalls} tool call${t.agent.toolCalls === 1 ? '' : 's'} so far`;
       return `running for ${formatDuration(t.runtimeMs)}`;
     case 'failed_to_start':
       return `failed to start: ${t.failReason ?? 'unknown reason'}`;
@@ -29,6 +31,7 @@ export function describeStatus(t: TaskSnapshot): string {
     case 'killed':
       return `killed by ${BY[t.killedBy ?? 'model']}${killDetail(t)}`;
     case 'exited':
+      if (t.agent) return t.agent.error ? `failed: ${t.agent.error}` : 'finished';
       if (t.signal) return `died of signal ${t.signal} (not sent by tandem)`;
       return `exited with code ${t.exitCode ?? '?'}${exitCodeHint(t.exitCode)}`;
   }
@@ -64,6 +67,7 @@ export function neutralize(text: string): string {
 /** The text block the model receives when a background task has ended. */
 export function formatNotice(notice: TaskNotice): string {
   const t = notice.task;
+  if (t.agent) return formatAgentNotice(t, t.agent);
   if (notice.matches) return formatMatchNotice(notice, notice.matches);
   const attrs = [`id="${attr(t.id)}"`, `status="${t.status}"`];
   if (t.exitCode !== undefined) attrs.push(`exit_code="${t.exitCode}"`);
