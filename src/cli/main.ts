@@ -205,6 +205,10 @@ function installExitHandlers(rt: Runtime<Config>): void {
 const USER_ERRORS = new Set(['SessionLookupError', 'SettingsError']);
 
 process.on('uncaughtException', (err) => {
+  // The terminal went away (its window closed): writing to it fails. That is a hang-up, not a crash: leave as
+  // SIGHUP does (the exit handler kills the tasks), without an "internal error" nobody can read.
+  const code = (err as NodeJS.ErrnoException).code;
+  if ((code === 'EIO' || code === 'EPIPE') && (err as NodeJS.ErrnoException).syscall === 'write') process.exit(code === 'EIO' ? 129 : 141);
   process.stderr.write(`tandem: internal error: ${err.stack ?? err.message}\n`);
   process.exit(1);
 });
