@@ -41,6 +41,7 @@ import { buildSystemPrompt } from './system-prompt.js';
 import { keepWasmOnBaselineCompiler } from './wasm-baseline.js';
 import { Subagents } from './subagents.js';
 import { createAgentTool } from '../tools/agent.js';
+import { loadAgentDefinitions } from '../extensions/agents/loader.js';
 import { createSkillTool, loadCommandsAndSkills, skillsPromptSection, type CommandRegistry, type Skill } from '../extensions/index.js';
 import { openMcp, startMcp, type McpManager } from '../extensions/mcp/index.js';
 import type { McpServerConfig } from '../extensions/mcp/config.js';
@@ -193,10 +194,9 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   // shell parser is not preloaded: plain commands need none, and it costs ~27 MB.
   void tasks.prepare();
   recordBackgroundTasks(tasks, session.writer);
-  const extensions = await loadCommandsAndSkills({
-    workspaceRoot: workspace0.root, home: os.homedir(), tandemHome: config.home, trusted,
-  });
-  for (const warning of extensions.warnings) opts.log(warning);
+  const folders = { workspaceRoot: workspace0.root, home: os.homedir(), tandemHome: config.home, trusted };
+  const [extensions, agentTypes] = await Promise.all([loadCommandsAndSkills(folders), loadAgentDefinitions(folders)]);
+  for (const warning of [...extensions.warnings, ...agentTypes.warnings]) opts.log(warning);
   extensions.commands.add(createInitCommand()); // a project's own /init keeps the name
   // Skills' folders outside the workspace (the user's) are read like tandem's own: their files need no rule.
   const skillRoots = extensions.skills.map((s) => s.dir).filter((d) => !d.startsWith(workspace0.root + path.sep));
@@ -303,7 +303,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   const authorize = authorizeThrough(gate);
   const subagents = new Subagents({
     tasks,
-    definitions: [],
+    definitions: agentTypes.agents,
     tools: () => rt.tools,
     model: () => ({ model: rt.model, id: config.model }),
     modelFor: async (spec) => {
@@ -312,8 +312,12 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
       if (missing) throw new Error(`Cannot use model ${spec} for the subagent: ${missing}`);
       return { model: withContextBudget(await createModelFor(target, modelOptions)), id: target.qualifiedId };
     },
+    // A type's own prompt still gets the facts of where it works.
     system: ({ override, append }) => buildSystemPrompt({
-      ...promptInput, override, append: [promptInput.append, append].filter(Boolean).join('\n\n'),
+      ...promptInput,
+      override: override === undefined ? undefined : `${override}\n\nWorkspace: ${workspace.root}\nPlatform: ${promptInput.platform}; `
+        + `shell: ${promptInput.shell}; date: ${promptInput.date.toISOString().slice(0, 10)}`,
+      append: [promptInput.append, append].filter(Boolean).join('\n\n'),
     }),
     maxTokens: () => maxTokens,
     authorizeFor: (label) => subagentGate(label),

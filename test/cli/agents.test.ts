@@ -1,6 +1,6 @@
 // End to end through the built binary: the agent tool runs subagents (own context, tools, transcript) in the
 // foreground and as background tasks whose notice carries the report once; kill; print-mode denials.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Message } from '../../src/core/types.js';
@@ -190,5 +190,55 @@ describe('the agent tool end to end', () => {
     const bad = toolResultsOf(t.server.requests[1]!).toolu_bad!;
     expect(bad.isError).toBe(true);
     expect(bad.text).toBe('There is no subagent type "nonexistent". Types: general-purpose.');
+  });
+
+  describe('subagent types from agent files', () => {
+    const writeAgents = (home: string) => {
+      mkdirSync(path.join(t.cwd, '.claude', 'agents'), { recursive: true });
+      writeFileSync(path.join(t.cwd, '.claude', 'agents', 'reviewer.md'), [
+        '---', 'name: reviewer', 'description: Reviews a change for bugs before it lands', 'tools: Read, Grep',
+        'model: claude-haiku-4-5', '---', 'You are a strict code reviewer. REVIEWER-PROMPT-MARK', '',
+      ].join('\n'));
+      mkdirSync(path.join(home, 'agents'), { recursive: true });
+      writeFileSync(path.join(home, 'agents', 'helper.md'), '---\ndescription: The user\'s own helper\n---\nHELPER-PROMPT-MARK\n');
+    };
+    const agentToolDescription = (i: number) =>
+      ((t.server.requests[i]!.body.tools ?? []) as { name: string; description: string }[]).find((x) => x.name === 'agent')!.description;
+
+    it('lists project and user types by name and description, and runs one with its prompt, tools and model', async () => {
+      const env = testEnv(t.server.url);
+      writeAgents(env.TANDEM_HOME!);
+      const conv = scriptConversations(t.server, {
+        'REVIEW-IT': [reply().text('Looks fine.')],
+        'main prompt': [
+          reply().tool('agent', { prompt: 'REVIEW-IT: the diff', description: 'review', agent_type: 'reviewer' }, 'toolu_review'),
+          reply().text('Reviewed.'),
+        ],
+      });
+      const run = await runTandem([...BYPASS, '--trust', '-p', 'main prompt'], { cwd: t.cwd, env });
+      expect(run.code).toBe(0);
+      const description = agentToolDescription(0);
+      expect(description).toContain('- general-purpose: ');
+      expect(description).toContain('- reviewer: Reviews a change for bugs before it lands');
+      expect(description).toContain("- helper: The user's own helper");
+      const sub = conv.requests('REVIEW-IT')[0]!;
+      expect(systemText(sub.body)).toContain('REVIEWER-PROMPT-MARK');
+      expect(systemText(sub.body)).not.toContain('You are tandem');
+      expect(toolNames(sub.body).sort()).toEqual(['grep', 'read_file']);
+      expect(sub.body.model).toBe('claude-haiku-4-5');
+      expect(toolResultsOf(conv.requests('main prompt')[1]!).toolu_review!.text).toMatch(/Looks fine\.[\s\S]*subagent a1 \(reviewer\)/);
+    });
+
+    it('leaves out the project\'s agent files in an untrusted workspace, and says so', async () => {
+      const env = testEnv(t.server.url);
+      writeAgents(env.TANDEM_HOME!);
+      scriptConversations(t.server, { 'main prompt': [reply().text('ok')] });
+      const run = await runTandem([...BYPASS, '-p', 'main prompt'], { cwd: t.cwd, env });
+      expect(run.code).toBe(0);
+      const description = agentToolDescription(0);
+      expect(description).not.toContain('reviewer');
+      expect(description).toContain('- helper: ');
+      expect(run.stderr).toMatch(/not trusted[\s\S]*\.claude\/agents: 1 subagent type/);
+    });
   });
 });
