@@ -23,7 +23,7 @@ export interface PermissionGateOptions {
 
 const COMMAND_TOOLS = new Set(['bash', 'background_run']);
 const WRITE_TOOLS = new Set(['write_file', 'edit_file']);
-const READ_TOOLS = new Set(['read_file']);
+const READ_TOOLS = new Set(['read_file', 'grep', 'glob', 'ls']);
 
 export function createPermissionGate(opts: PermissionGateOptions): Authorize {
   // One question at a time, even when calls run concurrently.
@@ -89,8 +89,9 @@ async function approvalRequest(
   const base = { tool, reason: decision.reason, suggestedRule: decision.suggestion };
   if (access.kind === 'tool') return { ...base, summary: `${tool} ${oneLineJson(input)}` };
   if (access.kind === 'command') {
-    const parts = (decision.parts ?? []).filter((p) => p.decision !== 'allow').map((p) => p.text);
-    return { ...base, summary: access.command, command: { text: access.command, partsNeedingApproval: parts } };
+    const asking = (decision.parts ?? []).filter((p) => p.decision !== 'allow');
+    const whyParts = asking.map((p) => p.reason.replace(/^needs approval: /, '').replace(/, so it needs approval$/, ''));
+    return { ...base, summary: access.command, command: { text: access.command, partsNeedingApproval: asking.map((p) => p.text), whyParts } };
   }
   return { ...base, summary: String(input.path), diff: await diffOf(tool, input, access.path) };
 }
