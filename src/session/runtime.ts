@@ -29,16 +29,23 @@ import { projectInventory, trustOf, untrustedNotice } from '../workspace/trust.j
 import type { Authorize } from '../core/tool-calls.js';
 import type { Mode } from '../workspace/permissions/types.js';
 import { runToolHooks, type PermissionDenial, type ToolHook } from './tool-hooks.js';
+import { SessionHooks } from './session-hooks.js';
+import { createInitCommand } from './init-command.js';
+import { addUsage, emptyUsage } from '../core/types.js';
+import { userText } from '../core/messages.js';
 import type { Approver } from '../workspace/approval.js';
 import { createPermissionGate } from '../workspace/permission-gate.js';
 import { setUpSandbox } from '../workspace/sandbox-setup.js';
 import type { SessionConfig as Config } from './config.js';
 import { buildSystemPrompt } from './system-prompt.js';
 import { keepWasmOnBaselineCompiler } from './wasm-baseline.js';
+import { Subagents } from './subagents.js';
+import { createAgentTool } from '../tools/agent.js';
+import { loadAgentDefinitions } from '../extensions/agents/loader.js';
 import { createSkillTool, loadCommandsAndSkills, skillsPromptSection, type CommandRegistry, type Skill } from '../extensions/index.js';
-import { openMcp, type McpManager } from '../extensions/mcp/index.js';
+import { openMcp, startMcp, type McpManager } from '../extensions/mcp/index.js';
+import type { McpServerConfig } from '../extensions/mcp/config.js';
 import type { Transport as McpTransport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { emptyUsage } from '../core/types.js';
 import { expandMcpInput, McpPromptError, syncMcpTools } from './mcp-wiring.js';
 
 export interface Runtime<C extends Config = Config> {
@@ -83,8 +90,13 @@ export interface Runtime<C extends Config = Config> {
   runTurn(run: { signal?: AbortSignal; emit?: (event: AgentEvent) => void; maxTurns?: number }): Promise<TurnResult>;
   /** Calls denied so far in this session (rules, modes, people, hooks), oldest first. */
   denials: PermissionDenial[];
-  /** Hooks run before every tool call, before the permission rules (SDK hooks, extensions). */
+  /** Hooks run before every tool call, before the permission rules (settings files' PreToolUse, SDK hooks). */
   toolHooks: ToolHook[];
+  /**
+   * Settings files' hooks (Claude Code's format). `hooks.engine` runs any event: e.g. an agents subsystem calls
+   * `hooks.engine.stop('SubagentStop', { stopHookActive })` when a subagent finishes. `/hooks` lists them.
+   */
+  hooks: SessionHooks;
   /** Adds a tool for the rest of the session (library users' custom tools). */
   addTool(tool: AgentTool): void;
   /** Puts `tool` in the place of the tool of the same name (a front end's own way of doing its work). */
@@ -97,6 +109,8 @@ export interface Runtime<C extends Config = Config> {
    */
   readonly trusted: boolean;
   setPermissionMode(mode: Mode): void;
+  /** The subagents the agent tool runs (types, usage by subagent for /cost). */
+  subagents: Subagents;
   /** Rebuilds the system prompt with another base (undefined: tandem's own) and appended text, from the next call on. */
   setSystemPrompt(prompt: { override?: string; append?: string }): void;
   /** Custom slash commands (command files; others may add theirs, as MCP prompts do). */
@@ -105,6 +119,8 @@ export interface Runtime<C extends Config = Config> {
   skills: readonly Skill[];
   /** The session's MCP servers (src/extensions/mcp); undefined when none is configured. */
   readonly mcp?: McpManager;
+  /** Adds MCP servers that become known later (the SDK program's in-process servers); they start at once. */
+  addMcpServers(servers: McpServerConfig[]): Promise<void>;
 }
 
 export interface TurnResult extends AgentResult {
@@ -178,17 +194,23 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   // shell parser is not preloaded: plain commands need none, and it costs ~27 MB.
   void tasks.prepare();
   recordBackgroundTasks(tasks, session.writer);
-  const extensions = await loadCommandsAndSkills({
-    workspaceRoot: workspace0.root, home: os.homedir(), tandemHome: config.home, trusted,
-  });
-  for (const warning of extensions.warnings) opts.log(warning);
+  const folders = { workspaceRoot: workspace0.root, home: os.homedir(), tandemHome: config.home, trusted };
+  const [extensions, agentTypes] = await Promise.all([loadCommandsAndSkills(folders), loadAgentDefinitions(folders)]);
+  for (const warning of [...extensions.warnings, ...agentTypes.warnings]) opts.log(warning);
+  extensions.commands.add(createInitCommand()); // a project's own /init keeps the name
   // Skills' folders outside the workspace (the user's) are read like tandem's own: their files need no rule.
   const skillRoots = extensions.skills.map((s) => s.dir).filter((d) => !d.startsWith(workspace0.root + path.sep));
   const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir, ...skillRoots] };
-  const mcp = await openMcp({
-    home: config.home, workspaceRoot: workspace0.root, flagConfigs: config.mcpConfigs, strict: config.strictMcpConfig,
-    trusted, env, cwd: config.cwd, logDir, version: opts.version, log: opts.log,
-    sdkTransport: opts.mcpSdkTransport,
+  const mcpOptions = {
+    env: config.env, serverEnv: env, cwd: config.cwd, logDir, version: opts.version, log: opts.log, sdkTransport: opts.mcpSdkTransport,
+  };
+  let mcpAdding: Promise<void> | undefined;
+  let mcp = await openMcp({
+    ...mcpOptions, home: config.home, workspaceRoot: workspace0.root, flagConfigs: config.mcpConfigs, strict: config.strictMcpConfig, trusted,
+  });
+  const hooks = new SessionHooks({
+    sections: settings.hooks, projectDir: workspace0.root, env, log: opts.log, tasks,
+    context: () => ({ sessionId: session.id, transcriptPath: session.path, permissionMode: policy.mode }),
   });
 
   const modelOptions = { maxAttempts: config.maxRetries + 1, idleTimeoutMs: config.streamTimeoutMs };
@@ -201,7 +223,10 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   const compactor = new AutoCompactor(provider, {
     contextWindow,
     threshold: config.compactThreshold,
-    onStart: (reason) => opts.log(reason === 'manual' ? 'compacting the conversation…' : `context is nearly full (${reason}); compacting the conversation…`),
+    onStart: (reason) => {
+      hooks.preCompact(reason === 'manual' ? 'manual' : 'auto');
+      opts.log(reason === 'manual' ? 'compacting the conversation…' : `context is nearly full (${reason}); compacting the conversation…`);
+    },
     onCompacted: (result) => {
       session.recorder.compacted(result);
       opts.log(`compacted: ${result.summarised} messages summarised, ${result.kept} kept`);
@@ -232,6 +257,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     shell: process.env.SHELL ?? '/bin/sh',
     date: new Date(),
     isGitRepo: isInsideGitRepo(workspace.root),
+    trusted, warn: opts.log, claudeUserDir: config.env.CLAUDE_CONFIG_DIR?.trim() || undefined,
     override: config.systemPrompt,
     sections: [skillsPromptSection(extensions.skills)].filter((x): x is string => !!x),
     append: [config.appendSystemPrompt, policy.mode === 'plan' ? PLAN_MODE_NOTE : undefined, sandbox?.note]
@@ -245,21 +271,97 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   };
   const gate = createPermissionGate({
     policy, workspace, ownReadRoots: [logDir, ...skillRoots], log: opts.log, onDenied,
-    get approver() { return approver; },
+    get approver() { return hooks.notifying(approver); },
   });
   const toolHooks: ToolHook[] = [];
-  const authorize: Authorize = async (call, tool, signal) => {
+  const settingsHook = hooks.toolHook();
+  if (settingsHook) toolHooks.push(settingsHook);
+  // The hooks, then the rules (and a person) through `gate`; the session's calls and each subagent's.
+  const authorizeThrough = (gate: Authorize, asker?: string): Authorize => async (call, tool, signal) => {
     const hooked = await runToolHooks(toolHooks, call, signal);
     if (hooked?.decision === 'deny') {
       onDenied(call, tool.name, hooked.reason);
       return { content: hooked.reason, isError: true };
     }
     if (hooked?.decision === 'allow') return undefined;
+    if (hooked?.decision === 'ask') {
+      // A hook wants the person to see this call: nobody to ask is a denial; a yes still meets the rules.
+      const why = `A PreToolUse hook asks for approval${hooked.reason ? `: ${hooked.reason}` : '.'}`;
+      const ask = hooks.notifying(approver);
+      const answer = ask
+        ? await ask({ ...(asker ? { agent: asker } : {}), tool: tool.name, summary: JSON.stringify(call.input).slice(0, 200), reason: why, toolUseId: call.id, input: call.input as Record<string, unknown> }, signal)
+        : { kind: 'deny' as const, message: `${why} Nobody can approve it here, so it was denied.` };
+      if (answer.kind === 'deny') {
+        const message = answer.message ?? `The user denied permission for this ${tool.name} call.${answer.reason ? ` They said: "${answer.reason}"` : ''}`;
+        onDenied(call, tool.name, message);
+        return { content: message, isError: true };
+      }
+      if (answer.kind === 'once' && answer.updatedInput) call.input = answer.updatedInput;
+    }
     return gate(call, tool, signal);
   };
-  const builtIn = [...createTools(workspace, tasks, opts.fileIO), ...(extensions.skills.length ? [createSkillTool(extensions.skills)] : [])];
+  const authorize = authorizeThrough(gate);
+  const subagents = new Subagents({
+    tasks,
+    definitions: agentTypes.agents,
+    tools: () => rt.tools,
+    model: () => ({ model: rt.model, id: config.model }),
+    modelFor: async (spec) => {
+      const target = switchTarget(config, spec);
+      const missing = missingKeyMessage(target);
+      if (missing) throw new Error(`Cannot use model ${spec} for the subagent: ${missing}`);
+      return { model: withContextBudget(await createModelFor(target, modelOptions)), id: target.qualifiedId };
+    },
+    // A type's own prompt still gets the facts of where it works.
+    system: ({ override, append }) => buildSystemPrompt({
+      ...promptInput,
+      override: override === undefined ? undefined : `${override}\n\nWorkspace: ${workspace.root}\nPlatform: ${promptInput.platform}; `
+        + `shell: ${promptInput.shell}; date: ${promptInput.date.toISOString().slice(0, 10)}`,
+      append: [promptInput.append, append].filter(Boolean).join('\n\n'),
+    }),
+    maxTokens: () => maxTokens,
+    authorizeFor: (label) => subagentGate(label),
+    recordUsage: (label, model, usage) => session.recorder.subagentUsage(label, model, usage),
+    transcriptDir: session.path.replace(/\.jsonl$/, '') + '.agents',
+    cwd: workspace.root,
+    version: opts.version,
+    redact,
+    log: opts.log,
+    subagentStop: async ({ id, agentType, transcriptPath, stopHookActive }, signal) => {
+      if (!hooks.engine.has('SubagentStop')) return undefined;
+      const out = await hooks.engine.stop('SubagentStop', {
+        stopHookActive, agent_id: id, agent_type: agentType, agent_transcript_path: transcriptPath,
+      }, signal);
+      return out.blocked;
+    },
+  }, session.loaded?.usageByAgent);
+  // A subagent's calls go through the same rules and hooks; a person asked sees which subagent asks.
+  const subagentGate = (label: string): Authorize => {
+    const gate = createPermissionGate({
+      policy, workspace, ownReadRoots: [logDir], log: opts.log,
+      onDenied: (call, tool, message) => {
+        onDenied(call, tool, `${label}: ${message}`);
+        opts.log(`agent ${label}: denied ${call.name}: ${message}`);
+      },
+      get approver(): Approver | undefined {
+        const ask = hooks.notifying(approver);
+        return ask ? (request, signal) => ask({ ...request, agent: label }, signal) : undefined;
+      },
+    });
+    return authorizeThrough(gate, label);
+  };
+  const wrapTool = (tool: AgentTool) => hooks.wrapTool(redactingTool(tool, redact));
+  // UserPromptSubmit sees each prompt once, at the start of the turn that answers it.
+  let newPrompt: { text: string; messages: number; blocks: number } | undefined;
+  let haltTurn: AbortController | undefined;
+  hooks.setHalt((reason) => haltTurn?.abort(new Error(reason)));
+  const builtIn = [
+    ...createTools(workspace, tasks, opts.fileIO), createAgentTool(subagents, tasks),
+    ...(extensions.skills.length ? [createSkillTool(extensions.skills)] : []),
+  ];
   const costAtStart = costOfAll(session.recorder.usageByModel) ?? 0;
   askWindow(config.target, provider);
+  hooks.sessionStart(session.loaded ? 'resume' : 'startup');
   const rt: Runtime<C> = {
     config,
     session,
@@ -267,11 +369,14 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     model: budgeted(provider),
     compactor,
     contextWindow,
-    tools: (opts.selectTools ? opts.selectTools(builtIn) : builtIn).map((tool) => redactingTool(tool, redact)),
+    tools: (opts.selectTools ? opts.selectTools(builtIn) : builtIn).map(wrapTool),
     tasks,
     workspace,
     system,
-    takeNotices: () => tasks.drainNotices().map((n) => ({ type: 'text', text: redact(formatNotice(n)) })),
+    takeNotices: () => [
+      ...tasks.drainNotices().map((n): ContentBlock => ({ type: 'text', text: redact(formatNotice(n)) })),
+      ...hooks.drainContext(),
+    ],
     record: (event) => {
       session.recorder.onEvent(event);
       if (event.type === 'turn_start') keepWasmOnBaselineCompiler();
@@ -301,19 +406,30 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     },
     denials,
     toolHooks,
+    subagents,
+    hooks,
     commands: extensions.commands,
     skills: extensions.skills,
     sandboxed: sandbox !== undefined,
     trusted,
-    mcp,
+    get mcp() { return mcp; },
+    addMcpServers(servers) {
+      // A turn that starts meanwhile waits for this, so the servers' tools are in its first request.
+      mcpAdding = (async () => {
+        await mcpAdding;
+        if (mcp) mcp.addServers(servers);
+        else mcp = await startMcp({ servers, broken: [], untrusted: [] }, mcpOptions);
+      })();
+      return mcpAdding;
+    },
     replaceTool(tool) {
       const at = rt.tools.findIndex((t) => t.name === tool.name);
       if (at < 0) throw new Error(`no tool named ${tool.name} to replace`);
-      rt.tools[at] = redactingTool(tool, redact);
+      rt.tools[at] = wrapTool(tool);
     },
     addTool(tool) {
       if (rt.tools.some((t) => t.name === tool.name)) throw new Error(`a tool named ${tool.name} exists already`);
-      rt.tools.push(redactingTool(tool, redact));
+      rt.tools.push(wrapTool(tool));
     },
     setPermissionMode(mode) {
       policy.setMode(mode);
@@ -323,6 +439,12 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
       rt.system = buildSystemPrompt({ ...promptInput, override, append: tail || undefined });
     },
     addUserMessage(content) {
+      const last = session.messages.at(-1);
+      newPrompt = {
+        text: typeof content === 'string' ? content : content.map((b) => (b.type === 'text' ? b.text : '')).join('\n'),
+        messages: session.messages.length,
+        blocks: last?.role === 'user' && Array.isArray(last.content) ? last.content.length : -1,
+      };
       appendUserContent(session.messages, typeof content === 'string' ? [{ type: 'text', text: content }] : content);
       session.recorder.sync();
     },
@@ -333,7 +455,21 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
       signal?.addEventListener('abort', onAbort, { once: true });
       if (signal?.aborted) onAbort();
       let budgetExceeded = false;
+      haltTurn = stop;
+      const prompt = newPrompt;
+      newPrompt = undefined;
       try {
+        const before = await hooks.beforeTurn(prompt?.text, stop.signal);
+        if (before.blocked !== undefined && prompt) {
+          // The prompt never reaches the model: take it back out of the conversation.
+          const last = session.messages.at(-1);
+          if (prompt.blocks < 0) session.messages.length = prompt.messages;
+          else if (last && Array.isArray(last.content)) last.content.length = prompt.blocks;
+          opts.log(`prompt blocked by a UserPromptSubmit hook: ${before.blocked}`);
+          return { outcome: 'error', text: '', turns: 0, usage: emptyUsage(), errorMessage: `A UserPromptSubmit hook blocked the prompt: ${before.blocked}` };
+        }
+        if (before.context.length) appendUserContent(session.messages, before.context);
+        await mcpAdding;
         if (mcp) {
           try {
             for (const note of await expandMcpInput(mcp, session.messages, stop.signal)) opts.log(note);
@@ -344,28 +480,39 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
             emit?.({ type: 'error', message: err.message });
             return { outcome: 'error', text: '', turns: 0, usage: emptyUsage(), errorMessage: err.message };
           }
-          await syncMcpTools(mcp, rt.tools, (t) => redactingTool(t, redact));
+          await syncMcpTools(mcp, rt.tools, wrapTool, opts.log); // PostToolUse hooks see MCP tools too
         }
-        const result = await runAgent(session.messages, rt.loopOptions({
-          signal: stop.signal,
-          maxTurns,
-          emit: (event) => {
-            rt.record(event);
-            emit?.(event);
-            if (budget !== undefined && event.type === 'usage' && !budgetExceeded
-              && (costOfAll(session.recorder.usageByModel) ?? 0) - costAtStart > budget) {
-              budgetExceeded = true;
-              stop.abort(new Error('budget exceeded'));
-            }
-          },
-        }));
+        let result: AgentResult | undefined;
+        for (let continuations = 0; ; continuations++) {
+          const run = await runAgent(session.messages, rt.loopOptions({
+            signal: stop.signal,
+            maxTurns,
+            emit: (event) => {
+              rt.record(event);
+              emit?.(event);
+              if (budget !== undefined && event.type === 'usage' && !budgetExceeded
+                && (costOfAll(session.recorder.usageByModel) ?? 0) - costAtStart > budget) {
+                budgetExceeded = true;
+                stop.abort(new Error('budget exceeded'));
+              }
+            },
+          }));
+          result = result ? { ...run, turns: result.turns + run.turns, usage: addUsage(result.usage, run.usage) } : run;
+          if (run.outcome !== 'end_turn' || budgetExceeded || stop.signal.aborted) break;
+          // A Stop hook that blocks keeps the agent going, with its reason as the next instruction.
+          const goOn = await hooks.afterStop(continuations, stop.signal);
+          if (goOn === undefined) break;
+          appendUserContent(session.messages, [userText(`<hook-output event="Stop">\n${goOn}\n</hook-output>`)]);
+        }
         return budgetExceeded ? { ...result, budgetExceeded } : result;
       } finally {
+        haltTurn = undefined;
         signal?.removeEventListener('abort', onAbort);
         session.recorder.sync();
       }
     },
     shutdown: async () => {
+      await hooks.sessionEnd();
       await Promise.all([tasks.shutdown(), mcp?.close()]);
       session.recorder.sync();
       session.writer.close();

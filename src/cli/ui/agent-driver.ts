@@ -5,7 +5,7 @@ import type { Runtime } from '../../session/runtime.js';
 import { expandMentions } from './mentions.js';
 import type { Transcript } from './transcript.js';
 import { customCommandOf, prepareCommand } from '../../session/command-prompt.js';
-import { isBuiltinCommand } from '../slash-commands.js';
+import { isBuiltinCommand, isPromptCommand } from '../slash-commands.js';
 import { toolResultText } from '../../core/text.js';
 
 export interface QueuedInput {
@@ -20,6 +20,8 @@ export interface DriverHooks {
   changed(): void;
   /** Runs a slash command (a line starting with '/'). */
   command(text: string): Promise<void>;
+  /** Sees every loop event after the transcript (the todo list follows them). */
+  event?(event: AgentEvent): void;
 }
 
 export class AgentDriver {
@@ -88,7 +90,7 @@ export class AgentDriver {
           await this.#runCustomCommand(next);
           continue;
         }
-        if (next.text.startsWith('/')) {
+        if (next.text.startsWith('/') && !isPromptCommand(next.text)) {
           await this.hooks.command(next.text);
           this.rt.session.recorder.sync();
           continue;
@@ -168,6 +170,7 @@ export class AgentDriver {
     this.hooks.changed();
     const emit = (event: AgentEvent) => {
       this.transcript.apply(event);
+      this.hooks.event?.(event);
       this.hooks.changed();
     };
     try {
