@@ -25,7 +25,7 @@ import type { FileIO } from '../tools/file-io.js';
 import { loadPermissionSettings, PermissionPolicy } from '../workspace/permissions/index.js';
 import { commandEnv, redactSecrets, secretValues } from '../workspace/secrets.js';
 import { createWorkspace, type Workspace } from '../workspace/paths.js';
-import { projectInventory, trustOf, untrustedNotice } from '../workspace/trust.js';
+import { grantedRules, projectInventory, rememberGrantedRule, trustOf, untrustedNotice } from '../workspace/trust.js';
 import type { Authorize } from '../core/tool-calls.js';
 import type { Mode } from '../workspace/permissions/types.js';
 import { runToolHooks, type PermissionDenial, type ToolHook } from './tool-hooks.js';
@@ -147,14 +147,16 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   for (const line of await TaskManager.reapOrphans(registryDir)) opts.log(line);
 
   const trusted = opts.trustedWorkspace ?? (await trustOf(config.home, workspace0.root))?.trusted ?? false;
+  const granted = trusted ? [] : await grantedRules(config.home, workspace0.root);
   const settings = await loadPermissionSettings({
     home: os.homedir(), userSettingsFile: path.join(config.home, 'settings.json'), workspaceRoot: workspace0.root,
     cliAllow: config.allow, cliDeny: config.deny, cliMode: config.permissionMode, cliSandbox: config.sandbox,
     trusted, claudeUserDir: config.env.CLAUDE_CONFIG_DIR?.trim() || undefined,
+    granted,
   });
   for (const warning of settings.warnings) opts.log(warning);
   if (!trusted) {
-    const inventory = await projectInventory(workspace0.root);
+    const inventory = await projectInventory(workspace0.root, granted);
     if (inventory.items.length) opts.log(untrustedNotice(inventory, workspace0.root));
   }
   const policy = new PermissionPolicy(settings, { workspaceRoot: workspace0.root, home: os.homedir(), nonInteractive: !opts.interactive, untrusted: !trusted });
@@ -262,6 +264,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   };
   const gate = createPermissionGate({
     policy, workspace, ownReadRoots: [logDir, ...skillRoots], log: opts.log, onDenied,
+    onAlwaysAllowed: (rule) => rememberGrantedRule(config.home, workspace0.root, rule),
     get approver() { return hooks.notifying(approver); },
   });
   const toolHooks: ToolHook[] = [];
