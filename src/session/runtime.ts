@@ -5,6 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { runAgent, type AgentLoopOptions } from '../core/agent-loop.js';
+import { createHarnessMark, markPromptNote } from '../core/harness-mark.js';
 import type { AgentEvent, AgentResult } from '../core/events.js';
 import { appendUserContent } from '../core/messages.js';
 import type { AgentTool, ContentBlock, Message, Model } from '../core/types.js';
@@ -12,7 +13,7 @@ import { withFallback } from '../providers/fallback.js';
 import { createModelFor } from '../providers/model-factory.js';
 import { missingKeyMessage, resolveTarget, type ModelTarget } from '../providers/target.js';
 import { AutoCompactor } from './auto-compact.js';
-import { withContextBudget } from './context-budget.js';
+import { DEFAULT_CONTEXT_BUDGET, withContextBudget } from './context-budget.js';
 import { contextWindowOf, costOfAll } from './pricing.js';
 import { openSession, type OpenedSession } from './session-open.js';
 import type { TranscriptWriter } from './transcript-writer.js';
@@ -137,6 +138,8 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     },
   });
   for (const line of session.report) opts.log(line);
+  // Harness messages carry the session's key; no tool output can (core/harness-mark.ts).
+  const mark = createHarnessMark(session.harnessKey);
 
   const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
   const logDir = path.join(os.tmpdir(), `tandem-${uid}`, session.id);
@@ -184,7 +187,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   const fallback = config.fallbackModel && config.fallbackModel !== config.model
     ? await createModelFor(switchTarget(config, config.fallbackModel), modelOptions)
     : undefined;
-  const budgeted = (model: Model) => withContextBudget(fallback ? withFallback(model, fallback) : model);
+  const budgeted = (model: Model) => withContextBudget(fallback ? withFallback(model, fallback) : model, { ...DEFAULT_CONTEXT_BUDGET, note: mark.note });
 
   const promptInput = {
     cwd: workspace.root,
@@ -194,7 +197,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     date: new Date(),
     isGitRepo: isInsideGitRepo(workspace.root),
     override: config.systemPrompt,
-    append: [config.appendSystemPrompt, policy.mode === 'plan' ? PLAN_MODE_NOTE : undefined, sandbox?.note]
+    append: [markPromptNote(mark), config.appendSystemPrompt, policy.mode === 'plan' ? PLAN_MODE_NOTE : undefined, sandbox?.note]
       .filter(Boolean).join('\n\n') || undefined,
   };
   const system = buildSystemPrompt(promptInput);
@@ -231,7 +234,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     tasks,
     workspace,
     system,
-    takeNotices: () => tasks.drainNotices().map((n) => ({ type: 'text', text: redact(formatNotice(n)) })),
+    takeNotices: () => tasks.drainNotices().map((n) => ({ type: 'text', text: redact(formatNotice(n, mark)) })),
     record: (event) => {
       session.recorder.onEvent(event);
       if (event.type === 'turn_start') keepWasmOnBaselineCompiler();
@@ -242,7 +245,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     loopOptions: ({ signal, emit, maxTurns }) => ({
       model: rt.model, tools: rt.tools, system: rt.system, maxTokens,
       maxTurns: maxTurns ?? config.maxTurns, signal, emit,
-      beforeModelCall: rt.takeNotices, authorize: rt.authorize, context: compactor.hooks(),
+      beforeModelCall: rt.takeNotices, authorize: rt.authorize, context: compactor.hooks(), mark,
     }),
     async setModel(spec) {
       const target = switchTarget(config, spec);
@@ -275,7 +278,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
       policy.setMode(mode);
     },
     setSystemPrompt({ override, append }) {
-      const tail = [append, policy.mode === 'plan' ? PLAN_MODE_NOTE : undefined, sandbox?.note].filter(Boolean).join('\n\n');
+      const tail = [markPromptNote(mark), append, policy.mode === 'plan' ? PLAN_MODE_NOTE : undefined, sandbox?.note].filter(Boolean).join('\n\n');
       rt.system = buildSystemPrompt({ ...promptInput, override, append: tail || undefined });
     },
     addUserMessage(content) {

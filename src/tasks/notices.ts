@@ -1,6 +1,7 @@
 // How a task's state is put into words. One status sentence (describeStatus) serves notices, checks and kill
 // results alike; formatNotice wraps an ended task's report in markup that command output cannot forge.
 import { constants } from 'node:os';
+import type { HarnessMark } from '../core/harness-mark.js';
 import { formatDuration } from '../core/text.js';
 import type { KilledBy, TaskNotice, TaskSnapshot } from './types.js';
 
@@ -61,10 +62,15 @@ export function neutralize(text: string): string {
   return text.replace(/tandem(\s*)-(\s*)task(\s*)-(\s*)notice/gi, (m) => m.replace(/-/, '\u200b-'));
 }
 
-/** The text block the model receives when a background task has ended. */
-export function formatNotice(notice: TaskNotice): string {
+/**
+ * The text block the model receives when a background task has ended. With the session's mark, the tag opens
+ * and closes with its key and the outside text inside (command, description, output) is shielded from it, so
+ * output that forges a notice or its end never reads as one.
+ */
+export function formatNotice(notice: TaskNotice, mark?: HarnessMark): string {
   const t = notice.task;
-  const attrs = [`id="${attr(t.id)}"`, `status="${t.status}"`];
+  const outside = (text: string) => neutralize(mark ? mark.shield(text) : text);
+  const attrs = [...(mark ? [`key="${mark.key}"`] : []), `id="${attr(t.id)}"`, `status="${t.status}"`];
   if (t.exitCode !== undefined) attrs.push(`exit_code="${t.exitCode}"`);
   if (t.signal) attrs.push(`signal="${t.signal}"`);
   attrs.push(`runtime="${formatDuration(t.runtimeMs)}"`);
@@ -72,15 +78,15 @@ export function formatNotice(notice: TaskNotice): string {
     `<${NOTICE_TAG} ${attrs.join(' ')}>`,
     `This is an automatic notice from the tandem harness (not from the user): background task ${t.id} ended: `
       + `${describeStatus(t)}.`,
-    `command: ${neutralize(oneLineCommand(t.command))}`,
+    `command: ${outside(oneLineCommand(t.command))}`,
   ];
-  if (t.description) lines.push(`description: ${neutralize(t.description.replace(/\s+/g, ' '))}`);
+  if (t.description) lines.push(`description: ${outside(t.description.replace(/\s+/g, ' '))}`);
   if (notice.tail) {
-    lines.push('last lines of output:', neutralize(notice.tail));
+    lines.push('last lines of output:', outside(notice.tail));
   } else {
     lines.push('(no output)');
   }
-  lines.push(`full log: ${t.logPath}`, `</${NOTICE_TAG}>`);
+  lines.push(`full log: ${t.logPath}`, mark ? `</${NOTICE_TAG} key="${mark.key}">` : `</${NOTICE_TAG}>`);
   return lines.join('\n');
 }
 
