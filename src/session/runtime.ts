@@ -123,6 +123,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   });
   for (const warning of settings.warnings) opts.log(warning);
   const policy = new PermissionPolicy(settings, { workspaceRoot: workspace0.root, home: os.homedir(), nonInteractive: !opts.interactive });
+  for (const r of policy.describeRules()) if (r.kind === 'allow' && r.note) opts.log(`allow rule ${r.rule} from ${r.source} ${r.note}`);
   if (policy.mode === 'bypassPermissions') opts.log('permission mode bypassPermissions: every tool call runs without asking (deny rules still hold)');
   // Every provider's key variable (a models file may name its own) stays out of commands and transcripts.
   const credentials = { ...settings, credentialVariables: [...config.models.providers.values()].flatMap((p) => p.keyEnv) };

@@ -54,9 +54,15 @@ export class PermissionPolicy {
     return rule;
   }
 
-  /** Every rule in force, for /permissions-style listings. */
-  describeRules(): { rule: string; kind: RuleKind; source: string }[] {
-    return this.rules.map((r) => ({ rule: r.text, kind: r.kind, source: r.source }));
+  /**
+   * Every rule in force, for /permissions-style listings; `note` says what a bare rule really does (a bare
+   * `Bash` allow rule allows every command), so it is never mistaken for a narrow one.
+   */
+  describeRules(): { rule: string; kind: RuleKind; source: string; note?: string }[] {
+    return this.rules.map((r) => {
+      const note = breadthNote(r);
+      return { rule: r.text, kind: r.kind, source: r.source, ...(note ? { note } : {}) };
+    });
   }
 
   async check(request: AccessRequest): Promise<Decision> {
@@ -112,6 +118,16 @@ export class PermissionPolicy {
         decision: 'ask',
         reason: `might match ${rule.kind} rule ${rule.text}: part of it is only known when it runs`,
         rule: ruleRef(rule),
+      };
+    }
+    // A command that may run code tandem cannot see is "runs arbitrary code": while any Bash deny or ask rule
+    // is in force, no allow rule or mode can vouch that it does not do what the rule forbids.
+    const guard = part.runsCode ? [...bash('deny'), ...bash('ask')][0] : undefined;
+    if (guard) {
+      return {
+        decision: this.mode === 'plan' ? 'deny' : 'ask',
+        reason: `runs arbitrary code (${part.runsCode}), and with ${guard.kind} rule ${guard.text} in force that needs approval`,
+        rule: ruleRef(guard),
       };
     }
     const allow = bash('allow').find((r) => !r.command || matchCommand(r.command, forms.allow, 'certain'));
@@ -228,6 +244,15 @@ function combine(parts: PartDecision[]): Decision {
     ...(suggestions.length && worst !== 'allow' ? { suggestion: suggestions[0], suggestions } : {}),
     parts,
   };
+}
+
+/** What a rule without a pattern covers: everything its tool does. */
+export function breadthNote(rule: PermissionRule): string | undefined {
+  const every = rule.tool === 'Bash' ? (!rule.command || /^Bash\(\s*:?\*\s*\)$/.test(rule.text)) : !rule.pathGlob || /^\*\*?$|^\/?\*\*$/.test(rule.pathGlob.trim());
+  if (!every) return undefined;
+  const what = rule.tool === 'Bash' ? 'every command' : rule.tool === 'Edit' ? 'every file write' : rule.tool === 'Read' ? 'reading every file' : undefined;
+  if (!what) return undefined;
+  return `${rule.kind === 'allow' ? 'allows' : rule.kind === 'deny' ? 'denies' : 'asks for'} ${what}`;
 }
 
 function ruleRef(rule: PermissionRule): string {
