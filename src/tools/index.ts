@@ -6,7 +6,10 @@ import { createBackgroundRunTool } from './background-run.js';
 import { createBashTool } from './bash.js';
 import { createCheckBackgroundTool } from './check-background.js';
 import { createEditFileTool } from './edit-file.js';
+import { createGlobTool } from './glob.js';
+import { createGrepTool } from './grep.js';
 import { createKillBackgroundTool } from './kill-background.js';
+import { createLsTool } from './ls.js';
 import { createReadFileTool } from './read-file.js';
 import { createWaitBackgroundTool } from './wait-background.js';
 import { createWriteBackgroundTool } from './write-background.js';
@@ -20,6 +23,9 @@ export function createTools(workspace: Workspace, tasks: TaskManager, io?: FileI
     createReadFileTool(workspace, io),
     createWriteFileTool(workspace, io),
     createEditFileTool(workspace, io),
+    createGrepTool(workspace),
+    createGlobTool(workspace),
+    createLsTool(workspace),
     createBackgroundRunTool(tasks),
     createCheckBackgroundTool(tasks),
     createWaitBackgroundTool(tasks),

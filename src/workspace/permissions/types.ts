@@ -14,7 +14,9 @@ export type Verdict = 'allow' | 'ask' | 'deny';
 export type AccessRequest =
   | { kind: 'command'; command: string; cwd: string }
   | { kind: 'read'; path: string }
-  | { kind: 'write'; path: string };
+  | { kind: 'write'; path: string }
+  /** A tool judged by its name alone (MCP tools: `mcp__github__create_issue`). */
+  | { kind: 'tool'; tool: string };
 
 /** The verdict on one piece of a request: a simple command, a file a redirection writes or reads. */
 export interface PartDecision {
