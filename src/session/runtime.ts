@@ -169,7 +169,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   const logDir = path.join(os.tmpdir(), `tandem-${uid}`, session.id);
   await mkdir(logDir, { recursive: true, mode: 0o700 });
   const env = commandEnv(process.env, credentials);
-  const sandbox = await setUpSandbox(settings.sandbox, { workspace: workspace0.root, log: opts.log });
+  const sandbox = await setUpSandbox(settings.sandbox, { workspace: workspace0.root, log: opts.log, privateDir: logDir, home: os.homedir(), tandemHome: config.home });
   const tasks = new TaskManager({
     cwd: config.cwd, logDir, registryDir, env, maxConcurrent: config.maxTasks, container: sandbox?.container,
   });
@@ -357,6 +357,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     },
     shutdown: async () => {
       await Promise.all([tasks.shutdown(), mcp?.close()]);
+      sandbox?.cleanup();
       session.recorder.sync();
       session.writer.close();
     },

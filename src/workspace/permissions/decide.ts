@@ -4,6 +4,7 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { isInside } from '../paths.js';
+import { protectedPathOf } from '../sandbox-protect.js';
 import { commandForms, isFreeBuiltin } from './command-forms.js';
 import { type PathContext, type PermissionRule, type RuleKind, compilePathGlob, matchCommand, parseRule } from './rules.js';
 import type { PermissionSettings } from './settings.js';
@@ -179,6 +180,21 @@ export class PermissionPolicy {
     for (const kind of ['deny', 'ask'] as const) {
       const rule = this.rules.find((r) => r.tool === tool && r.kind === kind && forms.some((p) => matches(r, p)));
       if (rule) return { decision: kind, reason: `${shown} matches ${kind} rule ${rule.text}`, rule: ruleRef(rule) };
+    }
+    // tandem's and Claude Code's configuration, .mcp.json and git hooks/config widen what runs next time: a write
+    // there needs a person's approval in every mode but bypass, unless an allow rule names that path itself.
+    const guarded = access === 'write' ? roots.map((root) => protectedPathOf(root, real)).find(Boolean) : undefined;
+    if (guarded && this.mode !== 'bypassPermissions') {
+      const named = this.rules.find((r) => r.tool === tool && r.kind === 'allow' && r.pathGlob?.includes(guarded.split('/')[0]!)
+        && forms.every((p) => matches(r, p)));
+      if (named) return { decision: 'allow', reason: `${shown} is allowed by ${named.text}`, rule: ruleRef(named) };
+      const suggestion = suggestPathRule(tool, real, { root: roots[0], home: this.opts.home });
+      if (this.mode === 'plan') return { decision: 'deny', reason: `writing ${shown}: plan mode writes nothing`, suggestion };
+      return {
+        decision: 'ask',
+        reason: `writing ${shown} needs approval (${guarded} is configuration that changes what runs: it always needs approval)`,
+        suggestion,
+      };
     }
     const allow = this.rules.find((r) => r.tool === tool && r.kind === 'allow' && forms.every((p) => matches(r, p)));
     if (allow) return { decision: 'allow', reason: `${shown} is allowed by ${allow.text}`, rule: ruleRef(allow) };
