@@ -137,7 +137,9 @@ function permissionsReport(rt: Runtime): string {
   const lines = [`Permission mode: ${rt.policy.mode}`];
   if (!rules.length) lines.push('No rules: every command and edit outside the mode\'s defaults asks first.');
   for (const kind of ['deny', 'ask', 'allow'] as const) {
-    for (const r of rules.filter((x) => x.kind === kind)) lines.push(`  ${kind.padEnd(5)} ${r.rule.padEnd(32)} from ${r.source}`);
+    for (const r of rules.filter((x) => x.kind === kind)) {
+      lines.push(`  ${kind.padEnd(5)} ${r.rule.padEnd(32)} from ${r.source}${r.note ? `  (${r.note})` : ''}`);
+    }
   }
   return lines.join('\n');
 }

@@ -5,6 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { runAgent, type AgentLoopOptions } from '../core/agent-loop.js';
+import { createHarnessMark, markPromptNote } from '../core/harness-mark.js';
 import type { AgentEvent, AgentResult } from '../core/events.js';
 import { appendUserContent } from '../core/messages.js';
 import type { AgentTool, ContentBlock, Message, Model } from '../core/types.js';
@@ -12,7 +13,7 @@ import { withFallback } from '../providers/fallback.js';
 import { createModelFor } from '../providers/model-factory.js';
 import { missingKeyMessage, resolveTarget, type ModelTarget } from '../providers/target.js';
 import { AutoCompactor } from './auto-compact.js';
-import { withContextBudget } from './context-budget.js';
+import { DEFAULT_CONTEXT_BUDGET, withContextBudget } from './context-budget.js';
 import { contextWindowOf, costOfAll } from './pricing.js';
 import { openSession, type OpenedSession } from './session-open.js';
 import type { TranscriptWriter } from './transcript-writer.js';
@@ -166,6 +167,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     if (inventory.items.length) opts.log(untrustedNotice(inventory, workspace0.root));
   }
   const policy = new PermissionPolicy(settings, { workspaceRoot: workspace0.root, home: os.homedir(), nonInteractive: !opts.interactive, untrusted: !trusted });
+  for (const r of policy.describeRules()) if (r.kind === 'allow' && r.note) opts.log(`allow rule ${r.rule} from ${r.source} ${r.note}`);
   if (policy.mode === 'bypassPermissions') opts.log('permission mode bypassPermissions: every tool call runs without asking (deny rules still hold)');
   // Every provider's key variable (a models file may name its own) stays out of commands and transcripts.
   const credentials = { ...settings, credentialVariables: [...config.models.providers.values()].flatMap((p) => p.keyEnv) };
@@ -181,12 +183,14 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     },
   });
   for (const line of session.report) opts.log(line);
+  // Harness messages carry the session's key; no tool output can (core/harness-mark.ts).
+  const mark = createHarnessMark(session.harnessKey);
 
   const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
   const logDir = path.join(os.tmpdir(), `tandem-${uid}`, session.id);
   await mkdir(logDir, { recursive: true, mode: 0o700 });
   const env = commandEnv(process.env, credentials);
-  const sandbox = await setUpSandbox(settings.sandbox, { workspace: workspace0.root, log: opts.log });
+  const sandbox = await setUpSandbox(settings.sandbox, { workspace: workspace0.root, log: opts.log, privateDir: logDir, home: os.homedir(), tandemHome: config.home });
   const tasks = new TaskManager({
     cwd: config.cwd, logDir, registryDir, env, maxConcurrent: config.maxTasks, container: sandbox?.container,
   });
@@ -248,7 +252,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   const fallback = config.fallbackModel && config.fallbackModel !== config.model
     ? await createModelFor(switchTarget(config, config.fallbackModel), modelOptions)
     : undefined;
-  const budgeted = (model: Model) => withContextBudget(fallback ? withFallback(model, fallback) : model);
+  const budgeted = (model: Model) => withContextBudget(fallback ? withFallback(model, fallback) : model, { ...DEFAULT_CONTEXT_BUDGET, note: mark.note });
 
   const promptInput = {
     cwd: workspace.root,
@@ -260,7 +264,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     trusted, warn: opts.log, claudeUserDir: config.env.CLAUDE_CONFIG_DIR?.trim() || undefined,
     override: config.systemPrompt,
     sections: [skillsPromptSection(extensions.skills)].filter((x): x is string => !!x),
-    append: [config.appendSystemPrompt, policy.mode === 'plan' ? PLAN_MODE_NOTE : undefined, sandbox?.note]
+    append: [markPromptNote(mark), config.appendSystemPrompt, policy.mode === 'plan' ? PLAN_MODE_NOTE : undefined, sandbox?.note]
       .filter(Boolean).join('\n\n') || undefined,
   };
   const system = buildSystemPrompt(promptInput);
@@ -374,7 +378,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     workspace,
     system,
     takeNotices: () => [
-      ...tasks.drainNotices().map((n): ContentBlock => ({ type: 'text', text: redact(formatNotice(n)) })),
+      ...tasks.drainNotices().map((n): ContentBlock => ({ type: 'text', text: redact(formatNotice(n, mark)) })),
       ...hooks.drainContext(),
     ],
     record: (event) => {
@@ -387,7 +391,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     loopOptions: ({ signal, emit, maxTurns }) => ({
       model: rt.model, tools: rt.tools, system: rt.system, maxTokens,
       maxTurns: maxTurns ?? config.maxTurns, signal, emit,
-      beforeModelCall: rt.takeNotices, authorize: rt.authorize, context: compactor.hooks(),
+      beforeModelCall: rt.takeNotices, authorize: rt.authorize, context: compactor.hooks(), mark,
     }),
     async setModel(spec) {
       const target = switchTarget(config, spec);
@@ -435,7 +439,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
       policy.setMode(mode);
     },
     setSystemPrompt({ override, append }) {
-      const tail = [append, policy.mode === 'plan' ? PLAN_MODE_NOTE : undefined, sandbox?.note].filter(Boolean).join('\n\n');
+      const tail = [markPromptNote(mark), append, policy.mode === 'plan' ? PLAN_MODE_NOTE : undefined, sandbox?.note].filter(Boolean).join('\n\n');
       rt.system = buildSystemPrompt({ ...promptInput, override, append: tail || undefined });
     },
     addUserMessage(content) {
@@ -514,6 +518,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     shutdown: async () => {
       await hooks.sessionEnd();
       await Promise.all([tasks.shutdown(), mcp?.close()]);
+      sandbox?.cleanup();
       session.recorder.sync();
       session.writer.close();
     },
