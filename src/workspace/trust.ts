@@ -138,6 +138,10 @@ export async function projectInventory(root: string, granted: readonly string[] 
     const n = await countEntries(path.join(root, rel), rel.endsWith('skills'));
     if (n) items.push(`${rel}: ${n} ${rel.endsWith('skills') ? (n === 1 ? 'skill' : 'skills') : (n === 1 ? 'command' : 'commands')}`);
   }
+  for (const rel of ['.tandem/agents', '.claude/agents']) {
+    const n = await countEntries(path.join(root, rel), false);
+    if (n) items.push(`${rel}: ${n} subagent ${n === 1 ? 'type' : 'types'}`);
+  }
   return { items };
 }
 

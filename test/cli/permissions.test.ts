@@ -20,6 +20,30 @@ function putSettings(file: 'settings.json' | 'settings.local.json', content: unk
 }
 
 describe('permission rules through the CLI', () => {
+  it('a bare Bash or Edit allow rule is named at start-up as what it is', async () => {
+    const file = putSettings('settings.local.json', { permissions: { allow: ['Edit'] } });
+    t.server.enqueue(reply().text('ok'));
+    const run = await runTandem(['--trust', '--allow', 'Bash', '-p', 'hi'], { cwd: t.cwd, env: testEnv(t.server.url) });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('allow rule Bash from --allow allows every command');
+    expect(run.stderr).toContain(`allow rule Edit from ${file} allows every file write`);
+  });
+
+  it('with a deny rule, a wrapper or code string cannot run the denied command (print mode denies it)', async () => {
+    for (const [i, command] of ['chrt -f 1 git push', `awk 'BEGIN{system("git push")}'`, "sed -n '1e git push' f"].entries()) {
+      t.server.enqueue(reply().tool('bash', { command }, `toolu_${i}`));
+    }
+    t.server.enqueue(reply().text('done'));
+    const run = await runTandem(['--deny', 'Bash(git push:*)', '--allow', 'Bash(chrt:*)', '--allow', 'Bash(awk:*)', '--allow', 'Bash(sed:*)', '-p', 'push'],
+      { cwd: t.cwd, env: testEnv(t.server.url) });
+    expect(run.code).toBe(3);
+    for (let i = 0; i < 3; i++) {
+      const r = results(i + 1)[`toolu_${i}`]!;
+      expect(r.isError).toBe(true);
+      expect(r.text).toMatch(/^Permission denied for bash: .*(Bash\(git push:\*\))/);
+    }
+  });
+
   it('background_run honours the same rules as bash: the same denial, and what is allowed runs', async () => {
     t.server.enqueue(reply()
       .tool('bash', { command: 'git push origin main' }, 'toolu_fg')

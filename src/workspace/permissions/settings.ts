@@ -25,6 +25,8 @@ export interface PermissionSettings {
     network: boolean;
     /** Absolute folders writable inside the sandbox besides the workspace and /tmp (e.g. ~/.npm). */
     extraWritable: string[];
+    /** Absolute paths hidden inside the sandbox, besides the credential defaults (sandbox-protect.ts). */
+    denyRead: string[];
   };
   /** Commands keep the model providers' API keys in their environment (`env.inheritCredentials`). */
   inheritCredentials: boolean;
@@ -113,6 +115,7 @@ const SettingsSchema = z.looseObject({
     enabled: z.boolean().optional(),
     network: z.boolean().optional(),
     extraWritable: z.array(z.string()).optional(),
+    denyRead: z.array(z.string()).optional(),
   }).optional(),
   env: z.looseObject({ inheritCredentials: z.boolean().optional() }).optional(),
 });
@@ -131,7 +134,7 @@ const ClaudeSettingsSchema = z.looseObject({
 export interface FileSettings {
   rules: PermissionRule[];
   defaultMode?: Mode;
-  sandbox: { enabled?: boolean; network?: boolean; extraWritable: string[] };
+  sandbox: { enabled?: boolean; network?: boolean; extraWritable: string[]; denyRead?: string[] };
   inheritCredentials?: boolean;
   warnings: string[];
   hooks?: unknown;
@@ -178,6 +181,8 @@ function parseSettingsText(text: string, file: string, ctx: { home: string; work
       enabled: sandbox?.enabled,
       network: sandbox?.network,
       extraWritable: (sandbox?.extraWritable ?? []).map((p) => expandPath(p, ctx)),
+      // Hiding more only narrows, so every file (a shared project one too) may add to it.
+      denyRead: (sandbox?.denyRead ?? []).map((p) => expandPath(p, ctx)),
     },
     inheritCredentials: env?.inheritCredentials,
     warnings,
@@ -235,7 +240,7 @@ export async function loadPermissionSettings(opts: LoadSettingsOptions): Promise
     rules: [],
     defaultMode: 'default',
     modeSource: 'default',
-    sandbox: { enabled: false, network: false, extraWritable: [] },
+    sandbox: { enabled: false, network: false, extraWritable: [], denyRead: [] },
     inheritCredentials: false,
     files: [],
     warnings: [],
@@ -267,6 +272,7 @@ export async function loadPermissionSettings(opts: LoadSettingsOptions): Promise
     merged.sandbox.enabled = s.sandbox.enabled ?? merged.sandbox.enabled;
     merged.sandbox.network = s.sandbox.network ?? merged.sandbox.network;
     merged.sandbox.extraWritable.push(...s.sandbox.extraWritable);
+    merged.sandbox.denyRead.push(...(s.sandbox.denyRead ?? []));
     merged.inheritCredentials = s.inheritCredentials ?? merged.inheritCredentials;
   }
   const flags: [RuleKind, string, string[] | undefined][] = [['allow', '--allow', opts.cliAllow], ['ask', '--ask', opts.cliAsk], ['deny', '--deny', opts.cliDeny]];
