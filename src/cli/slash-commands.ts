@@ -148,7 +148,7 @@ function taskTable(rt: Runtime): string {
   const tasks = rt.tasks.list();
   if (!tasks.length) return 'No background tasks.';
   return tasks
-    .map((t) => `  ${t.id.padEnd(6)} ${t.status.padEnd(16)} ${formatDuration(t.runtimeMs).padStart(7)}  ${oneLine(t.description ?? t.command, 60)}`)
+    .map((t) => `  ${t.id.padEnd(6)} ${t.status.padEnd(16)} ${formatDuration(t.runtimeMs).padStart(7)}  ${oneLine(t.description ?? t.command, 60)}${t.persistent ? '  [persistent: outlives tandem]' : ''}`)
     .join('\n');
 }
 

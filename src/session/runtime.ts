@@ -19,6 +19,7 @@ import { openSession, type OpenedSession } from './session-open.js';
 import type { TranscriptWriter } from './transcript-writer.js';
 import { formatNotice } from '../tasks/notices.js';
 import { mapToolResultText } from '../core/text.js';
+import { persistentReport, reattachReport } from '../tasks/persistent-report.js';
 import { TaskManager } from '../tasks/task-manager.js';
 import type { TaskSnapshot } from '../tasks/types.js';
 import { createTools } from '../tools/index.js';
@@ -195,11 +196,14 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   const sandbox = await setUpSandbox(settings.sandbox, { workspace: workspace0.root, log: opts.log, privateDir: logDir, home: os.homedir(), tandemHome: config.home });
   const tasks = new TaskManager({
     cwd: config.cwd, logDir, registryDir, env, maxConcurrent: config.maxTasks, container: sandbox?.container,
+    persistentDir: path.join(config.home, 'persistent-tasks', session.id),
   });
   // The isolation probes (child processes) run while start-up goes on and the first request is answered. The
   // shell parser is not preloaded: plain commands need none, and it costs ~27 MB.
   void tasks.prepare();
   recordBackgroundTasks(tasks, session.writer);
+  // A resumed session's persistent tasks: still running, or ended meanwhile (their notices are queued).
+  for (const line of reattachReport(tasks.adopt())) opts.log(line);
   const folders = { workspaceRoot: workspace0.root, home: os.homedir(), tandemHome: config.home, trusted };
   const [extensions, agentTypes] = await Promise.all([loadCommandsAndSkills(folders), loadAgentDefinitions(folders)]);
   for (const warning of [...extensions.warnings, ...agentTypes.warnings]) opts.log(warning);
@@ -522,6 +526,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
       await hooks.sessionEnd();
       await Promise.all([tasks.shutdown(), mcp?.close()]);
       sandbox?.cleanup();
+      for (const line of persistentReport(tasks.persistentRunning())) opts.log(line);
       session.recorder.sync();
       session.writer.close();
     },

@@ -271,12 +271,13 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
 
   /**
    * Waits, without polling, until any / all of the tasks have ended, the timeout passes or the signal fires.
-   * Without ids: the running background tasks plus ended ones whose end the model has not seen.
+   * Without ids: the running background tasks (not persistent ones, which are meant to run on) plus ended ones
+   * whose end the model has not seen.
    */
   wait(ids: string[] | undefined, mode: 'any' | 'all', timeoutMs: number, signal?: AbortSignal): Promise<WaitResult> {
     const targets = ids
       ? ids.map((id) => this.task(id))
-      : [...this.tasks.values()].filter((t) => !t.foreground && (t.running || !t.endSeen));
+      : [...this.tasks.values()].filter((t) => !t.foreground && (t.running ? !t.persistent : !t.endSeen));
     const result = (timedOut: boolean, interrupted: boolean): WaitResult => ({
       done: targets.filter((t) => !t.running).map((t) => t.snapshot()),
       pending: targets.filter((t) => t.running).map((t) => t.snapshot()),
