@@ -30,6 +30,7 @@ import type { Authorize } from '../core/tool-calls.js';
 import type { Mode } from '../workspace/permissions/types.js';
 import { runToolHooks, type PermissionDenial, type ToolHook } from './tool-hooks.js';
 import { SessionHooks } from './session-hooks.js';
+import { createInitCommand } from './init-command.js';
 import { addUsage, emptyUsage } from '../core/types.js';
 import { userText } from '../core/messages.js';
 import type { Approver } from '../workspace/approval.js';
@@ -42,7 +43,8 @@ import { Subagents } from './subagents.js';
 import { createAgentTool } from '../tools/agent.js';
 import { loadAgentDefinitions } from '../extensions/agents/loader.js';
 import { createSkillTool, loadCommandsAndSkills, skillsPromptSection, type CommandRegistry, type Skill } from '../extensions/index.js';
-import { openMcp, type McpManager } from '../extensions/mcp/index.js';
+import { openMcp, startMcp, type McpManager } from '../extensions/mcp/index.js';
+import type { McpServerConfig } from '../extensions/mcp/config.js';
 import type { Transport as McpTransport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { expandMcpInput, McpPromptError, syncMcpTools } from './mcp-wiring.js';
 
@@ -117,6 +119,8 @@ export interface Runtime<C extends Config = Config> {
   skills: readonly Skill[];
   /** The session's MCP servers (src/extensions/mcp); undefined when none is configured. */
   readonly mcp?: McpManager;
+  /** Adds MCP servers that become known later (the SDK program's in-process servers); they start at once. */
+  addMcpServers(servers: McpServerConfig[]): Promise<void>;
 }
 
 export interface TurnResult extends AgentResult {
@@ -193,13 +197,16 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   const folders = { workspaceRoot: workspace0.root, home: os.homedir(), tandemHome: config.home, trusted };
   const [extensions, agentTypes] = await Promise.all([loadCommandsAndSkills(folders), loadAgentDefinitions(folders)]);
   for (const warning of [...extensions.warnings, ...agentTypes.warnings]) opts.log(warning);
+  extensions.commands.add(createInitCommand()); // a project's own /init keeps the name
   // Skills' folders outside the workspace (the user's) are read like tandem's own: their files need no rule.
   const skillRoots = extensions.skills.map((s) => s.dir).filter((d) => !d.startsWith(workspace0.root + path.sep));
   const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir, ...skillRoots] };
-  const mcp = await openMcp({
-    home: config.home, workspaceRoot: workspace0.root, flagConfigs: config.mcpConfigs, strict: config.strictMcpConfig,
-    trusted, env, cwd: config.cwd, logDir, version: opts.version, log: opts.log,
-    sdkTransport: opts.mcpSdkTransport,
+  const mcpOptions = {
+    env: config.env, serverEnv: env, cwd: config.cwd, logDir, version: opts.version, log: opts.log, sdkTransport: opts.mcpSdkTransport,
+  };
+  let mcpAdding: Promise<void> | undefined;
+  let mcp = await openMcp({
+    ...mcpOptions, home: config.home, workspaceRoot: workspace0.root, flagConfigs: config.mcpConfigs, strict: config.strictMcpConfig, trusted,
   });
   const hooks = new SessionHooks({
     sections: settings.hooks, projectDir: workspace0.root, env, log: opts.log, tasks,
@@ -250,6 +257,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     shell: process.env.SHELL ?? '/bin/sh',
     date: new Date(),
     isGitRepo: isInsideGitRepo(workspace.root),
+    trusted, warn: opts.log, claudeUserDir: config.env.CLAUDE_CONFIG_DIR?.trim() || undefined,
     override: config.systemPrompt,
     sections: [skillsPromptSection(extensions.skills)].filter((x): x is string => !!x),
     append: [config.appendSystemPrompt, policy.mode === 'plan' ? PLAN_MODE_NOTE : undefined, sandbox?.note]
@@ -404,7 +412,16 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     skills: extensions.skills,
     sandboxed: sandbox !== undefined,
     trusted,
-    mcp,
+    get mcp() { return mcp; },
+    addMcpServers(servers) {
+      // A turn that starts meanwhile waits for this, so the servers' tools are in its first request.
+      mcpAdding = (async () => {
+        await mcpAdding;
+        if (mcp) mcp.addServers(servers);
+        else mcp = await startMcp({ servers, broken: [], untrusted: [] }, mcpOptions);
+      })();
+      return mcpAdding;
+    },
     replaceTool(tool) {
       const at = rt.tools.findIndex((t) => t.name === tool.name);
       if (at < 0) throw new Error(`no tool named ${tool.name} to replace`);
@@ -452,6 +469,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
           return { outcome: 'error', text: '', turns: 0, usage: emptyUsage(), errorMessage: `A UserPromptSubmit hook blocked the prompt: ${before.blocked}` };
         }
         if (before.context.length) appendUserContent(session.messages, before.context);
+        await mcpAdding;
         if (mcp) {
           try {
             for (const note of await expandMcpInput(mcp, session.messages, stop.signal)) opts.log(note);

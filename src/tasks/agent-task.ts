@@ -46,6 +46,8 @@ export class AgentTask {
   readonly startedAt = Date.now();
   readonly log: OutputLog;
   readonly tty = false;
+  /** Subagents end with tandem: they are never persistent. */
+  readonly persistent = false;
   foreground = false;
   readonly pid: undefined;
   readonly ended: Promise<void>;

@@ -73,15 +73,17 @@ export function formatNotice(notice: TaskNotice): string {
   if (t.exitCode !== undefined) attrs.push(`exit_code="${t.exitCode}"`);
   if (t.signal) attrs.push(`signal="${t.signal}"`);
   attrs.push(`runtime="${formatDuration(t.runtimeMs)}"`);
+  const what = notice.reattached
+    ? `persistent background task ${t.id} is still running (started before tandem restarted; re-attached): `
+    : `background task ${t.id} ended: `;
   const lines = [
     `<${NOTICE_TAG} ${attrs.join(' ')}>`,
-    `This is an automatic notice from the tandem harness (not from the user): background task ${t.id} ended: `
-      + `${describeStatus(t)}.`,
+    `This is an automatic notice from the tandem harness (not from the user): ${what}${describeStatus(t)}.`,
     `command: ${neutralize(oneLineCommand(t.command))}`,
   ];
   if (t.description) lines.push(`description: ${neutralize(t.description.replace(/\s+/g, ' '))}`);
   if (notice.tail) {
-    lines.push('last lines of output:', neutralize(notice.tail));
+    lines.push(notice.reattached ? 'output since you last saw it:' : 'last lines of output:', neutralize(notice.tail));
   } else {
     lines.push('(no output)');
   }

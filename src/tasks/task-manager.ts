@@ -2,7 +2,7 @@
 // sure nothing they started outlives them or tandem. A library: it knows nothing of tools or the agent loop.
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import {
   buildArgv, containerIsolation, prepareIsolation, resolveIsolation, resolveShell, type ResolvedIsolation,
 } from './isolation.js';
@@ -12,7 +12,8 @@ import { latestLines, renderRange, utf8SafeEnd } from './output-view.js';
 import { TaskRegistry, reapOrphans } from './registry.js';
 import { waitUntilRunning } from './startup.js';
 import { sharedSupervisor, type Supervisor } from './supervisor.js';
-import { Task } from './task.js';
+import { PersistentStore } from './persistent.js';
+import { Task, type TaskHooks } from './task.js';
 import { AgentTask, type AgentStartOptions } from './agent-task.js';
 import type { LinePattern } from '../core/line-pattern.js';
 import {
@@ -57,6 +58,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
   private closed = false;
   private logDirReady = false;
   private readonly useSupervisor: boolean;
+  private readonly persistentStore?: PersistentStore;
+  private readonly sessionId: string;
 
   constructor(opts: TaskManagerOptions) {
     super();
@@ -72,6 +75,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     this.container = opts.container;
     this.registry = new TaskRegistry(opts.registryDir);
     this.useSupervisor = opts.supervisor ?? true;
+    if (opts.persistentDir) this.persistentStore = new PersistentStore(opts.persistentDir);
+    this.sessionId = opts.persistentDir ? basename(opts.persistentDir) : '';
   }
 
   /** Kills what dead tandem processes left running (see registry.ts); returns what it did, one line each. */
@@ -107,6 +112,12 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
       this.logDirReady = true;
     }
     const iso = this.isolation;
+    const supervisor = opts.tty ? undefined : this.supervisor(iso);
+    if (opts.persistent) {
+      if (opts.tty) throw new Error('A persistent task cannot have a terminal (tty): it must run on with nobody attached.');
+      if (!this.persistentStore) throw new Error('Persistent tasks are not available here (no place to record them).');
+      if (!supervisor) throw new Error('Persistent tasks need perl (the task supervisor), which is not installed here.');
+    }
     // Before the task exists: a container that refuses the command leaves no trace.
     const argv = buildArgv(iso, this.shell, opts.command, this.cwd);
     // Background tasks are b1, b2, …; the bash tool's foreground commands f1, f2, … (an id never changes).
@@ -121,8 +132,22 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
       logPath: join(this.logDir, `${id}.log`),
       maxLogBytes: this.maxLogBytes,
       killGraceMs: this.killGraceMs,
-      supervisor: opts.tty ? undefined : this.supervisor(iso),
-    }, {
+      supervisor,
+      persistent: opts.persistent,
+    }, this.hooks(iso));
+    this.tasks.set(id, task);
+    if (opts.notifyOn) this.watchOutput(task, opts.notifyOn);
+    // Before launching, so that listeners see 'start' before an immediate failure's 'end'.
+    this.emit('start', task.snapshot());
+    task.launch(
+      { argv, cwd: this.cwd, env: this.env, isolation: iso },
+      () => void this.kill(id, 'timeout'),
+    );
+    return task.snapshot();
+  }
+
+  private hooks(iso: ResolvedIsolation): TaskHooks {
+    return {
       output: (t, chunk) => {
         this.watches.get(t.id)?.onOutput();
         this.emit('output', t.id, chunk);
@@ -136,22 +161,58 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
       },
       launched: (t) => {
         if (!t.running || t.pid === undefined) return;
+        if (t.persistent) {
+          this.savePersistent(t);
+          return;
+        }
         this.registry.add({
           taskId: t.id, pid: t.pid, pgid: t.pid, pidStartTime: t.pidStartTime, startedAt: t.startedAt,
           command: t.command, isolation: iso.mode, token: t.token,
         });
       },
       end: (t) => this.onEnd(t),
+    };
+  }
+
+  /**
+   * Re-attaches to the persistent tasks an earlier tandem left for this session: those that ended meanwhile
+   * get their notice (with the real exit status), those still running a notice with their output since.
+   */
+  adopt(): TaskSnapshot[] {
+    if (!this.persistentStore) return [];
+    const found: TaskSnapshot[] = [];
+    for (const rec of this.persistentStore.list()) {
+      if (this.tasks.has(rec.taskId)) continue;
+      const n = Number(rec.taskId.slice(1));
+      if (rec.taskId.startsWith('b') && n > this.bgSeq) this.bgSeq = n;
+      const iso: ResolvedIsolation = { mode: rec.isolation, prefix: [], detail: rec.isolation };
+      const task = new Task({
+        id: rec.taskId, command: rec.command, description: rec.description, tty: false, foreground: false,
+        logPath: rec.logPath, maxLogBytes: this.maxLogBytes, killGraceMs: this.killGraceMs,
+        persistent: true, adopted: true, startedAt: rec.startedAt,
+      }, this.hooks(iso));
+      this.tasks.set(task.id, task);
+      this.emit('start', task.snapshot());
+      const ended = task.adopt(rec, iso, rec.killedBy);
+      if (!ended) {
+        const tail = this.readNew(task.id, { maxChars: NOTICE_TAIL_CHARS });
+        const notice: TaskNotice = { task: task.snapshot(), tail, reattached: true };
+        this.notices.push(notice);
+        this.emit('notice', notice);
+        this.savePersistent(task);
+      }
+      found.push(task.snapshot());
+    }
+    return found;
+  }
+
+  private savePersistent(t: Task): void {
+    if (t.pid === undefined) return;
+    this.persistentStore?.save({
+      taskId: t.id, sessionId: this.sessionId, command: t.command, description: t.description, cwd: this.cwd,
+      startedAt: t.startedAt, logPath: t.log.path, pid: t.pid, pidStartTime: t.pidStartTime, token: t.token,
+      isolation: t.isolationMode ?? this.isolation.mode, cursor: t.cursor,
     });
-    this.tasks.set(id, task);
-    if (opts.notifyOn) this.watchOutput(task, opts.notifyOn);
-    // Before launching, so that listeners see 'start' before an immediate failure's 'end'.
-    this.emit('start', task.snapshot());
-    task.launch(
-      { argv, cwd: this.cwd, env: this.env, isolation: iso },
-      () => void this.kill(id, 'timeout'),
-    );
-    return task.snapshot();
   }
 
   /**
@@ -253,7 +314,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
   }
 
   async killAll(by: KilledBy): Promise<TaskSnapshot[]> {
-    const running = this.runningTasks();
+    // At shutdown, persistent tasks are left running: that is what they are for.
+    const running = this.runningTasks().filter((t) => by !== 'shutdown' || !t.persistent);
     return Promise.all(running.map((t) => t.kill(by).then(() => t.snapshot())));
   }
 
@@ -282,6 +344,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     if (!task || task.running) return;
     task.endSeen = true;
     this.notices = this.notices.filter((n) => n.task.id !== id || n.matches);
+    if (task.persistent) this.persistentStore?.remove(id);
   }
 
   /** Every queued notice, each handed out once. */
@@ -289,8 +352,15 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     const out = this.notices;
     this.notices = [];
     for (const n of out) {
-      if (n.matches) this.watches.get(n.task.id)?.delivered();
-      else this.tasks.get(n.task.id)!.endSeen = true;
+      if (n.matches) {
+        this.watches.get(n.task.id)?.delivered();
+        continue;
+      }
+      if (n.reattached) continue;
+      const task = this.tasks.get(n.task.id)!;
+      task.endSeen = true;
+      // The model knows how it ended: nothing is left to tell a later session.
+      if (task.persistent) this.persistentStore?.remove(task.id);
     }
     return out;
   }
@@ -307,13 +377,25 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
   async shutdown(): Promise<void> {
     this.closed = true;
     await this.killAll('shutdown');
-    await Promise.all([...this.tasks.values()].map((t) => t.settled()));
+    this.releasePersistent();
+    await Promise.all([...this.tasks.values()].filter((t) => !(t.persistent && t.running)).map((t) => t.settled()));
+  }
+
+  /** Running persistent tasks (they go on after tandem: a later session re-attaches). */
+  persistentRunning(): TaskSnapshot[] {
+    return this.runningTasks().filter((t) => t.persistent).map((t) => t.snapshot());
+  }
+
+  /** Persistent tasks stay; their records keep what the model has seen of their output. */
+  private releasePersistent(): void {
+    for (const t of this.runningTasks()) if (t.persistent) this.savePersistent(t);
   }
 
   /** Synchronous SIGKILL of every task's processes, for process.on('exit'). */
   killAllSync(): void {
+    this.releasePersistent();
     for (const task of this.tasks.values()) {
-      if (!task.live) continue;
+      if (!task.live || (task.persistent && task.running)) continue;
       task.killSync();
       this.registry.remove(task.id);
     }

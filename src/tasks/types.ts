@@ -29,6 +29,8 @@ export interface TaskSnapshot {
   foreground: boolean;
   /** The engine-enforced timeout, if any. */
   timeoutMs?: number;
+  /** Outlives tandem (background_run persistent: true). */
+  persistent?: boolean;
   /** Set for a subagent task (agent-task.ts): its progress and, once ended, its final report. */
   agent?: AgentTaskInfo;
 }
@@ -59,6 +61,8 @@ export interface TaskNotice {
   tail: string;
   /** Set on a notify_on notice: the lines that matched (the task may still be running). */
   matches?: OutputMatches;
+  /** A persistent task still running, found again by a resumed session: `tail` is its output since. */
+  reattached?: boolean;
 }
 
 export interface OutputMatches {
@@ -92,6 +96,8 @@ export interface TaskManagerOptions {
    * output straight to the log files, persistent tasks. False spawns each task from this process.
    */
   supervisor?: boolean;
+  /** Where persistent tasks' records go (one folder per session); without it persistent tasks are refused. */
+  persistentDir?: string;
 }
 
 /** What a container is asked to run: `shell -c script ...args`, with `cwd` as working directory. */
@@ -122,6 +128,8 @@ export interface StartOptions {
   foreground?: boolean;
   /** Lines of output matching this pattern are noticed while the task runs (see notify-watch.ts). */
   notifyOn?: LinePattern;
+  /** Keep it running after tandem ends (dev servers, watchers); a resumed session re-attaches to it. */
+  persistent?: boolean;
 }
 
 export interface ReadOptions {

@@ -3,7 +3,7 @@
 import { describeStatus } from '../../tasks/notices.js';
 import type { TaskNotice, TaskSnapshot } from '../../tasks/types.js';
 import type { Runtime } from '../../session/runtime.js';
-import { BUILTIN_NAMES } from '../slash-commands.js';
+import { BUILTIN_NAMES, promptCommands } from '../slash-commands.js';
 import { AgentDriver, type QueuedInput } from './agent-driver.js';
 import { Approvals, type ApprovalDialog } from './approvals.js';
 import { complete } from './completion.js';
@@ -39,6 +39,7 @@ export interface ControllerOptions {
 }
 
 const EXIT_WINDOW_MS = 2000;
+const EXIT_HINT = 'Press Ctrl+C again to exit.';
 export const UI_COMMANDS = BUILTIN_NAMES;
 
 export class UiController {
@@ -53,6 +54,7 @@ export class UiController {
   #prompt: PromptState;
   #hint: string | undefined;
   #lastCtrlC = 0;
+  #exitHintTimer: NodeJS.Timeout | undefined;
   #flash: { task: TaskSnapshot; at: number } | undefined;
   #tasks: TaskSnapshot[] = [];
   #ticker: NodeJS.Timeout | undefined;
@@ -105,6 +107,7 @@ export class UiController {
     this.rt.tasks.off('start', this.#onTasksChanged);
     this.rt.tasks.off('end', this.#onTaskEnd);
     clearInterval(this.#ticker);
+    clearTimeout(this.#exitHintTimer);
     this.picker.close();
     this.store.close();
   }
@@ -179,7 +182,7 @@ export class UiController {
 
   /** Built-in and custom command names, for completion. */
   #commandNames(): string[] {
-    return [...new Set([...UI_COMMANDS, ...this.rt.commands.list().map((c) => c.name)])];
+    return [...new Set([...UI_COMMANDS, ...this.rt.commands.list().map((c) => c.name), ...promptCommands(this.rt).map((p) => p.command)])];
   }
 
   #ctrlC(): void {
@@ -198,7 +201,13 @@ export class UiController {
       return this.exit();
     } else {
       this.#lastCtrlC = this.#now();
-      this.#hint = 'Press Ctrl+C again to exit.';
+      this.#hint = EXIT_HINT;
+      // The second press only works within the window: the hint goes when the window ends.
+      clearTimeout(this.#exitHintTimer);
+      this.#exitHintTimer = setTimeout(() => {
+        if (this.#hint === EXIT_HINT) this.#setHint(undefined);
+      }, EXIT_WINDOW_MS);
+      this.#exitHintTimer.unref?.();
     }
     this.store.publishNow();
   }

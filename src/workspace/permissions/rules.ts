@@ -3,6 +3,7 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { type Arg, isDynamic } from './shell-words.js';
+import { wildcardMatcher, type WordMatcher } from './wildcard.js';
 
 export type RuleKind = 'allow' | 'ask' | 'deny';
 
@@ -73,7 +74,7 @@ const STAR = Symbol('*');
 type Segment = string | typeof STAR;
 
 /** One word of a command pattern: a lone `*` (any number of words) or a word matcher. */
-type PatternToken = { star: true } | { star: false; re: RegExp };
+type PatternToken = { star: true } | { star: false; re: WordMatcher };
 
 /** `npm test` (exact), `npm test:*` or `npm test *` (prefix on word boundary), `git * main` (glob). */
 export interface CommandPattern {
@@ -91,8 +92,13 @@ export function parseCommandPattern(spec: string, text = spec): CommandPattern {
   }
   const tokens = tokenize(body, text).map((segments): PatternToken => {
     if (segments.length === 1 && segments[0] === STAR) return { star: true };
-    const source = segments.map((s) => (s === STAR ? '.*' : escapeRegExp(s))).join('');
-    return { star: false, re: new RegExp(`^${source}$`, 's') };
+    // Literal pieces between the stars; matched without a regex (wildcard.ts).
+    const pieces = [''];
+    for (const s of segments) {
+      if (s === STAR) pieces.push('');
+      else pieces[pieces.length - 1] += s;
+    }
+    return { star: false, re: wildcardMatcher(pieces) };
   });
   while (tokens.length && tokens[tokens.length - 1].star) {
     tokens.pop();
@@ -130,9 +136,6 @@ function tokenize(body: string, text: string): Segment[][] {
   return words;
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /**
  * Whether a command's words match. `certain`: they match whatever its dynamic words turn out to be (only a
@@ -156,7 +159,7 @@ export function matchCommand(pattern: CommandPattern, words: readonly Arg[], how
       result = false;
     } else {
       const word = words[j];
-      const token = tokens[i] as { star: false; re: RegExp };
+      const token = tokens[i] as { star: false; re: WordMatcher };
       if (isDynamic(word)) result = how === 'possible' && (rec(i, j + 1) || rec(i + 1, j + 1) || rec(i + 1, j));
       else result = token.re.test(word) && rec(i + 1, j + 1);
     }
