@@ -3,7 +3,7 @@
 import { describeStatus } from '../../tasks/notices.js';
 import type { TaskNotice, TaskSnapshot } from '../../tasks/types.js';
 import type { Runtime } from '../../session/runtime.js';
-import { SLASH_COMMANDS } from '../slash-commands.js';
+import { BUILTIN_NAMES, promptCommands } from '../slash-commands.js';
 import { AgentDriver, type QueuedInput } from './agent-driver.js';
 import { Approvals, type ApprovalDialog } from './approvals.js';
 import { complete } from './completion.js';
@@ -37,7 +37,8 @@ export interface ControllerOptions {
 }
 
 const EXIT_WINDOW_MS = 2000;
-export const UI_COMMANDS = [...Object.keys(SLASH_COMMANDS).map((c) => c.split(' ')[0]!), '/quit'];
+const EXIT_HINT = 'Press Ctrl+C again to exit.';
+export const UI_COMMANDS = BUILTIN_NAMES;
 
 export class UiController {
   readonly store: Store<UiSnapshot>;
@@ -50,6 +51,7 @@ export class UiController {
   #prompt: PromptState;
   #hint: string | undefined;
   #lastCtrlC = 0;
+  #exitHintTimer: NodeJS.Timeout | undefined;
   #flash: { task: TaskSnapshot; at: number } | undefined;
   #tasks: TaskSnapshot[] = [];
   #ticker: NodeJS.Timeout | undefined;
@@ -81,6 +83,7 @@ export class UiController {
   start(): void {
     this.rt.setApprover(this.approvals.approver);
     this.rt.tasks.on('notice', this.#onNotice);
+    this.rt.tasks.on('matched', this.#onMatched);
     this.rt.tasks.on('start', this.#onTasksChanged);
     this.rt.tasks.on('end', this.#onTaskEnd);
     this.#ticker = setInterval(() => this.#tick(), 1000);
@@ -94,9 +97,11 @@ export class UiController {
   stop(): void {
     this.rt.setApprover(undefined);
     this.rt.tasks.off('notice', this.#onNotice);
+    this.rt.tasks.off('matched', this.#onMatched);
     this.rt.tasks.off('start', this.#onTasksChanged);
     this.rt.tasks.off('end', this.#onTaskEnd);
     clearInterval(this.#ticker);
+    clearTimeout(this.#exitHintTimer);
     this.picker.close();
     this.store.close();
   }
@@ -164,9 +169,14 @@ export class UiController {
   }
 
   #complete(): void {
-    const { editor, candidates } = complete(this.#prompt.editor, { commands: UI_COMMANDS, cwd: this.rt.workspace.root });
+    const { editor, candidates } = complete(this.#prompt.editor, { commands: this.#commandNames(), cwd: this.rt.workspace.root });
     this.#prompt = withEditor(this.#prompt, editor);
     this.#hint = candidates.length ? candidates.join('  ') : undefined;
+  }
+
+  /** Built-in and custom command names, for completion. */
+  #commandNames(): string[] {
+    return [...new Set([...UI_COMMANDS, ...this.rt.commands.list().map((c) => c.name), ...promptCommands(this.rt).map((p) => p.command)])];
   }
 
   #ctrlC(): void {
@@ -185,7 +195,13 @@ export class UiController {
       return this.exit();
     } else {
       this.#lastCtrlC = this.#now();
-      this.#hint = 'Press Ctrl+C again to exit.';
+      this.#hint = EXIT_HINT;
+      // The second press only works within the window: the hint goes when the window ends.
+      clearTimeout(this.#exitHintTimer);
+      this.#exitHintTimer = setTimeout(() => {
+        if (this.#hint === EXIT_HINT) this.#setHint(undefined);
+      }, EXIT_WINDOW_MS);
+      this.#exitHintTimer.unref?.();
     }
     this.store.publishNow();
   }
@@ -199,6 +215,14 @@ export class UiController {
     const t = notice.task;
     const ok = t.status === 'exited' && t.exitCode === 0;
     this.transcript.add({ kind: 'notice', ok, text: `task ${t.id} ${describeStatus(t)}: ${t.description ?? t.command}` });
+    this.store.publish();
+    if (this.rt.config.notify === 'wake') void this.driver.pump();
+  };
+
+  /** A notify_on match: shown as a line, and (in wake mode) the model is told now. */
+  #onMatched = (notice: TaskNotice): void => {
+    const first = notice.matches?.lines[0]?.line ?? '';
+    this.transcript.add({ kind: 'notice', ok: false, text: `task ${notice.task.id} printed: ${first}` });
     this.store.publish();
     if (this.rt.config.notify === 'wake') void this.driver.pump();
   };
@@ -247,4 +271,4 @@ export class UiController {
 }
 
 /** Commands that run at once, even while the agent works; the rest wait their turn in the queue. */
-const IMMEDIATE = new Set(['/help', '/tasks', '/kill', '/logs', '/cost', '/permissions', '/exit', '/quit']);
+const IMMEDIATE = new Set(['/help', '/tasks', '/kill', '/logs', '/cost', '/permissions', '/hooks', '/exit', '/quit']);

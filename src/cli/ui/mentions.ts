@@ -1,5 +1,6 @@
 // @path mentions: each file named with @ in a prompt (inside the workspace, text, bounded) is attached to the
 // prompt as its own text block, and the person is told what was attached or why not.
+import { plural } from '../../core/text.js';
 import { open, stat } from 'node:fs/promises';
 import type { TextBlock } from '../../core/types.js';
 import { displayPath, resolveInWorkspace, type Workspace } from '../../workspace/paths.js';
@@ -15,7 +16,8 @@ export interface Mentions {
 
 /** The @-words of a prompt: "@src/a.ts" at the start or after whitespace (so mail addresses are not mentions). */
 export function findMentions(text: string): string[] {
-  const found = [...text.matchAll(/(?:^|\s)@([^\s@]+)/g)].map((m) => m[1]!);
+  // `@SERVER:scheme://…` names an MCP resource, which the runtime attaches (src/session/mcp-wiring.ts).
+  const found = [...text.matchAll(/(?:^|\s)@([^\s@]+)/g)].map((m) => m[1]!).filter((m) => !/^[A-Za-z0-9_-]+:[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(m));
   return [...new Set(found)].slice(0, MAX_MENTIONS);
 }
 
@@ -69,6 +71,6 @@ async function readMention(p: string, ws: Workspace): Promise<{ block: TextBlock
   const more = cut ? `\n[... truncated: the file has ${info.size} bytes; read_file ${shown} with an offset for the rest]` : '';
   return {
     block: { type: 'text', text: `<file path="${shown}">\n${content}${more}\n</file>` },
-    note: `attached ${shown} (${lines} lines${cut ? ', truncated' : ''})`,
+    note: `attached ${shown} (${plural(lines, 'line')}${cut ? ', truncated' : ''})`,
   };
 }

@@ -57,6 +57,12 @@ export class PermissionPolicy {
     return rule;
   }
 
+  /** Takes back a rule addRule gave (a command's allowed-tools when its turn ends). */
+  removeRule(rule: PermissionRule): void {
+    const at = this.rules.indexOf(rule);
+    if (at >= 0) this.rules.splice(at, 1);
+  }
+
   /**
    * Every rule in force, for /permissions-style listings; `note` says what a bare rule really does (a bare
    * `Bash` allow rule allows every command), so it is never mistaken for a narrow one.
