@@ -386,7 +386,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     system,
     takeNotices: () => [
       ...tasks.drainNotices().map((n): ContentBlock => ({ type: 'text', text: redact(formatNotice(n, mark)) })),
-      ...hooks.drainContext(),
+      ...hooks.drainContext().map((b): ContentBlock => (b.type === 'text' ? { ...b, text: mark.shield(b.text) } : b)),
     ],
     record: (event) => {
       session.recorder.onEvent(event);
