@@ -14,6 +14,7 @@ import { createReadFileTool } from './read-file.js';
 import { createWaitBackgroundTool } from './wait-background.js';
 import { createWriteBackgroundTool } from './write-background.js';
 import { createWriteFileTool } from './write-file.js';
+import { createTodoWriteTool } from './todo-write.js';
 import type { FileIO } from './file-io.js';
 
 /** `io`: where the file tools read and write (default: the disk). */
@@ -31,5 +32,6 @@ export function createTools(workspace: Workspace, tasks: TaskManager, io?: FileI
     createWaitBackgroundTool(tasks),
     createKillBackgroundTool(tasks),
     createWriteBackgroundTool(tasks),
+    createTodoWriteTool(),
   ];
 }

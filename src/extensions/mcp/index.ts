@@ -1,7 +1,7 @@
 // MCP for a session: reads which servers are configured (cheap, no SDK) and, only when there are some, loads the
 // manager (and through it the SDK) and starts them all in the background.
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { loadMcpServers, mayHaveMcpServers, type LoadMcpOptions } from './config.js';
+import { loadMcpServers, mayHaveMcpServers, type LoadMcpOptions, type McpServerSet } from './config.js';
 import type { McpManager } from './manager.js';
 
 export type { McpManager } from './manager.js';
@@ -42,6 +42,11 @@ export async function openMcp(opts: OpenMcpOptions): Promise<McpManager | undefi
   }
   for (const b of set.broken) opts.log(`MCP server ${b.name} (${b.source}) cannot be used: ${b.error}`);
   if (!set.servers.length && !set.broken.length) return undefined;
+  return startMcp(set, opts);
+}
+
+/** A manager for `set`, its servers starting in the background. */
+export async function startMcp(set: McpServerSet, opts: Omit<OpenMcpOptions, keyof LoadMcpOptions> & { env: NodeJS.ProcessEnv }): Promise<McpManager> {
   const { McpManager } = await import('./manager.js');
   const manager = new McpManager(set, { ...mcpLimits(opts.env), env: opts.serverEnv, cwd: opts.cwd, logDir: opts.logDir, version: opts.version, sdkTransport: opts.sdkTransport });
   void manager.start();
