@@ -12,6 +12,7 @@ import { createKillBackgroundTool } from './kill-background.js';
 import { createLsTool } from './ls.js';
 import { createReadFileTool } from './read-file.js';
 import { createWaitBackgroundTool } from './wait-background.js';
+import { createWebFetchTool } from './web-fetch.js';
 import { createWriteBackgroundTool } from './write-background.js';
 import { createWriteFileTool } from './write-file.js';
 import type { FileIO } from './file-io.js';
@@ -26,6 +27,7 @@ export function createTools(workspace: Workspace, tasks: TaskManager, io?: FileI
     createGrepTool(workspace),
     createGlobTool(workspace),
     createLsTool(workspace),
+    createWebFetchTool(),
     createBackgroundRunTool(tasks),
     createCheckBackgroundTool(tasks),
     createWaitBackgroundTool(tasks),

@@ -64,6 +64,7 @@ async function accessOf(tool: string, input: Record<string, unknown>, opts: Perm
   if (COMMAND_TOOLS.has(tool)) {
     return typeof input.command === 'string' ? { kind: 'command', command: input.command, cwd: opts.workspace.root } : undefined;
   }
+  if (tool === 'web_fetch') return fetchAccess(input.url);
   if (typeof input.path !== 'string') return undefined;
   const write = WRITE_TOOLS.has(tool);
   if (!write && !READ_TOOLS.has(tool)) return undefined;
@@ -75,6 +76,16 @@ async function accessOf(tool: string, input: Record<string, unknown>, opts: Perm
   }
   if (!write && opts.ownReadRoots.some((root) => isInside(root, resolved))) return undefined;
   return { kind: write ? 'write' : 'read', path: resolved };
+}
+
+function fetchAccess(url: unknown): AccessRequest | undefined {
+  if (typeof url !== 'string') return undefined;
+  try {
+    const parsed = new URL(url);
+    return { kind: 'fetch', url, host: parsed.hostname.toLowerCase() };
+  } catch {
+    return undefined; // the tool refuses an invalid URL itself
+  }
 }
 
 function denial(tool: string, decision: Decision): ToolResult {
@@ -89,6 +100,7 @@ async function approvalRequest(
     const parts = (decision.parts ?? []).filter((p) => p.decision !== 'allow').map((p) => p.text);
     return { ...base, summary: access.command, command: { text: access.command, partsNeedingApproval: parts } };
   }
+  if (access.kind === 'fetch') return { ...base, summary: access.url };
   return { ...base, summary: String(input.path), diff: await diffOf(tool, input, access.path) };
 }
 

@@ -5,7 +5,7 @@ import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { isInside } from '../paths.js';
 import { commandForms, isFreeBuiltin } from './command-forms.js';
-import { type PathContext, type PermissionRule, type RuleKind, compilePathGlob, matchCommand, parseRule } from './rules.js';
+import { type PathContext, type PermissionRule, type RuleKind, compilePathGlob, matchCommand, matchDomain, parseRule } from './rules.js';
 import type { PermissionSettings } from './settings.js';
 import { type CommandPart, type FilePart, analyzeCommand } from './shell-analysis.js';
 import { printModeDenial, suggestCommandRule, suggestPathRule } from './suggest.js';
@@ -70,6 +70,10 @@ export class PermissionPolicy {
   }
 
   private async decide(request: AccessRequest): Promise<Decision> {
+    if (request.kind === 'fetch') {
+      const j = this.judgeFetch(request.host);
+      return { ...j, suggestions: j.suggestion ? [j.suggestion] : undefined };
+    }
     if (request.kind !== 'command') {
       const abs = path.resolve(this.opts.workspaceRoot, request.path);
       const j = await this.judgePath(request.kind, abs);
@@ -144,6 +148,16 @@ export class PermissionPolicy {
     if (this.mode === 'bypassPermissions') return { decision: 'allow', reason: `${unknown}; allowed by bypassPermissions mode` };
     if (this.mode === 'plan' && part.kind === 'write') return { decision: 'deny', reason: `${unknown}; plan mode writes nothing` };
     return { decision: 'ask', reason: `${unknown}, so it needs approval` };
+  }
+
+  /** WebFetch rules, then the mode: a request leaves the machine, so only bypassPermissions allows it unasked. */
+  private judgeFetch(host: string): Judgement {
+    for (const kind of ['deny', 'ask', 'allow'] as const) {
+      const rule = this.rules.find((r) => r.tool === 'WebFetch' && r.kind === kind && (!r.domain || matchDomain(r.domain, host)));
+      if (rule) return { decision: kind, reason: `fetching from ${host} matches ${kind} rule ${rule.text}`, rule: ruleRef(rule) };
+    }
+    if (this.mode === 'bypassPermissions') return { decision: 'allow', reason: `fetching from ${host} is allowed by bypassPermissions mode` };
+    return { decision: 'ask', reason: `fetching from ${host} needs approval`, suggestion: `WebFetch(domain:${host})` };
   }
 
   /** Read and Edit rules, then the workspace boundary and the mode. */

@@ -14,7 +14,9 @@ export type Verdict = 'allow' | 'ask' | 'deny';
 export type AccessRequest =
   | { kind: 'command'; command: string; cwd: string }
   | { kind: 'read'; path: string }
-  | { kind: 'write'; path: string };
+  | { kind: 'write'; path: string }
+  /** A web request (web_fetch); judged by WebFetch(domain:HOST) rules. */
+  | { kind: 'fetch'; url: string; host: string };
 
 /** The verdict on one piece of a request: a simple command, a file a redirection writes or reads. */
 export interface PartDecision {
