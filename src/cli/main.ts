@@ -21,6 +21,7 @@ interface Options extends CliFlags, SdkFlags {
   continue?: boolean;
   resume?: string | boolean;
   dangerouslySkipPermissions?: boolean;
+  trust?: boolean;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -66,6 +67,7 @@ function buildProgram(): Command {
     .option('-c, --continue', 'resume the latest session of this workspace')
     .option('-r, --resume [id]', 'resume a session by id (or a unique prefix); without an id, list them')
     .option('--env-override', 'let .env values override the real environment')
+    .option('--trust', "trust this workspace (remembered, as `tandem trust`): its settings may allow tools, its hooks and MCP servers run")
     .showHelpAfterError('(tandem --help lists the options)')
     // Root options stay with the root command; a subcommand's own options are its own.
     .enablePositionalOptions()
@@ -116,9 +118,11 @@ async function runAgent(words: string[], opts: Options): Promise<number> {
   const resume = opts.continue ? { latest: true as const } : typeof opts.resume === 'string' ? { id: opts.resume } : undefined;
   const stderrLog = (l: string): void => void process.stderr.write(`tandem: ${l}\n`);
   let log = stderrLog;
+  const ui = !printMode && canRunTerminalUi(process.stdin, process.stdout, process.env);
+  const trustedWorkspace = await workspaceTrust(config, !!opts.trust, ui);
   const session = await Session.open(config, {
     version, resume, interactive: !printMode || sdk.permissionPromptStdio, log: (l) => log(l),
-    sessionId: sdk.sessionId, fork: sdk.forkSession, selectTools: sdk.selectTools,
+    sessionId: sdk.sessionId, fork: sdk.forkSession, selectTools: sdk.selectTools, trustedWorkspace,
   });
   const rt = session.runtime;
   installExitHandlers(rt);
@@ -127,7 +131,7 @@ async function runAgent(words: string[], opts: Options): Promise<number> {
     if (printModule) return await runPrint(rt, prompt, printModule);
     // Without -p, a prompt on the command line is the first thing sent, as `claude "..."` does.
     const initialPrompt = prompt || undefined;
-    if (canRunTerminalUi(process.stdin, process.stdout, process.env)) {
+    if (ui) {
       const { runUi } = await import('./ui/run-ui.js');
       return await runUi(rt, { setLog: (l) => { log = l ?? stderrLog; }, initialPrompt });
     }
@@ -136,6 +140,18 @@ async function runAgent(words: string[], opts: Options): Promise<number> {
   } finally {
     await rt.shutdown();
   }
+}
+
+/** --trust trusts (and remembers it); the UI asks on a first start; otherwise the runtime reads what is remembered. */
+async function workspaceTrust(config: Config, trustFlag: boolean, ui: boolean): Promise<boolean | undefined> {
+  const { rememberTrust } = await import('../workspace/trust.js');
+  if (trustFlag) {
+    await rememberTrust(config.home, config.cwd, true);
+    return true;
+  }
+  if (!ui) return undefined;
+  const { decideTrustInteractively } = await import('./trust-prompt.js');
+  return decideTrustInteractively(config.home, config.cwd, { stdin: process.stdin, write: (t) => process.stdout.write(t) });
 }
 
 async function runPrint(rt: Runtime<Config>, prompt: string, printModule: Promise<typeof PrintModule>): Promise<number> {

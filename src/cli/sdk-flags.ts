@@ -24,6 +24,8 @@ export interface SdkFlags {
   maxBudgetUsd?: number;
   resume?: string | boolean;
   continue?: boolean;
+  mcpConfig?: string[];
+  strictMcpConfig?: boolean;
 }
 
 export interface SdkSetup {
@@ -59,6 +61,9 @@ export function sdkFlagOptions(): Option[] {
     new Option('--fallback-model <name>', 'model used when the main one is overloaded or unavailable'),
     new Option('--session-id <uuid>', 'the id of the new session (a UUID)'),
     new Option('--fork-session', 'with --resume or --continue: continue in a new session, leaving the old one as it was'),
+    new Option('--mcp-config <file-or-json>', 'MCP servers from a file or JSON text ({"mcpServers": {...}}, as .mcp.json) (repeatable)')
+      .argParser((value: string, previous: string[] = []) => [...previous, value]),
+    new Option('--strict-mcp-config', 'use only the MCP servers of --mcp-config, none from settings or .mcp.json'),
     new Option('--max-budget-usd <dollars>', 'stop a run once it has spent this much').argParser(dollars),
     // Claude Code wants it before bypassPermissions may be chosen; tandem's --permission-mode needs no such step.
     new Option('--allow-dangerously-skip-permissions').hideHelp(),
@@ -107,6 +112,8 @@ export function applySdkFlags(flags: SdkFlags, config: Config): SdkSetup {
   config.deny.push(...(flags.disallowedTools ?? []).map(ruleWithClaudeName));
   if (flags.fallbackModel) config.fallbackModel = flags.fallbackModel;
   if (flags.maxBudgetUsd !== undefined) config.maxBudgetUsd = flags.maxBudgetUsd;
+  if (flags.mcpConfig?.length) config.mcpConfigs = flags.mcpConfig;
+  if (flags.strictMcpConfig) config.strictMcpConfig = true;
   return {
     streamInput,
     claudeMessages: config.outputFormat === 'stream-json' && (streamInput || !!flags.verbose),

@@ -34,11 +34,31 @@ export async function runToolCalls(
     if (tool?.readOnly) {
       while (end < calls.length && findTool(tools, calls[end]!.name)?.readOnly) end++;
     }
+    if (tool?.startsOnly) {
+      while (end < calls.length && findTool(tools, calls[end]!.name)?.startsOnly) end++;
+    }
     const batch = calls.slice(i, end);
-    results.push(...(await Promise.all(batch.map((call) => runOne(call, tools, opts)))));
+    if (tool?.startsOnly) results.push(...(await runStarts(batch, tools, opts)));
+    else results.push(...(await Promise.all(batch.map((call) => runOne(call, tools, opts)))));
     i = end;
   }
   return results;
+}
+
+/**
+ * Calls that only start something (background_run): asked for permission one by one, in order (a person sees
+ * one question at a time), each run as soon as it is allowed, so twenty starts cost one start, not twenty.
+ */
+async function runStarts(batch: ToolUseBlock[], tools: AgentTool[], opts: ToolCallOptions): Promise<ToolResultBlock[]> {
+  const running: Promise<ToolResultBlock>[] = [];
+  for (const call of batch) {
+    let authorized!: () => void;
+    const gate = new Promise<void>((resolve) => { authorized = resolve; });
+    const result = runOne(call, tools, opts, authorized);
+    running.push(result);
+    await Promise.race([gate, result]);
+  }
+  return Promise.all(running);
 }
 
 /** Exact name first; then a case-insensitive match, since models sometimes capitalise tool names. */
@@ -46,12 +66,14 @@ function findTool(tools: AgentTool[], name: string): AgentTool | undefined {
   return tools.find((t) => t.name === name) ?? tools.find((t) => t.name.toLowerCase() === name.toLowerCase());
 }
 
-async function runOne(call: ToolUseBlock, tools: AgentTool[], opts: ToolCallOptions): Promise<ToolResultBlock> {
+async function runOne(
+  call: ToolUseBlock, tools: AgentTool[], opts: ToolCallOptions, authorized?: () => void,
+): Promise<ToolResultBlock> {
   const tool = findTool(tools, call.name);
   const summary = safeSummary(tool, call.input);
   opts.emit({ type: 'tool_start', id: call.id, name: call.name, input: call.input, summary });
   const started = Date.now();
-  const result = await execute(call, tool, tools, opts);
+  const result = await execute(call, tool, tools, opts, authorized);
   opts.emit({ type: 'tool_end', id: call.id, name: call.name, result, durationMs: Date.now() - started });
   return {
     type: 'tool_result',
@@ -66,6 +88,7 @@ async function execute(
   tool: AgentTool | undefined,
   tools: AgentTool[],
   opts: ToolCallOptions,
+  authorized?: () => void,
 ): Promise<ToolResult> {
   if (!tool) {
     const names = tools.map((t) => t.name).join(', ');
@@ -83,6 +106,7 @@ async function execute(
     }
     if (opts.signal?.aborted) return { content: 'Interrupted by the user before this tool ran.', isError: true };
   }
+  authorized?.();
   const controller = new AbortController();
   const onAbort = () => controller.abort(opts.signal?.reason);
   opts.signal?.addEventListener('abort', onAbort, { once: true });

@@ -169,6 +169,11 @@ export interface AgentTool {
   readonly inputSchema: JsonSchema;
   /** Read-only tools with no side effects may run concurrently with each other. */
   readonly readOnly?: boolean;
+  /**
+   * Only starts something and returns (background_run): consecutive calls of such tools are authorised one by
+   * one, in order, and each runs as soon as it is allowed, without waiting for the one before to finish.
+   */
+  readonly startsOnly?: boolean;
   execute(input: unknown, ctx: ToolContext): Promise<ToolResult>;
   /** A short one-line summary of an input, for progress lines ("npm test", "src/a.ts:10-50"). */
   summarize?(input: unknown): string;

@@ -47,4 +47,8 @@ export interface SessionConfig {
   maxBudgetUsd?: number;
   /** --sandbox given: run every command under bubblewrap (settings files may also ask for it). */
   sandbox?: boolean;
+  /** --mcp-config values (files or JSON), read beside the settings' MCP servers. */
+  mcpConfigs?: string[];
+  /** --strict-mcp-config: only the servers of --mcp-config. */
+  strictMcpConfig?: boolean;
 }

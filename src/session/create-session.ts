@@ -54,6 +54,8 @@ export interface SessionOptions {
   /** Start-up and status lines (default: none). */
   log?: (line: string) => void;
   notify?: NotifyMode;
+  /** Trust the workspace: its settings may allow tools, its hooks run (default: what `tandem trust` remembered). */
+  trustWorkspace?: boolean;
 }
 
 /** Opens a session (a new one, or a resumed one with `resume`). Close it with `session.close()`. */
@@ -101,6 +103,7 @@ export async function createSession(options: SessionOptions = {}): Promise<Sessi
     fork: options.fork,
     sessionId: options.sessionId,
     log: options.log ?? (() => {}),
+    trustedWorkspace: options.trustWorkspace,
   });
   for (const tool of options.tools ?? []) session.addTool(tool);
   if (options.canUseTool) session.onPermissionRequest(options.canUseTool);

@@ -25,6 +25,7 @@ import type { FileIO } from '../tools/file-io.js';
 import { loadPermissionSettings, PermissionPolicy } from '../workspace/permissions/index.js';
 import { commandEnv, redactSecrets, secretValues } from '../workspace/secrets.js';
 import { createWorkspace, type Workspace } from '../workspace/paths.js';
+import { projectInventory, trustOf, untrustedNotice } from '../workspace/trust.js';
 import type { Authorize } from '../core/tool-calls.js';
 import type { Mode } from '../workspace/permissions/types.js';
 import { runToolHooks, type PermissionDenial, type ToolHook } from './tool-hooks.js';
@@ -34,6 +35,10 @@ import { setUpSandbox } from '../workspace/sandbox-setup.js';
 import type { SessionConfig as Config } from './config.js';
 import { buildSystemPrompt } from './system-prompt.js';
 import { keepWasmOnBaselineCompiler } from './wasm-baseline.js';
+import { openMcp, type McpManager } from '../extensions/mcp/index.js';
+import type { Transport as McpTransport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { emptyUsage } from '../core/types.js';
+import { expandMcpInput, McpPromptError, syncMcpTools } from './mcp-wiring.js';
 
 export interface Runtime<C extends Config = Config> {
   config: C;
@@ -85,9 +90,16 @@ export interface Runtime<C extends Config = Config> {
   replaceTool(tool: AgentTool): void;
   /** Commands run under a sandbox (--sandbox or settings): front ends must not run them elsewhere. */
   readonly sandboxed: boolean;
+  /**
+   * The workspace is trusted: its settings may allow tools and change modes, and its hooks, MCP servers and
+   * anything else that executes may load. Untrusted, only the user's own files and the repo's deny/ask rules apply.
+   */
+  readonly trusted: boolean;
   setPermissionMode(mode: Mode): void;
   /** Rebuilds the system prompt with another base (undefined: tandem's own) and appended text, from the next call on. */
   setSystemPrompt(prompt: { override?: string; append?: string }): void;
+  /** The session's MCP servers (src/extensions/mcp); undefined when none is configured. */
+  readonly mcp?: McpManager;
 }
 
 export interface TurnResult extends AgentResult {
@@ -108,6 +120,11 @@ export interface RuntimeOptions {
   fileIO?: FileIO;
   /** Narrows the built-in tool set (--tools); custom tools are added after. */
   selectTools?: (tools: AgentTool[]) => AgentTool[];
+  /** Trust the workspace (--trust, the UI's answer) or not; default: what <home>/trusted.json remembers, else no.
+   * Project-scoped MCP servers (.mcp.json, project settings) start only in a trusted workspace. */
+  trustedWorkspace?: boolean;
+  /** For the SDK's in-process MCP servers (`type: "sdk"`): a transport over the control protocol. */
+  mcpSdkTransport?: (server: string) => McpTransport | undefined;
   log: (line: string) => void;
 }
 
@@ -116,12 +133,18 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   const registryDir = path.join(config.home, 'running-tasks');
   for (const line of await TaskManager.reapOrphans(registryDir)) opts.log(line);
 
+  const trusted = opts.trustedWorkspace ?? (await trustOf(config.home, workspace0.root))?.trusted ?? false;
   const settings = await loadPermissionSettings({
     home: os.homedir(), userSettingsFile: path.join(config.home, 'settings.json'), workspaceRoot: workspace0.root,
     cliAllow: config.allow, cliDeny: config.deny, cliMode: config.permissionMode, cliSandbox: config.sandbox,
+    trusted, claudeUserDir: config.env.CLAUDE_CONFIG_DIR?.trim() || undefined,
   });
   for (const warning of settings.warnings) opts.log(warning);
-  const policy = new PermissionPolicy(settings, { workspaceRoot: workspace0.root, home: os.homedir(), nonInteractive: !opts.interactive });
+  if (!trusted) {
+    const inventory = await projectInventory(workspace0.root);
+    if (inventory.items.length) opts.log(untrustedNotice(inventory, workspace0.root));
+  }
+  const policy = new PermissionPolicy(settings, { workspaceRoot: workspace0.root, home: os.homedir(), nonInteractive: !opts.interactive, untrusted: !trusted });
   if (policy.mode === 'bypassPermissions') opts.log('permission mode bypassPermissions: every tool call runs without asking (deny rules still hold)');
   // Every provider's key variable (a models file may name its own) stays out of commands and transcripts.
   const credentials = { ...settings, credentialVariables: [...config.models.providers.values()].flatMap((p) => p.keyEnv) };
@@ -150,6 +173,11 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   // shell parser is not preloaded: plain commands need none, and it costs ~27 MB.
   void tasks.prepare();
   recordBackgroundTasks(tasks, session.writer);
+  const mcp = await openMcp({
+    home: config.home, workspaceRoot: workspace0.root, flagConfigs: config.mcpConfigs, strict: config.strictMcpConfig,
+    trusted, env, cwd: config.cwd, logDir, version: opts.version, log: opts.log,
+    sdkTransport: opts.mcpSdkTransport,
+  });
   const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir] };
 
   const modelOptions = { maxAttempts: config.maxRetries + 1, idleTimeoutMs: config.streamTimeoutMs };
@@ -262,6 +290,8 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     denials,
     toolHooks,
     sandboxed: sandbox !== undefined,
+    trusted,
+    mcp,
     replaceTool(tool) {
       const at = rt.tools.findIndex((t) => t.name === tool.name);
       if (at < 0) throw new Error(`no tool named ${tool.name} to replace`);
@@ -290,6 +320,18 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
       if (signal?.aborted) onAbort();
       let budgetExceeded = false;
       try {
+        if (mcp) {
+          try {
+            for (const note of await expandMcpInput(mcp, session.messages, stop.signal)) opts.log(note);
+          } catch (err) {
+            if (!(err instanceof McpPromptError) && !(err instanceof Error && err.name === 'McpCallError')) throw err;
+            // The prompt command never reaches the model: it is taken back, and the turn ends saying why.
+            if (session.messages.at(-1)?.role === 'user') session.messages.pop();
+            emit?.({ type: 'error', message: err.message });
+            return { outcome: 'error', text: '', turns: 0, usage: emptyUsage(), errorMessage: err.message };
+          }
+          await syncMcpTools(mcp, rt.tools, (t) => redactingTool(t, redact));
+        }
         const result = await runAgent(session.messages, rt.loopOptions({
           signal: stop.signal,
           maxTurns,
@@ -310,7 +352,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
       }
     },
     shutdown: async () => {
-      await tasks.shutdown();
+      await Promise.all([tasks.shutdown(), mcp?.close()]);
       session.recorder.sync();
       session.writer.close();
     },

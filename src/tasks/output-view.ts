@@ -1,6 +1,7 @@
 // What a reader sees of a byte range of a task's output: bounded (head and tail of big ranges, with the
 // log path to read more), cleaned (no ANSI, collapsed progress lines), optionally filtered or tailed.
-import { cleanOutput, collapseCarriageReturns, headTail, stripAnsi } from '../core/text.js';
+import { cleanOutput, collapseCarriageReturns, formatDuration, headTail, stripAnsi } from '../core/text.js';
+import type { LinePattern } from '../core/line-pattern.js';
 import type { OutputLog, RangePart } from './output-log.js';
 import type { ReadOptions } from './types.js';
 
@@ -8,13 +9,18 @@ export const DEFAULT_MAX_CHARS = 10_000;
 /** A filter looks at no more than the last this-many bytes of a range. */
 export const FILTER_SCAN_BYTES = 16 * 1024 * 1024;
 const SCAN_CHUNK = 1024 * 1024;
+/** A filter stops scanning after this long (the event loop, and so signals, wait no longer than that). */
+export const FILTER_TIME_BUDGET_MS = 1000;
 
 /** Renders [start, end) of the log as text for a model. Empty string if there is nothing (after filtering). */
 export function renderRange(log: OutputLog, start: number, end: number, opts: ReadOptions = {}): string {
   const maxChars = opts.maxChars ?? DEFAULT_MAX_CHARS;
   const hint = `full log: ${log.path}`;
   if (start >= end) return '';
-  if (opts.filter) return renderFiltered(log, start, end, opts.filter, opts.tail, maxChars, hint);
+  if (opts.filter) {
+    const budgetMs = opts.filterBudgetMs ?? FILTER_TIME_BUDGET_MS;
+    return renderFiltered(log, start, end, opts.filter, opts.tail, maxChars, hint, budgetMs);
+  }
   if (opts.tail !== undefined) return renderTail(log, start, end, opts.tail, maxChars, hint);
   const size = end - start;
   // Bytes are at least as many as characters and cleaning only shortens text, so a range of up to twice the
@@ -53,9 +59,13 @@ function renderTail(log: OutputLog, start: number, end: number, lines: number, m
 }
 
 function renderFiltered(
-  log: OutputLog, start: number, end: number, filter: RegExp, tail: number | undefined, maxChars: number, hint: string,
+  log: OutputLog, start: number, end: number, filter: LinePattern, tail: number | undefined, maxChars: number, hint: string,
+  budgetMs: number,
 ): string {
-  const re = new RegExp(filter.source, filter.flags.replace(/[gy]/g, ''));
+  // A caller's own RegExp may carry g or y, whose test() keeps state between lines.
+  const re = filter instanceof RegExp ? new RegExp(filter.source, filter.flags.replace(/[gy]/g, '')) : filter;
+  const deadline = Date.now() + budgetMs;
+  let stoppedAt: number | undefined;
   const scanFrom = Math.max(start, end - FILTER_SCAN_BYTES);
   const matches: string[] = [];
   let chars = 0;
@@ -74,19 +84,30 @@ function renderFiltered(
       dropped++;
     }
   };
-  for (let pos = scanFrom; pos < end; pos += SCAN_CHUNK) {
+  scan: for (let pos = scanFrom; pos < end; pos += SCAN_CHUNK) {
     const text = carry + decode(log.readRange(pos, Math.min(end, pos + SCAN_CHUNK)));
     const lines = text.split('\n');
     carry = lines.pop() ?? '';
     // A range that starts mid-log may start mid-line: skip that fragment.
     if (pos === scanFrom && scanFrom > start) lines.shift();
-    for (const line of lines) keep(line);
+    for (let i = 0; i < lines.length; i++) {
+      if (i % 256 === 0 && Date.now() >= deadline) {
+        stoppedAt = pos;
+        carry = '';
+        break scan;
+      }
+      keep(lines[i]!);
+    }
   }
   if (carry) keep(carry);
   let shown = tail !== undefined ? matches.slice(-Math.max(0, tail)) : matches;
   const notes: string[] = [];
   if (scanFrom > start) notes.push(`[filter applied to the last ${FILTER_SCAN_BYTES} of ${end - start} bytes; ${hint}]`);
   if (dropped && tail === undefined) notes.push(`[${dropped} earlier matching lines not shown]`);
+  if (stoppedAt !== undefined) {
+    notes.push(`[filter stopped after ${formatDuration(budgetMs)}, having searched about ${stoppedAt - scanFrom} of `
+      + `${end - scanFrom} bytes; the rest was not searched: use a simpler pattern or tail, or read the log; ${hint}]`);
+  }
   if (!shown.length) return notes.join('\n');
   shown = [...notes, ...shown];
   return headTail(shown.join('\n'), maxChars, hint).text;

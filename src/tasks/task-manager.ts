@@ -8,6 +8,7 @@ import {
 } from './isolation.js';
 import { latestLines, renderRange, utf8SafeEnd } from './output-view.js';
 import { TaskRegistry, reapOrphans } from './registry.js';
+import { waitUntilRunning } from './startup.js';
 import { Task } from './task.js';
 import {
   TaskLimitError, UnknownTaskError, type Isolation, type KilledBy, type ReadOptions, type StartOptions,
@@ -84,8 +85,9 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
   /** Starts a task. Throws TaskLimitError when maxConcurrent tasks are running, or what a container throws. */
   start(opts: StartOptions): TaskSnapshot {
     if (this.closed) throw new Error('The task manager has shut down.');
-    const running = this.runningTasks();
-    if (running.length >= this.maxConcurrent) {
+    // The cap is for background tasks: a foreground command (often the one that lets the others end) still runs.
+    const running = this.runningTasks().filter((t) => !t.foreground);
+    if (!opts.foreground && running.length >= this.maxConcurrent) {
       throw new TaskLimitError(this.maxConcurrent, running.map((t) => t.snapshot()));
     }
     if (!this.logDirReady) {
@@ -127,12 +129,13 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     return task.snapshot();
   }
 
-  /** Resolves after `ms`, or as soon as the task ends, whichever is first (to report immediate failures). */
+  /**
+   * Resolves as soon as the task ends or is clearly running (its program has lived a little while), or after
+   * `ms` at most: immediate failures are reported, without a fixed wait (see startup.ts).
+   */
   async waitForStartup(id: string, ms = 200): Promise<TaskSnapshot> {
     const task = this.task(id);
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([task.ended, new Promise((resolve) => { timer = setTimeout(resolve, ms); })]);
-    clearTimeout(timer);
+    await waitUntilRunning(task, ms, this.shell);
     return task.snapshot();
   }
 

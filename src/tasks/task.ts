@@ -8,7 +8,7 @@ import {
   findMembers, isAlive, processStartTime, readNs, scanProcesses, signalGroup, signalProcess, TASK_TOKEN_VAR,
   type ProcInfo,
 } from './process-table.js';
-import { spawnWithPipes, spawnWithPty, type SpawnedProcess } from './spawn.js';
+import { spawnWithPipes, spawnWithPty, type ProcessHandlers, type SpawnedProcess } from './spawn.js';
 import type { KilledBy, TaskSnapshot, TaskStatus } from './types.js';
 
 /** After the process exits, its output gets this long to drain before leftover pipe holders are ignored. */
@@ -109,7 +109,7 @@ export class Task {
     // Node's stdio pipes are socketpairs; bash (built with SSH_SOURCE_BASHRC, as on Debian) takes a socket on
     // stdin with SHLVL unset for an ssh session and sources ~/.bashrc for every command. A SHLVL stops that.
     const env = { SHLVL: '1', ...spec.env, [TASK_TOKEN_VAR]: this.token };
-    const proc = spawnFn(spec.argv, { cwd: spec.cwd, env }, {
+    const handlers: ProcessHandlers = {
       data: (chunk) => {
         if (!this.log.append(chunk)) this.proc?.pause();
         this.hooks.output(this, chunk);
@@ -119,8 +119,16 @@ export class Task {
         this.outputClosed = true;
         this.onClosed?.();
       },
-      error: (err) => this.failToStart(err.message),
-    });
+      error: (err) => this.failToStart(spawnFailure(err)),
+    };
+    let proc: SpawnedProcess | undefined;
+    try {
+      proc = spawnFn(spec.argv, { cwd: spec.cwd, env }, handlers);
+    } catch (err) {
+      // Node throws (rather than emitting 'error') for E2BIG and a few other spawn errors.
+      this.failToStart(spawnFailure(err));
+      return;
+    }
     if (!proc) return;
     this.proc = proc;
     this.pid = proc.pid;
@@ -314,6 +322,17 @@ export class Task {
     this.resolveEnded();
     this.hooks.end(this);
   }
+}
+
+/** Why a spawn failed, in words a model can act on. */
+export function spawnFailure(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'E2BIG') {
+    return 'the command and environment are over the system\'s argument-size limit (spawn E2BIG); '
+      + 'write the long part to a file (a script, or data the command reads) and run that instead';
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return code && !message.includes(code) ? `${message} (${code})` : message;
 }
 
 function delay(ms: number): Promise<void> {

@@ -1,4 +1,5 @@
 // Public types of the task engine: what a task is, how it ended, and what the model is told about it.
+import type { LinePattern } from '../core/line-pattern.js';
 import { oneLine } from '../core/text.js';
 
 export type TaskStatus = 'running' | 'exited' | 'killed' | 'timed_out' | 'failed_to_start';
@@ -82,8 +83,10 @@ export interface StartOptions {
 }
 
 export interface ReadOptions {
-  /** Keep only lines matching this pattern. */
-  filter?: RegExp;
+  /** Keep only lines matching this pattern (compileLinePattern for patterns from outside: linear time). */
+  filter?: LinePattern;
+  /** A filter stops scanning after this long, and says so (default FILTER_TIME_BUDGET_MS, 1 s). */
+  filterBudgetMs?: number;
   /** Keep only the last N lines (after filtering). */
   tail?: number;
   maxChars?: number;

@@ -25,6 +25,7 @@ export function createBackgroundRunTool(manager: TaskManager) {
     name: 'background_run',
     description: DESCRIPTION,
     schema,
+    startsOnly: true,
     summarize: (input) => input.description ?? input.command,
     async execute(input) {
       let snap: TaskSnapshot;

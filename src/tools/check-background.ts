@@ -1,5 +1,6 @@
 // check_background: a task's status and its output since the last look, or a table of every task.
 import { z } from 'zod';
+import { compileLinePattern, PatternError, type LinePattern } from '../core/line-pattern.js';
 import type { TaskManager } from '../tasks/task-manager.js';
 import { taskHeadline, taskTable } from '../tasks/report.js';
 import { defineTool, ToolError } from './tool.js';
@@ -14,7 +15,7 @@ const TABLE_ROWS = 50;
 export function createCheckBackgroundTool(manager: TaskManager) {
   const schema = z.object({
     task_id: z.string().optional(),
-    filter: z.string().optional(),
+    filter: z.string().optional().describe('RE2 syntax (no lookaround or backreferences); (?i) ignores case.'),
     tail: z.number().int().positive().optional(),
   });
   return defineTool({
@@ -35,14 +36,14 @@ export function createCheckBackgroundTool(manager: TaskManager) {
         const older = tasks.length - shown.length;
         return `${older ? `(${older} older tasks not shown)\n` : ''}${taskTable(shown)}`;
       }
-      return reportTask(manager, input.task_id, { filter: parseFilter(input.filter), tail: input.tail });
+      return reportTask(manager, input.task_id, { filter: await parseFilter(input.filter), tail: input.tail });
     },
   });
 }
 
 /** Status line + new output of one task; marks an ended task's end as seen (so no notice repeats it). */
 export function reportTask(
-  manager: TaskManager, id: string, opts: { filter?: RegExp; tail?: number; maxChars?: number } = {},
+  manager: TaskManager, id: string, opts: { filter?: LinePattern; tail?: number; maxChars?: number } = {},
 ): string {
   // An unknown id throws UnknownTaskError here; its message is the tool's error result.
   const output = manager.readNew(id, { ...opts, maxChars: opts.maxChars ?? CHECK_MAX_CHARS });
@@ -56,12 +57,13 @@ export function reportTask(
   ].join('\n');
 }
 
-export function parseFilter(filter: string | undefined): RegExp | undefined {
+/** The model's filter as a linear-time pattern (a hostile or unlucky one cannot hang tandem). */
+export async function parseFilter(filter: string | undefined, what = 'filter'): Promise<LinePattern | undefined> {
   if (filter === undefined || filter === '') return undefined;
   try {
-    return new RegExp(filter);
+    return await compileLinePattern(filter, what);
   } catch (err) {
-    throw new ToolError(`filter is not a valid regular expression: ${(err as Error).message}. `
-      + 'Escape special characters (e.g. "\\\\(") or use a simpler pattern.');
+    if (err instanceof PatternError) throw new ToolError(err.message);
+    throw err;
   }
 }

@@ -9,6 +9,7 @@ export interface ToolDefinition<S extends z.ZodType> {
   description: string;
   schema: S;
   readOnly?: boolean;
+  startsOnly?: boolean;
   summarize?: (input: z.infer<S>) => string;
   execute(input: z.infer<S>, ctx: ToolContext): Promise<ToolResult | string>;
 }
@@ -22,6 +23,7 @@ export function defineTool<S extends z.ZodType>(def: ToolDefinition<S>): AgentTo
     description: def.description,
     inputSchema,
     readOnly: def.readOnly,
+    startsOnly: def.startsOnly,
     summarize: def.summarize
       ? (input) => {
         const parsed = def.schema.safeParse(input);

@@ -65,6 +65,8 @@ async function accessOf(tool: string, input: Record<string, unknown>, opts: Perm
     return typeof input.command === 'string' ? { kind: 'command', command: input.command, cwd: opts.workspace.root } : undefined;
   }
   if (tool === 'web_fetch') return fetchAccess(input.url);
+  // MCP servers' tools: judged by name (rules like mcp__github or mcp__github__create_issue).
+  if (tool.startsWith('mcp__')) return { kind: 'tool', tool };
   if (typeof input.path !== 'string') return undefined;
   const write = WRITE_TOOLS.has(tool);
   if (!write && !READ_TOOLS.has(tool)) return undefined;
@@ -96,12 +98,18 @@ async function approvalRequest(
   tool: string, input: Record<string, unknown>, access: AccessRequest, decision: Decision,
 ): Promise<ApprovalRequest> {
   const base = { tool, reason: decision.reason, suggestedRule: decision.suggestion };
+  if (access.kind === 'tool') return { ...base, summary: `${tool} ${oneLineJson(input)}` };
   if (access.kind === 'command') {
     const parts = (decision.parts ?? []).filter((p) => p.decision !== 'allow').map((p) => p.text);
     return { ...base, summary: access.command, command: { text: access.command, partsNeedingApproval: parts } };
   }
   if (access.kind === 'fetch') return { ...base, summary: access.url };
   return { ...base, summary: String(input.path), diff: await diffOf(tool, input, access.path) };
+}
+
+function oneLineJson(input: Record<string, unknown>): string {
+  const text = JSON.stringify(input) ?? '';
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 }
 
 /** The change a write_file or edit_file call would make, as a unified diff. */

@@ -76,11 +76,11 @@ describe('permission rules through the CLI', () => {
 });
 
 describe('settings files through the CLI', () => {
-  it('an allow rule in .tandem/settings.json takes effect', async () => {
+  it('an allow rule in .tandem/settings.json takes effect once the workspace is trusted', async () => {
     putSettings('settings.json', { permissions: { allow: ['Bash(touch:*)'] } });
     t.server.enqueue(reply().tool('bash', { command: 'touch from-settings.txt' }, 'toolu_1'));
     t.server.enqueue(reply().text('ok'));
-    const run = await runTandem(['-p', 'go'], { cwd: t.cwd, env: testEnv(t.server.url) });
+    const run = await runTandem(['--trust', '-p', 'go'], { cwd: t.cwd, env: testEnv(t.server.url) });
     expect(run.code).toBe(0);
     expect(results(1).toolu_1!.isError).toBe(false);
     expect(existsSync(path.join(t.cwd, 'from-settings.txt'))).toBe(true);
@@ -104,7 +104,7 @@ describe('settings files through the CLI', () => {
     t.server.enqueue(reply().tool('bash', { command: 'touch bypassed.txt; echo "key=${ANTHROPIC_API_KEY:-none}"' }, 'toolu_1'));
     t.server.enqueue(reply().text('ok'));
     const env = testEnv(t.server.url);
-    const shared = await runTandem(['-p', 'go'], { cwd: t.cwd, env });
+    const shared = await runTandem(['--trust', '-p', 'go'], { cwd: t.cwd, env });
     expect(shared.code).toBe(3); // succeeded, but a call was denied
     expect(shared.stderr).toMatch(/settings\.json:\d+:\d+: "defaultMode": "bypassPermissions" is ignored in the project's shared settings, .*to use it, set it in your user settings \(.*\) or in .*settings\.local\.json, or pass --permission-mode bypassPermissions/);
     expect(shared.stderr).toMatch(/"env\.inheritCredentials": true is ignored in the project's shared settings/);

@@ -50,10 +50,10 @@ describe('tandem --sandbox', () => {
     });
     afterEach(() => new Promise<void>((resolve) => tcp.close(() => resolve())));
 
-    const connect = async () => {
+    const connect = async (extra: string[] = []) => {
       t.server.enqueue(reply().tool('bash', { command: `bash -c 'echo hi > /dev/tcp/127.0.0.1/${port}' && echo connected` }, 'toolu_net'));
       t.server.enqueue(reply().text('done'));
-      const run = await runTandem([...SANDBOX, '-p', 'connect'], { cwd: t.cwd, env: testEnv(t.server.url) });
+      const run = await runTandem([...SANDBOX, ...extra, '-p', 'connect'], { cwd: t.cwd, env: testEnv(t.server.url) });
       expect(run.code).toBe(0);
       return { run, result: results(1).toolu_net! };
     };
@@ -68,7 +68,7 @@ describe('tandem --sandbox', () => {
     it('is on with sandbox.network in settings.local.json', async () => {
       mkdirSync(path.join(t.cwd, '.tandem'));
       writeFileSync(path.join(t.cwd, '.tandem', 'settings.local.json'), JSON.stringify({ sandbox: { network: true } }));
-      const { run, result } = await connect();
+      const { run, result } = await connect(['--trust']); // a local settings file counts once the workspace is trusted
       expect(run.stderr).toMatch(/sandbox on: .*network allowed/);
       expect(result).toEqual({ isError: false, text: 'connected' });
       expect(await eventually(() => received === 'hi\n')).toBe(true);

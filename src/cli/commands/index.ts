@@ -3,12 +3,14 @@ import type { Command } from 'commander';
 import * as acp from './acp.js';
 import * as models from './models.js';
 import * as sessions from './sessions.js';
+import * as trust from './trust.js';
 import type { RegisterSubcommand, SubcommandContext } from './shared.js';
 
 const SUBCOMMANDS: { register: RegisterSubcommand }[] = [
   sessions,
   acp,
   models,
+  trust,
 ];
 
 export function registerSubcommands(program: Command, ctx: SubcommandContext): void {

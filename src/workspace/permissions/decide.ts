@@ -20,6 +20,8 @@ export interface PolicyOptions {
   mode?: Mode;
   /** Print mode: nobody can answer, so every "ask" becomes a "deny" that says how to allow it. */
   nonInteractive?: boolean;
+  /** The workspace is untrusted: its settings files cannot allow anything, so denials point elsewhere. */
+  untrusted?: boolean;
 }
 
 type Judgement = Omit<PartDecision, 'kind' | 'text' | 'via'>;
@@ -66,12 +68,16 @@ export class PermissionPolicy {
     } catch (err) {
       decision = { decision: 'ask', reason: `the permission check failed (${(err as Error).message}), so this needs approval` };
     }
-    return this.opts.nonInteractive ? printModeDenial(decision, this.modeHint(request, decision)) : decision;
+    return this.opts.nonInteractive ? printModeDenial(decision, this.modeHint(request, decision), this.opts.untrusted) : decision;
   }
 
   private async decide(request: AccessRequest): Promise<Decision> {
     if (request.kind === 'fetch') {
       const j = this.judgeFetch(request.host);
+      return { ...j, suggestions: j.suggestion ? [j.suggestion] : undefined };
+    }
+    if (request.kind === 'tool') {
+      const j = judgeNamedTool(this.rules, request.tool, this.mode);
       return { ...j, suggestions: j.suggestion ? [j.suggestion] : undefined };
     }
     if (request.kind !== 'command') {
@@ -226,6 +232,22 @@ export class PermissionPolicy {
     const editable = (p: { kind: string; reason: string }) => p.kind === 'write' && p.reason.endsWith('(inside the workspace) needs approval');
     return asking.length && asking.every(editable) ? 'or use permission mode acceptEdits' : undefined;
   }
+}
+
+/**
+ * A tool judged by name: `mcp__github` (or `mcp__github__*`) matches every tool of that server,
+ * `mcp__github__create_issue` one tool. Deny, then ask, then allow rules; then the mode (only bypass allows).
+ */
+function judgeNamedTool(rules: PermissionRule[], tool: string, mode: Mode): Judgement {
+  const matches = (r: PermissionRule) => r.tool === tool || (r.tool.startsWith('mcp__') && !r.tool.slice(5).includes('__') && tool.startsWith(`${r.tool}__`))
+    || (r.tool.endsWith('__*') && tool.startsWith(r.tool.slice(0, -1)));
+  for (const kind of ['deny', 'ask', 'allow'] as const) {
+    const rule = rules.find((r) => r.kind === kind && matches(r));
+    if (rule) return { decision: kind, reason: `${tool} ${kind === 'allow' ? 'is allowed by' : `matches ${kind} rule`} ${rule.text}`, rule: ruleRef(rule) };
+  }
+  if (mode === 'bypassPermissions') return { decision: 'allow', reason: `${tool} is allowed by bypassPermissions mode` };
+  if (mode === 'plan') return { decision: 'deny', reason: `${tool} does not run in plan mode: no rule allows it`, suggestion: tool };
+  return { decision: 'ask', reason: `${tool} needs approval: no rule allows it`, suggestion: tool };
 }
 
 /** The strictest part decides; the reason names the parts that made it so. */

@@ -3,11 +3,15 @@ export { addAllowRule, localSettingsFile } from './always-allow.js';
 export { PermissionPolicy, type PolicyOptions } from './decide.js';
 export { type ParsedRule, type PermissionRule, type RuleKind, RuleSyntaxError, parseRule } from './rules.js';
 export {
+  type HookSettings,
   type LoadSettingsOptions,
   type PermissionSettings,
+  type SettingsScope,
+  type SettingsSource,
   SettingsError,
   loadPermissionSettings,
   settingsFiles,
+  settingsSources,
 } from './settings.js';
 export { type ShellAnalysis, type ShellPart, analyzeCommand } from './shell-analysis.js';
 export { loadShellParser } from './shell-parser.js';

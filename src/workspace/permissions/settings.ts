@@ -1,7 +1,10 @@
-// Permission settings: reads ~/.tandem/settings.json, .tandem/settings.json and .tandem/settings.local.json,
-// validates them (errors name file:line:column), and merges them with the --allow / --deny flags.
-// The project's shared .tandem/settings.json may come from a cloned repository: it cannot loosen what the user
-// controls (bypassPermissions, credentials in commands, the sandbox) by itself; see `distrust`.
+// Permission settings: reads tandem's and Claude Code's settings files (settingsSources: user, project, local),
+// validates tandem's (errors name file:line:column; Claude Code's are read leniently, their problems are
+// warnings), and merges them with the --allow / --deny flags.
+// The project's shared settings may come from a cloned repository: even in a trusted workspace they cannot
+// loosen what the user controls (bypassPermissions, credentials in commands, the sandbox); see `distrust`. In an
+// untrusted workspace the repository's files (shared and local) only narrow: deny and ask rules, plan mode, the
+// sandbox turned on; see `untrusted`.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -27,6 +30,10 @@ export interface PermissionSettings {
   inheritCredentials: boolean;
   /** Settings files that were found and read, lowest precedence first. */
   files: string[];
+  /** The `hooks` section of every file read (in an untrusted workspace, the user's files only), lowest first. */
+  hooks: HookSettings[];
+  /** What an untrusted workspace's files asked for and did not get, e.g. `.tandem/settings.json: allow Bash`. */
+  ignored: string[];
   /** Problems that are not errors, e.g. a rule naming `bash` instead of `Bash`. */
   warnings: string[];
 }
@@ -52,15 +59,43 @@ export interface LoadSettingsOptions {
   cliMode?: Mode;
   /** --sandbox: wins over `sandbox.enabled` in files. */
   cliSandbox?: boolean;
+  /** The workspace is trusted (default true): its files may widen permissions and bring hooks. */
+  trusted?: boolean;
+  /** Claude Code's user folder (default `<home>/.claude`; the runtime passes CLAUDE_CONFIG_DIR); null: no Claude Code files. */
+  claudeUserDir?: string | null;
 }
 
-/** The settings files in precedence order, lowest first. */
-export function settingsFiles(home: string, workspaceRoot: string, userSettingsFile?: string): string[] {
-  return [
-    userSettingsFile ?? path.join(home, '.tandem', 'settings.json'),
-    path.join(workspaceRoot, '.tandem', 'settings.json'),
-    path.join(workspaceRoot, '.tandem', 'settings.local.json'),
+/** The `hooks` value of one settings file, unparsed (the hooks engine validates it). */
+export interface HookSettings { file: string; scope: SettingsScope; hooks: unknown }
+
+export type SettingsScope = 'user' | 'project' | 'local';
+
+/** One settings file: whose it is and whose format it has. */
+export interface SettingsSource { file: string; scope: SettingsScope; format: 'tandem' | 'claude' }
+
+/**
+ * The settings files in precedence order, lowest first: user, then the project's shared file, then the
+ * project's local one; at each level Claude Code's file first and tandem's over it.
+ */
+export function settingsSources(opts: Pick<LoadSettingsOptions, 'home' | 'workspaceRoot' | 'userSettingsFile' | 'claudeUserDir'>): SettingsSource[] {
+  const claudeUser = opts.claudeUserDir === undefined ? path.join(opts.home, '.claude') : opts.claudeUserDir;
+  const root = opts.workspaceRoot;
+  const all: (SettingsSource | undefined)[] = [
+    claudeUser ? { file: path.join(claudeUser, 'settings.json'), scope: 'user', format: 'claude' } : undefined,
+    { file: opts.userSettingsFile ?? path.join(opts.home, '.tandem', 'settings.json'), scope: 'user', format: 'tandem' },
+    claudeUser ? { file: path.join(root, '.claude', 'settings.json'), scope: 'project', format: 'claude' } : undefined,
+    { file: path.join(root, '.tandem', 'settings.json'), scope: 'project', format: 'tandem' },
+    claudeUser ? { file: path.join(root, '.claude', 'settings.local.json'), scope: 'local', format: 'claude' } : undefined,
+    { file: path.join(root, '.tandem', 'settings.local.json'), scope: 'local', format: 'tandem' },
   ];
+  // A workspace that is the home folder: its files are the user's own.
+  const seen = new Set<string>();
+  return all.filter((s): s is SettingsSource => !!s && !seen.has(s.file) && !!seen.add(s.file));
+}
+
+/** tandem's settings files in precedence order, lowest first. */
+export function settingsFiles(home: string, workspaceRoot: string, userSettingsFile?: string): string[] {
+  return settingsSources({ home, workspaceRoot, userSettingsFile, claudeUserDir: null }).map((s) => s.file);
 }
 
 const RuleList = z.array(z.string());
@@ -80,6 +115,16 @@ const SettingsSchema = z.looseObject({
   env: z.looseObject({ inheritCredentials: z.boolean().optional() }).optional(),
 });
 
+/** Claude Code's files: only what tandem shares with Claude Code is taken (rules, mode, hooks), the rest ignored. */
+const ClaudeSettingsSchema = z.looseObject({
+  permissions: z.looseObject({
+    allow: z.array(z.unknown()).optional(),
+    ask: z.array(z.unknown()).optional(),
+    deny: z.array(z.unknown()).optional(),
+    defaultMode: z.unknown().optional(),
+  }).optional(),
+});
+
 /** One file's contribution, before merging. */
 export interface FileSettings {
   rules: PermissionRule[];
@@ -87,6 +132,7 @@ export interface FileSettings {
   sandbox: { enabled?: boolean; network?: boolean; extraWritable: string[] };
   inheritCredentials?: boolean;
   warnings: string[];
+  hooks?: unknown;
   /** `file:line:column` of a setting, for messages about it. */
   where(path: readonly PropertyKey[]): string;
 }
@@ -133,7 +179,51 @@ function parseSettingsText(text: string, file: string, ctx: { home: string; work
     },
     inheritCredentials: env?.inheritCredentials,
     warnings,
+    hooks: (json.value as Record<string, unknown>).hooks,
     where,
+  };
+}
+
+/**
+ * Reads a Claude Code settings file as Claude Code would, taking its permission rules, mode and hooks. Nothing
+ * in it stops tandem: what tandem cannot use (bad JSON, a rule it cannot parse, a mode it lacks) is a warning.
+ */
+function parseClaudeSettingsText(text: string, file: string): FileSettings {
+  const empty: FileSettings = { rules: [], sandbox: { extraWritable: [] }, warnings: [], where: () => file };
+  let json: LocatedJson;
+  try {
+    json = text.trim() === '' ? { value: {}, locations: new Map() } : parseJsonWithLocations(text);
+  } catch (err) {
+    if (err instanceof JsonSyntaxError) return { ...empty, warnings: [`${file}:${err.location.line}:${err.location.column}: invalid JSON (${err.message}); this Claude Code settings file is ignored`] };
+    throw err;
+  }
+  const where = (p: readonly PropertyKey[]): string => {
+    const loc = locate(json, p);
+    return `${file}:${loc.line}:${loc.column}`;
+  };
+  const parsed = ClaudeSettingsSchema.safeParse(json.value);
+  if (!parsed.success) return { ...empty, warnings: [`${file}: ${parsed.error.issues[0]!.message} at ${dotted(parsed.error.issues[0]!.path)}; its permissions are ignored`] };
+  const { permissions } = parsed.data;
+  const rules: PermissionRule[] = [];
+  const warnings: string[] = [];
+  for (const kind of ['allow', 'ask', 'deny'] as const) {
+    (permissions?.[kind] ?? []).forEach((text, index) => {
+      const at = ['permissions', kind, index];
+      try {
+        if (typeof text !== 'string') throw new RuleSyntaxError('a rule must be a string');
+        rules.push({ ...parseRule(text), kind, source: file });
+      } catch (err) {
+        if (!(err instanceof RuleSyntaxError)) throw err;
+        warnings.push(`${where(at)}: rule ignored: ${err.message}`);
+      }
+    });
+  }
+  const mode = permissions?.defaultMode;
+  const known = typeof mode === 'string' && (MODES as readonly string[]).includes(mode);
+  if (mode !== undefined && !known) warnings.push(`${where(['permissions', 'defaultMode'])}: defaultMode ${JSON.stringify(mode)} is not one of tandem's modes (${MODES.join(', ')}); ignored`);
+  return {
+    rules, defaultMode: known ? mode as Mode : undefined, sandbox: { extraWritable: [] }, warnings,
+    hooks: (json.value as Record<string, unknown>).hooks, where,
   };
 }
 
@@ -147,16 +237,24 @@ export async function loadPermissionSettings(opts: LoadSettingsOptions): Promise
     inheritCredentials: false,
     files: [],
     warnings: [],
+    hooks: [],
+    ignored: [],
   };
-  const files = settingsFiles(opts.home, opts.workspaceRoot, opts.userSettingsFile);
-  for (const file of files) {
+  const trusted = opts.trusted ?? true;
+  const sources = settingsSources(opts);
+  const userFile = sources.find((s) => s.scope === 'user' && s.format === 'tandem')!.file;
+  const localFile = sources.find((s) => s.scope === 'local' && s.format === 'tandem')?.file ?? path.join(opts.workspaceRoot, '.tandem', 'settings.local.json');
+  for (const source of sources) {
+    const { file } = source;
     const text = await readSettingsFile(file);
     if (text === undefined) continue;
-    const s = parseSettingsText(text, file, opts);
-    if (file === files[1] && file !== files[0]) distrust(s, merged, { user: files[0], local: files[2] });
+    const s = source.format === 'claude' ? parseClaudeSettingsText(text, file) : parseSettingsText(text, file, opts);
+    if (source.scope !== 'user' && !trusted) untrusted(s, merged, path.relative(opts.workspaceRoot, file));
+    else if (source.scope === 'project') distrust(s, merged, { user: userFile, local: localFile });
     merged.files.push(file);
     merged.rules.push(...s.rules);
     merged.warnings.push(...s.warnings);
+    if (s.hooks !== undefined) merged.hooks.push({ file, scope: source.scope, hooks: s.hooks });
     if (s.defaultMode) {
       merged.defaultMode = s.defaultMode;
       merged.modeSource = file;
@@ -181,6 +279,32 @@ export async function loadPermissionSettings(opts: LoadSettingsOptions): Promise
   }
   if (opts.cliSandbox !== undefined) merged.sandbox.enabled = opts.cliSandbox;
   return merged;
+}
+
+/**
+ * An untrusted workspace's file (shared or local) may only narrow: its deny and ask rules, plan mode and turning
+ * the sandbox on stay; allow rules, other modes, hooks, credentials and sandbox loosening are dropped and listed.
+ */
+function untrusted(s: FileSettings, merged: PermissionSettings, shown: string): void {
+  const dropped: string[] = [];
+  const allow = s.rules.filter((r) => r.kind === 'allow');
+  if (allow.length) dropped.push(`allow ${allow.map((r) => r.text).join(', ')}`);
+  s.rules = s.rules.filter((r) => r.kind !== 'allow');
+  if (s.defaultMode && s.defaultMode !== 'plan') {
+    if (s.defaultMode !== 'default') dropped.push(`mode ${s.defaultMode}`);
+    s.defaultMode = undefined;
+  }
+  if (s.hooks !== undefined) {
+    dropped.push('hooks');
+    s.hooks = undefined;
+  }
+  if (s.inheritCredentials) dropped.push('env.inheritCredentials');
+  s.inheritCredentials = undefined;
+  if (s.sandbox.enabled === false || s.sandbox.network || s.sandbox.extraWritable.length) dropped.push('sandbox changes');
+  if (s.sandbox.enabled === false) s.sandbox.enabled = undefined;
+  s.sandbox.network = undefined;
+  s.sandbox.extraWritable = [];
+  if (dropped.length) merged.ignored.push(`${shown}: ${dropped.join('; ')}`);
 }
 
 /**

@@ -51,11 +51,11 @@ export function suggestPathRule(tool: 'Read' | 'Edit', abs: string, ctx: { root:
  * Print mode: nobody can answer, so "ask" becomes "deny". The reason tells the model it was denied and which
  * flag or setting would allow it (or that no rule can, when the command hides what it runs).
  */
-export function printModeDenial(decision: Decision, hint?: string): Decision {
+export function printModeDenial(decision: Decision, hint?: string, untrusted = false): Decision {
   if (decision.decision !== 'ask') return decision;
   const rules = decision.suggestions ?? [];
   const allow = rules.length
-    ? ` To allow it, run tandem again with ${rules.map((r) => `--allow '${r}'`).join(' ')}, or add ${rules.length > 1 ? 'these rules' : 'this rule'} to "permissions.allow" in .tandem/settings.json${hint ? `, ${hint}` : ''}.`
+    ? ` To allow it, run tandem again with ${rules.map((r) => `--allow '${r}'`).join(' ')}, or add ${rules.length > 1 ? 'these rules' : 'this rule'} to "permissions.allow" in ${untrusted ? '~/.tandem/settings.json (this workspace is not trusted, so its own settings cannot allow anything; tandem trust trusts it)' : '.tandem/settings.json'}${hint ? `, ${hint}` : ''}.`
     : hint
       ? ` To allow it, ${hint}.`
       : ' No rule can allow it as written (part of it is only known when it runs); do it another way.';

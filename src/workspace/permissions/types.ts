@@ -16,7 +16,9 @@ export type AccessRequest =
   | { kind: 'read'; path: string }
   | { kind: 'write'; path: string }
   /** A web request (web_fetch); judged by WebFetch(domain:HOST) rules. */
-  | { kind: 'fetch'; url: string; host: string };
+  | { kind: 'fetch'; url: string; host: string }
+  /** A tool judged by its name alone (MCP tools: `mcp__github__create_issue`). */
+  | { kind: 'tool'; tool: string };
 
 /** The verdict on one piece of a request: a simple command, a file a redirection writes or reads. */
 export interface PartDecision {
