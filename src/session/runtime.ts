@@ -10,6 +10,7 @@ import { appendUserContent } from '../core/messages.js';
 import type { AgentTool, ContentBlock, Message, Model } from '../core/types.js';
 import { withFallback } from '../providers/fallback.js';
 import { createModelFor } from '../providers/model-factory.js';
+import { modelTakesImages } from '../providers/image-input.js';
 import { missingKeyMessage, resolveTarget, type ModelTarget } from '../providers/target.js';
 import { AutoCompactor } from './auto-compact.js';
 import { withContextBudget } from './context-budget.js';
@@ -245,7 +246,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     if (hooked?.decision === 'allow') return undefined;
     return gate(call, tool, signal);
   };
-  const builtIn = createTools(workspace, tasks, opts.fileIO);
+  const builtIn = createTools(workspace, tasks, opts.fileIO, { takesImages: () => modelTakesImages(config.model) });
   const costAtStart = costOfAll(session.recorder.usageByModel) ?? 0;
   askWindow(config.target, provider);
   const rt: Runtime<C> = {
