@@ -10,6 +10,8 @@ import type { Config } from './config.js';
 import type { Runtime } from '../session/runtime.js';
 import { formatDuration, toolEndLine, toolStartLine } from './tool-lines.js';
 import { permissionDenials, roundUsd } from './stream-json/sdk-messages.js';
+import { promptContent } from '../session/prompt-input.js';
+import { modelTakesImages } from '../providers/image-input.js';
 
 /** Exit status of a run that succeeded although some tool calls were denied. */
 export const DENIED_EXIT = 3;
@@ -19,7 +21,8 @@ export interface PrintIO {
   stderr: (text: string) => void;
 }
 
-export async function runPrintMode(rt: Runtime<Config>, prompt: string, io: PrintIO, signal: AbortSignal): Promise<number> {
+/** `piped`: text piped on stdin beside the prompt. */
+export async function runPrintMode(rt: Runtime<Config>, prompt: string, io: PrintIO, signal: AbortSignal, piped?: string): Promise<number> {
   const format = rt.config.outputFormat;
   const started = Date.now();
   const emitJson = (obj: unknown) => io.stdout(`${JSON.stringify(obj)}\n`);
@@ -40,7 +43,10 @@ export async function runPrintMode(rt: Runtime<Config>, prompt: string, io: Prin
 
   // What the session had cost before this run (a resumed one), to report this run's cost, summaries included.
   const costBefore = costOfAll(rt.session.recorder.usageByModel);
-  rt.addUserMessage(prompt);
+  rt.addUserMessage(await promptContent(prompt, {
+    cwd: rt.workspace.root, piped, saveDir: rt.tasks.logDir, takesImages: modelTakesImages(rt.config.model),
+    note: (line) => io.stderr(`tandem: ${line}\n`),
+  }));
   let usage = emptyUsage();
   let turns = 0;
   let result: AgentResult;
