@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import type { Runtime } from '../session/runtime.js';
 import { formatDuration, toolEndLine, toolStartLine } from './tool-lines.js';
 import { permissionDenials, roundUsd } from './stream-json/sdk-messages.js';
+import { prepareCommand, type PreparedCommand } from '../session/command-prompt.js';
 import { promptContent } from '../session/prompt-input.js';
 import { modelTakesImages } from '../providers/image-input.js';
 
@@ -43,76 +44,94 @@ export async function runPrintMode(rt: Runtime<Config>, prompt: string, io: Prin
 
   // What the session had cost before this run (a resumed one), to report this run's cost, summaries included.
   const costBefore = costOfAll(rt.session.recorder.usageByModel);
-  rt.addUserMessage(await promptContent(prompt, {
+  // A custom command (`tandem -p "/review src/"`) is sent as its expansion.
+  let command: PreparedCommand | undefined;
+  try {
+    command = await prepareCommand(rt, prompt, signal);
+  } catch (err) {
+    io.stderr(`tandem: ${(err as Error).message}\n`);
+    return 1;
+  }
+  for (const note of command?.notes ?? []) io.stderr(`… ${note}\n`);
+  rt.addUserMessage(command ? command.content : await promptContent(prompt, {
     cwd: rt.workspace.root, piped, saveDir: rt.tasks.logDir, takesImages: modelTakesImages(rt.config.model),
     note: (line) => io.stderr(`tandem: ${line}\n`),
   }));
-  let usage = emptyUsage();
-  let turns = 0;
-  let result: AgentResult;
-  const deadline = started + rt.config.waitTasksSec * 1000;
-  const stillRunning: string[] = [];
-  for (;;) {
-    const remainingTurns = rt.config.maxTurns === undefined ? undefined : Math.max(0, rt.config.maxTurns - turns);
-    result = await rt.runTurn({ signal, emit, maxTurns: remainingTurns });
-    usage = addUsage(usage, result.usage);
-    turns += result.turns;
-    if (result.outcome !== 'end_turn') break;
-    // The model ended its turn; tasks it started may still be running. Their notices get it one more turn: the
-    // loop's notice hook delivers them.
-    const running = runningBackgroundTasks(rt);
-    let pending: TaskSnapshot[] = [];
-    if (running.length) {
-      io.stderr(`… waiting for ${running.length} background task(s): ${running.map((t) => t.id).join(', ')}\n`);
-      const waited = await rt.tasks.wait(running.map((t) => t.id), 'all', Math.max(0, deadline - Date.now()), signal);
-      if (waited.interrupted) {
-        result = { ...result, outcome: 'aborted' };
-        break;
-      }
-      pending = waited.pending;
-    }
-    if (rt.tasks.pendingNotices() === 0) {
-      stillRunning.push(...pending.map((t) => `${t.id} (${t.command})`));
-      break;
-    }
-  }
-  result = { ...result, usage, turns };
-  if (stillRunning.length) {
-    io.stderr(`tandem: --wait-tasks limit (${rt.config.waitTasksSec}s) reached; killing still-running tasks: ${stillRunning.join(', ')}\n`);
+  try {
+    return await finishRun();
+  } finally {
+    await command?.finish();
   }
 
-  const durationMs = Date.now() - started;
-  const isError = result.outcome !== 'end_turn';
-  if (format === 'text') {
-    if (result.text) io.stdout(result.text.endsWith('\n') ? result.text : `${result.text}\n`);
-  } else {
-    const costAfter = costOfAll(rt.session.recorder.usageByModel);
-    const cost = costBefore === undefined || costAfter === undefined ? undefined : costAfter - costBefore;
-    emitJson({
-      type: 'result',
-      subtype: result.outcome === 'end_turn' ? 'success' : result.outcome,
-      is_error: isError,
-      result: result.text,
-      ...(result.errorMessage ? { error: result.errorMessage } : {}),
-      num_turns: result.turns,
-      duration_ms: durationMs,
-      usage: result.usage,
-      ...(cost === undefined ? {} : { total_cost_usd: roundUsd(cost) }),
-      session_id: rt.session.id,
-      permission_denials: permissionDenials(rt.denials.slice(denialsBefore)),
-      ...(stillRunning.length ? { tasks_still_running: stillRunning } : {}),
-    });
+  /** The turns, the wait for background tasks, and the result. */
+  async function finishRun(): Promise<number> {
+    let usage = emptyUsage();
+    let turns = 0;
+    let result: AgentResult;
+    const deadline = started + rt.config.waitTasksSec * 1000;
+    const stillRunning: string[] = [];
+    for (;;) {
+      const remainingTurns = rt.config.maxTurns === undefined ? undefined : Math.max(0, rt.config.maxTurns - turns);
+      result = await rt.runTurn({ signal, emit, maxTurns: remainingTurns });
+      usage = addUsage(usage, result.usage);
+      turns += result.turns;
+      if (result.outcome !== 'end_turn') break;
+      // The model ended its turn; tasks it started may still be running. Their notices get it one more turn: the
+      // loop's notice hook delivers them.
+      const running = runningBackgroundTasks(rt);
+      let pending: TaskSnapshot[] = [];
+      if (running.length) {
+        io.stderr(`… waiting for ${running.length} background task(s): ${running.map((t) => t.id).join(', ')}\n`);
+        const waited = await rt.tasks.wait(running.map((t) => t.id), 'all', Math.max(0, deadline - Date.now()), signal);
+        if (waited.interrupted) {
+          result = { ...result, outcome: 'aborted' };
+          break;
+        }
+        pending = waited.pending;
+      }
+      if (rt.tasks.pendingNotices() === 0) {
+        stillRunning.push(...pending.map((t) => `${t.id} (${t.command})`));
+        break;
+      }
+    }
+    result = { ...result, usage, turns };
+    if (stillRunning.length) {
+      io.stderr(`tandem: --wait-tasks limit (${rt.config.waitTasksSec}s) reached; killing still-running tasks: ${stillRunning.join(', ')}\n`);
+    }
+
+    const durationMs = Date.now() - started;
+    const isError = result.outcome !== 'end_turn';
+    if (format === 'text') {
+      if (result.text) io.stdout(result.text.endsWith('\n') ? result.text : `${result.text}\n`);
+    } else {
+      const costAfter = costOfAll(rt.session.recorder.usageByModel);
+      const cost = costBefore === undefined || costAfter === undefined ? undefined : costAfter - costBefore;
+      emitJson({
+        type: 'result',
+        subtype: result.outcome === 'end_turn' ? 'success' : result.outcome,
+        is_error: isError,
+        result: result.text,
+        ...(result.errorMessage ? { error: result.errorMessage } : {}),
+        num_turns: result.turns,
+        duration_ms: durationMs,
+        usage: result.usage,
+        ...(cost === undefined ? {} : { total_cost_usd: roundUsd(cost) }),
+        session_id: rt.session.id,
+        permission_denials: permissionDenials(rt.denials.slice(denialsBefore)),
+        ...(stillRunning.length ? { tasks_still_running: stillRunning } : {}),
+      });
+    }
+    if (result.outcome === 'aborted') return 130;
+    if (isError && format === 'text' && result.errorMessage) io.stderr(`tandem: ${result.errorMessage}\n`);
+    if (isError) return 1;
+    // The answer was given without some call the model asked for: say so in the status (documented in README).
+    const denied = rt.denials.length - denialsBefore;
+    if (denied) {
+      io.stderr(`tandem: ${denied} tool call${denied === 1 ? ' was' : 's were'} denied; the answer may be incomplete (exit status ${DENIED_EXIT})\n`);
+      return DENIED_EXIT;
+    }
+    return 0;
   }
-  if (result.outcome === 'aborted') return 130;
-  if (isError && format === 'text' && result.errorMessage) io.stderr(`tandem: ${result.errorMessage}\n`);
-  if (isError) return 1;
-  // The answer was given without some call the model asked for: say so in the status (documented in README).
-  const denied = rt.denials.length - denialsBefore;
-  if (denied) {
-    io.stderr(`tandem: ${denied} tool call${denied === 1 ? ' was' : 's were'} denied; the answer may be incomplete (exit status ${DENIED_EXIT})\n`);
-    return DENIED_EXIT;
-  }
-  return 0;
 }
 
 function runningBackgroundTasks(rt: Runtime<Config>) {

@@ -22,10 +22,13 @@ export async function askApproval(
 }
 
 function describeRequest(request: ApprovalRequest): string {
-  const lines = [`Permission needed: ${request.tool} — ${request.reason}`];
+  const lines = [request.command?.whyParts ? `Permission needed: ${request.tool}` : `Permission needed: ${request.tool} — ${request.reason}`];
   if (request.command) {
     lines.push(`  $ ${request.command.text}`);
-    for (const part of request.command.partsNeedingApproval) lines.push(`    needs approval: ${part}`);
+    request.command.partsNeedingApproval.forEach((part, i) => {
+      const why = request.command!.whyParts?.[i];
+      lines.push(why ? `    ${part}: ${why}` : `    needs approval: ${part}`);
+    });
   } else {
     lines.push(`  ${request.summary}`);
     if (request.diff) lines.push(...request.diff.split('\n').slice(2, 60).map((l) => `  ${l}`));

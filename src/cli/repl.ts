@@ -5,7 +5,8 @@ import type { AgentEvent } from '../core/events.js';
 import { describeStatus, type TaskNotice } from '../tasks/notices.js';
 import type { Runtime } from '../session/runtime.js';
 import { askApproval } from './repl-approval.js';
-import { runSlashCommand } from './slash-commands.js';
+import { isBuiltinCommand, runSlashCommand } from './slash-commands.js';
+import { prepareCommand } from '../session/command-prompt.js';
 import { formatDuration, toolEndLine, toolStartLine } from './tool-lines.js';
 
 export interface ReplOptions {
@@ -73,6 +74,23 @@ export async function runRepl(rt: Runtime, opts: ReplOptions = {}): Promise<numb
         if (text === 'exit' || text === 'quit') {
           inputClosed = true;
           break;
+        }
+        if (text.startsWith('/') && !isBuiltinCommand(text)) {
+          const prepared = await prepareCommand(rt, text).catch((err: Error) => {
+            line(`error: ${err.message}`);
+            return null;
+          });
+          if (prepared === null) continue;
+          if (prepared) {
+            for (const note of prepared.notes) line(`… ${note}`);
+            rt.addUserMessage(prepared.content);
+            try {
+              await runTurn();
+            } finally {
+              await prepared.finish();
+            }
+            continue;
+          }
         }
         if (text.startsWith('/')) {
           const reply = await runSlashCommand(text, rt);

@@ -5,6 +5,7 @@ import { formatCostReport } from '../session/pricing.js';
 import { describeStatus } from '../tasks/notices.js';
 import type { Runtime } from '../session/runtime.js';
 import { formatDuration } from './tool-lines.js';
+import { describeHooks } from '../extensions/hooks/describe.js';
 
 export type SlashReply = { kind: 'text' | 'clear' | 'exit'; text: string };
 
@@ -18,15 +19,23 @@ export const SLASH_COMMANDS: Record<string, string> = {
   '/cost': 'tokens, context used and money spent',
   '/model [NAME]': 'show the model, or switch (PROVIDER/MODEL switches provider too)',
   '/permissions': 'the permission rules in force and where each comes from',
+  '/hooks': 'the hooks in force and where each comes from',
   '/exit': 'leave tandem (running tasks are killed)',
 };
+
+/** Built-in command names (`/help`, …, `/quit`). */
+export const BUILTIN_NAMES: readonly string[] = [...Object.keys(SLASH_COMMANDS).map((c) => c.split(' ')[0]!), '/quit'];
+
+export function isBuiltinCommand(text: string): boolean {
+  return BUILTIN_NAMES.includes(text.trim().split(/\s+/)[0] ?? '');
+}
 
 export async function runSlashCommand(input: string, rt: Runtime): Promise<SlashReply> {
   const [name = '', ...args] = input.trim().split(/\s+/);
   const text = (t: string): SlashReply => ({ kind: 'text', text: t });
   switch (name) {
     case '/help':
-      return text(Object.entries(SLASH_COMMANDS).map(([cmd, what]) => `  ${cmd.padEnd(18)} ${what}`).join('\n'));
+      return text(helpText(rt));
     case '/tasks':
       return text(taskTable(rt));
     case '/kill': {
@@ -77,14 +86,29 @@ export async function runSlashCommand(input: string, rt: Runtime): Promise<Slash
     }
     case '/permissions':
       return text(permissionsReport(rt));
+    case '/hooks':
+      return text(describeHooks(rt.hooks.engine, rt.trusted));
     case '/exit':
     case '/quit':
       return { kind: 'exit', text: '' };
     default: {
-      const near = nearest(name, Object.keys(SLASH_COMMANDS).map((c) => c.split(' ')[0]!));
+      const near = nearest(name, [...BUILTIN_NAMES, ...rt.commands.list().map((c) => c.name)]);
       return text(`Unknown command ${name}.${near ? ` Did you mean ${near}?` : ''} /help lists the commands.`);
     }
   }
+}
+
+function helpText(rt: Runtime): string {
+  const lines = Object.entries(SLASH_COMMANDS).map(([cmd, what]) => `  ${cmd.padEnd(18)} ${what}`);
+  const custom = rt.commands.list().filter((c) => !BUILTIN_NAMES.includes(c.name));
+  if (custom.length) {
+    lines.push('', 'Custom commands:');
+    for (const c of custom) {
+      const usage = c.argumentHint ? `${c.name} ${c.argumentHint}` : c.name;
+      lines.push(`  ${usage.padEnd(18)} ${oneLine(c.description, 70)} (${c.source})`);
+    }
+  }
+  return lines.join('\n');
 }
 
 function permissionsReport(rt: Runtime): string {
@@ -105,13 +129,22 @@ function taskTable(rt: Runtime): string {
     .join('\n');
 }
 
-/** The closest name by edit distance, if it is close enough to be a plausible typo. */
-function nearest(word: string, names: string[]): string | undefined {
+/**
+ * The name the person most likely meant: one that starts with what they typed (`/comp`), or one a typo away
+ * (one edit for short names, two from eight letters on). `/init` is not a typo of `/exit`.
+ */
+export function nearest(word: string, names: string[]): string | undefined {
+  const typed = word.replace(/^\//, '').toLowerCase();
+  if (!typed) return undefined;
+  const bare = (n: string) => n.replace(/^\//, '').toLowerCase();
+  const prefixed = names.filter((n) => typed.length >= 2 && bare(n).startsWith(typed));
+  if (prefixed.length === 1) return prefixed[0];
+  const allowed = typed.length >= 8 ? 2 : 1;
   let best: string | undefined;
   let bestDist = Infinity;
   for (const n of names) {
-    const d = editDistance(word, n);
+    const d = editDistance(typed, bare(n));
     if (d < bestDist) [best, bestDist] = [n, d];
   }
-  return bestDist <= 3 ? best : undefined;
+  return bestDist <= allowed ? best : undefined;
 }

@@ -76,8 +76,13 @@ export function headTail(text: string, maxChars: number, hint = ''): HeadTail {
   else tailStart += 1;
   const elided = tailStart - headEnd;
   const elidedLines = countLines(text.slice(headEnd, tailStart));
-  const marker = `\n[... ${elided} characters (${elidedLines} lines) elided${hint ? `; ${hint}` : ''} ...]\n`;
+  const marker = `\n[... ${elided} characters (${plural(elidedLines, 'line')}) elided${hint ? `; ${hint}` : ''} ...]\n`;
   return { text: text.slice(0, headEnd) + marker + text.slice(tailStart), elidedChars: elided };
+}
+
+/** "1 line", "2 lines": a count with its noun. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 export function countLines(text: string): number {

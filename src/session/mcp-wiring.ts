@@ -13,8 +13,9 @@ export function isMcpTool(name: string): boolean {
 }
 
 /** Replaces the MCP tools in `tools` with the manager's current ones (wrapped as the runtime wraps every tool). */
-export async function syncMcpTools(manager: McpManager, tools: AgentTool[], wrap: (t: AgentTool) => AgentTool): Promise<void> {
+export async function syncMcpTools(manager: McpManager, tools: AgentTool[], wrap: (t: AgentTool) => AgentTool, log: (line: string) => void): Promise<void> {
   await manager.ready(FIRST_REQUEST_WAIT_MS);
+  for (const line of manager.takeFailures()) log(line);
   const kept = tools.filter((t) => !isMcpTool(t.name));
   const taken = new Set(kept.map((t) => t.name));
   tools.length = 0;
@@ -25,8 +26,10 @@ export async function syncMcpTools(manager: McpManager, tools: AgentTool[], wrap
 export async function expandMcpInput(manager: McpManager, messages: Message[], signal?: AbortSignal): Promise<string[]> {
   const last = messages.at(-1);
   if (!last || last.role !== 'user') return [];
-  const notes: string[] = [];
   const texts = last.content.filter((b): b is TextBlock => b.type === 'text');
+  if (!texts.some((b) => /^\s*\/mcp__|@[A-Za-z0-9_-]+:/.test(b.text))) return [];
+  await manager.ready(FIRST_REQUEST_WAIT_MS);
+  const notes: string[] = [];
   const first = texts[0];
   if (first && /^\/mcp__[A-Za-z0-9_-]+__\S+/.test(first.text.trim())) {
     const expanded = await expandPrompt(manager, first.text.trim(), signal);

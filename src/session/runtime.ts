@@ -30,15 +30,18 @@ import { projectInventory, trustOf, untrustedNotice } from '../workspace/trust.j
 import type { Authorize } from '../core/tool-calls.js';
 import type { Mode } from '../workspace/permissions/types.js';
 import { runToolHooks, type PermissionDenial, type ToolHook } from './tool-hooks.js';
+import { SessionHooks } from './session-hooks.js';
+import { addUsage, emptyUsage } from '../core/types.js';
+import { userText } from '../core/messages.js';
 import type { Approver } from '../workspace/approval.js';
 import { createPermissionGate } from '../workspace/permission-gate.js';
 import { setUpSandbox } from '../workspace/sandbox-setup.js';
 import type { SessionConfig as Config } from './config.js';
 import { buildSystemPrompt } from './system-prompt.js';
 import { keepWasmOnBaselineCompiler } from './wasm-baseline.js';
+import { createSkillTool, loadCommandsAndSkills, skillsPromptSection, type CommandRegistry, type Skill } from '../extensions/index.js';
 import { openMcp, type McpManager } from '../extensions/mcp/index.js';
 import type { Transport as McpTransport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { emptyUsage } from '../core/types.js';
 import { expandMcpInput, McpPromptError, syncMcpTools } from './mcp-wiring.js';
 
 export interface Runtime<C extends Config = Config> {
@@ -83,8 +86,13 @@ export interface Runtime<C extends Config = Config> {
   runTurn(run: { signal?: AbortSignal; emit?: (event: AgentEvent) => void; maxTurns?: number }): Promise<TurnResult>;
   /** Calls denied so far in this session (rules, modes, people, hooks), oldest first. */
   denials: PermissionDenial[];
-  /** Hooks run before every tool call, before the permission rules (SDK hooks, extensions). */
+  /** Hooks run before every tool call, before the permission rules (settings files' PreToolUse, SDK hooks). */
   toolHooks: ToolHook[];
+  /**
+   * Settings files' hooks (Claude Code's format). `hooks.engine` runs any event: e.g. an agents subsystem calls
+   * `hooks.engine.stop('SubagentStop', { stopHookActive })` when a subagent finishes. `/hooks` lists them.
+   */
+  hooks: SessionHooks;
   /** Adds a tool for the rest of the session (library users' custom tools). */
   addTool(tool: AgentTool): void;
   /** Puts `tool` in the place of the tool of the same name (a front end's own way of doing its work). */
@@ -99,6 +107,10 @@ export interface Runtime<C extends Config = Config> {
   setPermissionMode(mode: Mode): void;
   /** Rebuilds the system prompt with another base (undefined: tandem's own) and appended text, from the next call on. */
   setSystemPrompt(prompt: { override?: string; append?: string }): void;
+  /** Custom slash commands (command files; others may add theirs, as MCP prompts do). */
+  commands: CommandRegistry;
+  /** Skills whose names and descriptions are in the system prompt (the skill tool loads one). */
+  skills: readonly Skill[];
   /** The session's MCP servers (src/extensions/mcp); undefined when none is configured. */
   readonly mcp?: McpManager;
 }
@@ -174,12 +186,22 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   // shell parser is not preloaded: plain commands need none, and it costs ~27 MB.
   void tasks.prepare();
   recordBackgroundTasks(tasks, session.writer);
+  const extensions = await loadCommandsAndSkills({
+    workspaceRoot: workspace0.root, home: os.homedir(), tandemHome: config.home, trusted,
+  });
+  for (const warning of extensions.warnings) opts.log(warning);
+  // Skills' folders outside the workspace (the user's) are read like tandem's own: their files need no rule.
+  const skillRoots = extensions.skills.map((s) => s.dir).filter((d) => !d.startsWith(workspace0.root + path.sep));
+  const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir, ...skillRoots] };
   const mcp = await openMcp({
     home: config.home, workspaceRoot: workspace0.root, flagConfigs: config.mcpConfigs, strict: config.strictMcpConfig,
     trusted, env, cwd: config.cwd, logDir, version: opts.version, log: opts.log,
     sdkTransport: opts.mcpSdkTransport,
   });
-  const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir] };
+  const hooks = new SessionHooks({
+    sections: settings.hooks, projectDir: workspace0.root, env, log: opts.log, tasks,
+    context: () => ({ sessionId: session.id, transcriptPath: session.path, permissionMode: policy.mode }),
+  });
 
   const modelOptions = { maxAttempts: config.maxRetries + 1, idleTimeoutMs: config.streamTimeoutMs };
   const provider = await createModelFor(config.target, modelOptions);
@@ -191,7 +213,10 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   const compactor = new AutoCompactor(provider, {
     contextWindow,
     threshold: config.compactThreshold,
-    onStart: (reason) => opts.log(reason === 'manual' ? 'compacting the conversation…' : `context is nearly full (${reason}); compacting the conversation…`),
+    onStart: (reason) => {
+      hooks.preCompact(reason === 'manual' ? 'manual' : 'auto');
+      opts.log(reason === 'manual' ? 'compacting the conversation…' : `context is nearly full (${reason}); compacting the conversation…`);
+    },
     onCompacted: (result) => {
       session.recorder.compacted(result);
       opts.log(`compacted: ${result.summarised} messages summarised, ${result.kept} kept`);
@@ -223,6 +248,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     date: new Date(),
     isGitRepo: isInsideGitRepo(workspace.root),
     override: config.systemPrompt,
+    sections: [skillsPromptSection(extensions.skills)].filter((x): x is string => !!x),
     append: [config.appendSystemPrompt, policy.mode === 'plan' ? PLAN_MODE_NOTE : undefined, sandbox?.note]
       .filter(Boolean).join('\n\n') || undefined,
   };
@@ -233,10 +259,12 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     denials.push({ toolName: call.name, toolUseId: call.id, input: call.input, message });
   };
   const gate = createPermissionGate({
-    policy, workspace, ownReadRoots: [logDir], log: opts.log, onDenied,
-    get approver() { return approver; },
+    policy, workspace, ownReadRoots: [logDir, ...skillRoots], log: opts.log, onDenied,
+    get approver() { return hooks.notifying(approver); },
   });
   const toolHooks: ToolHook[] = [];
+  const settingsHook = hooks.toolHook();
+  if (settingsHook) toolHooks.push(settingsHook);
   const authorize: Authorize = async (call, tool, signal) => {
     const hooked = await runToolHooks(toolHooks, call, signal);
     if (hooked?.decision === 'deny') {
@@ -244,11 +272,31 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
       return { content: hooked.reason, isError: true };
     }
     if (hooked?.decision === 'allow') return undefined;
+    if (hooked?.decision === 'ask') {
+      // A hook wants the person to see this call: nobody to ask is a denial; a yes still meets the rules.
+      const why = `A PreToolUse hook asks for approval${hooked.reason ? `: ${hooked.reason}` : '.'}`;
+      const ask = hooks.notifying(approver);
+      const answer = ask
+        ? await ask({ tool: tool.name, summary: JSON.stringify(call.input).slice(0, 200), reason: why, toolUseId: call.id, input: call.input as Record<string, unknown> }, signal)
+        : { kind: 'deny' as const, message: `${why} Nobody can approve it here, so it was denied.` };
+      if (answer.kind === 'deny') {
+        const message = answer.message ?? `The user denied permission for this ${tool.name} call.${answer.reason ? ` They said: "${answer.reason}"` : ''}`;
+        onDenied(call, tool.name, message);
+        return { content: message, isError: true };
+      }
+      if (answer.kind === 'once' && answer.updatedInput) call.input = answer.updatedInput;
+    }
     return gate(call, tool, signal);
   };
-  const builtIn = createTools(workspace, tasks, opts.fileIO, { takesImages: () => modelTakesImages(config.model) });
+  const wrapTool = (tool: AgentTool) => hooks.wrapTool(redactingTool(tool, redact));
+  // UserPromptSubmit sees each prompt once, at the start of the turn that answers it.
+  let newPrompt: { text: string; messages: number; blocks: number } | undefined;
+  let haltTurn: AbortController | undefined;
+  hooks.setHalt((reason) => haltTurn?.abort(new Error(reason)));
+  const builtIn = [...createTools(workspace, tasks, opts.fileIO, { takesImages: () => modelTakesImages(config.model) }), ...(extensions.skills.length ? [createSkillTool(extensions.skills)] : [])];
   const costAtStart = costOfAll(session.recorder.usageByModel) ?? 0;
   askWindow(config.target, provider);
+  hooks.sessionStart(session.loaded ? 'resume' : 'startup');
   const rt: Runtime<C> = {
     config,
     session,
@@ -256,11 +304,14 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     model: budgeted(provider),
     compactor,
     contextWindow,
-    tools: (opts.selectTools ? opts.selectTools(builtIn) : builtIn).map((tool) => redactingTool(tool, redact)),
+    tools: (opts.selectTools ? opts.selectTools(builtIn) : builtIn).map(wrapTool),
     tasks,
     workspace,
     system,
-    takeNotices: () => tasks.drainNotices().map((n) => ({ type: 'text', text: redact(formatNotice(n)) })),
+    takeNotices: () => [
+      ...tasks.drainNotices().map((n): ContentBlock => ({ type: 'text', text: redact(formatNotice(n)) })),
+      ...hooks.drainContext(),
+    ],
     record: (event) => {
       session.recorder.onEvent(event);
       if (event.type === 'turn_start') keepWasmOnBaselineCompiler();
@@ -290,17 +341,20 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     },
     denials,
     toolHooks,
+    hooks,
+    commands: extensions.commands,
+    skills: extensions.skills,
     sandboxed: sandbox !== undefined,
     trusted,
     mcp,
     replaceTool(tool) {
       const at = rt.tools.findIndex((t) => t.name === tool.name);
       if (at < 0) throw new Error(`no tool named ${tool.name} to replace`);
-      rt.tools[at] = redactingTool(tool, redact);
+      rt.tools[at] = wrapTool(tool);
     },
     addTool(tool) {
       if (rt.tools.some((t) => t.name === tool.name)) throw new Error(`a tool named ${tool.name} exists already`);
-      rt.tools.push(redactingTool(tool, redact));
+      rt.tools.push(wrapTool(tool));
     },
     setPermissionMode(mode) {
       policy.setMode(mode);
@@ -310,6 +364,12 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
       rt.system = buildSystemPrompt({ ...promptInput, override, append: tail || undefined });
     },
     addUserMessage(content) {
+      const last = session.messages.at(-1);
+      newPrompt = {
+        text: typeof content === 'string' ? content : content.map((b) => (b.type === 'text' ? b.text : '')).join('\n'),
+        messages: session.messages.length,
+        blocks: last?.role === 'user' && Array.isArray(last.content) ? last.content.length : -1,
+      };
       appendUserContent(session.messages, typeof content === 'string' ? [{ type: 'text', text: content }] : content);
       session.recorder.sync();
     },
@@ -320,7 +380,20 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
       signal?.addEventListener('abort', onAbort, { once: true });
       if (signal?.aborted) onAbort();
       let budgetExceeded = false;
+      haltTurn = stop;
+      const prompt = newPrompt;
+      newPrompt = undefined;
       try {
+        const before = await hooks.beforeTurn(prompt?.text, stop.signal);
+        if (before.blocked !== undefined && prompt) {
+          // The prompt never reaches the model: take it back out of the conversation.
+          const last = session.messages.at(-1);
+          if (prompt.blocks < 0) session.messages.length = prompt.messages;
+          else if (last && Array.isArray(last.content)) last.content.length = prompt.blocks;
+          opts.log(`prompt blocked by a UserPromptSubmit hook: ${before.blocked}`);
+          return { outcome: 'error', text: '', turns: 0, usage: emptyUsage(), errorMessage: `A UserPromptSubmit hook blocked the prompt: ${before.blocked}` };
+        }
+        if (before.context.length) appendUserContent(session.messages, before.context);
         if (mcp) {
           try {
             for (const note of await expandMcpInput(mcp, session.messages, stop.signal)) opts.log(note);
@@ -331,28 +404,39 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
             emit?.({ type: 'error', message: err.message });
             return { outcome: 'error', text: '', turns: 0, usage: emptyUsage(), errorMessage: err.message };
           }
-          await syncMcpTools(mcp, rt.tools, (t) => redactingTool(t, redact));
+          await syncMcpTools(mcp, rt.tools, wrapTool, opts.log); // PostToolUse hooks see MCP tools too
         }
-        const result = await runAgent(session.messages, rt.loopOptions({
-          signal: stop.signal,
-          maxTurns,
-          emit: (event) => {
-            rt.record(event);
-            emit?.(event);
-            if (budget !== undefined && event.type === 'usage' && !budgetExceeded
-              && (costOfAll(session.recorder.usageByModel) ?? 0) - costAtStart > budget) {
-              budgetExceeded = true;
-              stop.abort(new Error('budget exceeded'));
-            }
-          },
-        }));
+        let result: AgentResult | undefined;
+        for (let continuations = 0; ; continuations++) {
+          const run = await runAgent(session.messages, rt.loopOptions({
+            signal: stop.signal,
+            maxTurns,
+            emit: (event) => {
+              rt.record(event);
+              emit?.(event);
+              if (budget !== undefined && event.type === 'usage' && !budgetExceeded
+                && (costOfAll(session.recorder.usageByModel) ?? 0) - costAtStart > budget) {
+                budgetExceeded = true;
+                stop.abort(new Error('budget exceeded'));
+              }
+            },
+          }));
+          result = result ? { ...run, turns: result.turns + run.turns, usage: addUsage(result.usage, run.usage) } : run;
+          if (run.outcome !== 'end_turn' || budgetExceeded || stop.signal.aborted) break;
+          // A Stop hook that blocks keeps the agent going, with its reason as the next instruction.
+          const goOn = await hooks.afterStop(continuations, stop.signal);
+          if (goOn === undefined) break;
+          appendUserContent(session.messages, [userText(`<hook-output event="Stop">\n${goOn}\n</hook-output>`)]);
+        }
         return budgetExceeded ? { ...result, budgetExceeded } : result;
       } finally {
+        haltTurn = undefined;
         signal?.removeEventListener('abort', onAbort);
         session.recorder.sync();
       }
     },
     shutdown: async () => {
+      await hooks.sessionEnd();
       await Promise.all([tasks.shutdown(), mcp?.close()]);
       session.recorder.sync();
       session.writer.close();

@@ -12,6 +12,8 @@ export interface SystemPromptInput {
   isGitRepo: boolean;
   /** Replaces the built-in prompt (project instructions are still appended). */
   override?: string;
+  /** Sections after the project instructions (the skills list). */
+  sections?: string[];
   append?: string;
 }
 
@@ -23,6 +25,7 @@ export function buildSystemPrompt(input: SystemPromptInput): string {
   for (const file of instructions) {
     parts.push(`# Instructions from ${file.path}\n\n${file.text.trim()}`);
   }
+  for (const section of input.sections ?? []) parts.push(section);
   if (input.append) parts.push(input.append);
   return parts.join('\n\n');
 }

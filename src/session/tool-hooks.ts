@@ -1,11 +1,14 @@
-// Hooks that see each tool call before the permission rules do: the Claude Agent SDK's PreToolUse callbacks
-// today, the extensions' hook engine when it lands. A hook may deny the call, allow it outright (skipping the
-// rules, as Claude Code's `permissionDecision: "allow"`), replace its input, or say nothing.
+// Hooks that see each tool call before the permission rules do: settings files' PreToolUse hooks
+// (session-hooks.ts) and the Claude Agent SDK's PreToolUse callbacks. A hook may deny the call, allow it
+// outright (skipping the rules, as Claude Code's `permissionDecision: "allow"`), ask the person first, replace
+// its input, or say nothing.
 import type { ToolUseBlock } from '../core/types.js';
 
 export type ToolHookDecision =
   | { decision: 'deny'; reason: string }
   | { decision: 'allow'; updatedInput?: Record<string, unknown> }
+  /** Put the call to the person (denied where nobody can answer), then to the rules. */
+  | { decision: 'ask'; reason?: string; updatedInput?: Record<string, unknown> }
   | { decision?: undefined; updatedInput?: Record<string, unknown> };
 
 /** Resolves undefined to say nothing. Contract: a hook that fails resolves a deny saying why; it never throws. */
@@ -20,9 +23,13 @@ export interface PermissionDenial {
   message: string;
 }
 
-/** Runs the hooks in order: the first deny wins; input replacements apply to the hooks after and to the call. */
+/**
+ * Runs the hooks in order: the first deny wins, then an ask over an allow; input replacements apply to the hooks
+ * after and to the call.
+ */
 export async function runToolHooks(hooks: readonly ToolHook[], call: ToolUseBlock, signal?: AbortSignal): Promise<ToolHookDecision | undefined> {
   let allowed = false;
+  let ask: { decision: 'ask'; reason?: string } | undefined;
   for (const hook of hooks) {
     let out: ToolHookDecision | undefined;
     try {
@@ -34,6 +41,7 @@ export async function runToolHooks(hooks: readonly ToolHook[], call: ToolUseBloc
     if (out.decision === 'deny') return out;
     if (out.updatedInput) call.input = out.updatedInput;
     if (out.decision === 'allow') allowed = true;
+    if (out.decision === 'ask') ask ??= { decision: 'ask', reason: out.reason };
   }
-  return allowed ? { decision: 'allow' } : undefined;
+  return ask ?? (allowed ? { decision: 'allow' } : undefined);
 }

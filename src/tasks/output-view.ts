@@ -2,7 +2,8 @@
 // log path to read more), cleaned (no ANSI, collapsed progress lines), optionally filtered or tailed.
 import { cleanOutput, collapseCarriageReturns, formatDuration, headTail, stripAnsi } from '../core/text.js';
 import type { LinePattern } from '../core/line-pattern.js';
-import type { OutputLog, RangePart } from './output-log.js';
+import type { TaskLog } from './external-log.js';
+import type { RangePart } from './output-log.js';
 import type { ReadOptions } from './types.js';
 
 export const DEFAULT_MAX_CHARS = 10_000;
@@ -13,7 +14,7 @@ const SCAN_CHUNK = 1024 * 1024;
 export const FILTER_TIME_BUDGET_MS = 1000;
 
 /** Renders [start, end) of the log as text for a model. Empty string if there is nothing (after filtering). */
-export function renderRange(log: OutputLog, start: number, end: number, opts: ReadOptions = {}): string {
+export function renderRange(log: TaskLog, start: number, end: number, opts: ReadOptions = {}): string {
   const maxChars = opts.maxChars ?? DEFAULT_MAX_CHARS;
   const hint = `full log: ${log.path}`;
   if (start >= end) return '';
@@ -40,7 +41,7 @@ export function renderRange(log: OutputLog, start: number, end: number, opts: Re
 }
 
 /** The last `lines` lines of the range (reading back only as far as needed). */
-function renderTail(log: OutputLog, start: number, end: number, lines: number, maxChars: number, hint: string): string {
+function renderTail(log: TaskLog, start: number, end: number, lines: number, maxChars: number, hint: string): string {
   if (lines <= 0) return '';
   let from = end;
   let text = '';
@@ -59,7 +60,7 @@ function renderTail(log: OutputLog, start: number, end: number, lines: number, m
 }
 
 function renderFiltered(
-  log: OutputLog, start: number, end: number, filter: LinePattern, tail: number | undefined, maxChars: number, hint: string,
+  log: TaskLog, start: number, end: number, filter: LinePattern, tail: number | undefined, maxChars: number, hint: string,
   budgetMs: number,
 ): string {
   // A caller's own RegExp may carry g or y, whose test() keeps state between lines.
@@ -130,7 +131,7 @@ function countNewlines(text: string): number {
 }
 
 /** The last `lines` lines / `maxChars` characters of the newest output, from memory (for notices). */
-export function latestLines(log: OutputLog, lines: number, maxChars: number): string {
+export function latestLines(log: TaskLog, lines: number, maxChars: number): string {
   const text = cleanOutput(log.latest(maxChars * 4).toString('utf8'));
   let cut = text.split('\n');
   if (log.totalBytes > maxChars * 4) cut = cut.slice(1);
@@ -143,7 +144,7 @@ export function latestLines(log: OutputLog, lines: number, maxChars: number): st
  * Moves an end offset back so it does not split a UTF-8 character (at most 3 bytes back), so a cursor read
  * of a running task never shows half a character.
  */
-export function utf8SafeEnd(log: OutputLog, start: number, end: number): number {
+export function utf8SafeEnd(log: TaskLog, start: number, end: number): number {
   if (end - start < 1) return end;
   const tailBytes = log.readRange(Math.max(start, end - 4), end);
   const buf = Buffer.concat(tailBytes.filter((p): p is Buffer => Buffer.isBuffer(p)));

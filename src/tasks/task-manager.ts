@@ -9,6 +9,7 @@ import {
 import { latestLines, renderRange, utf8SafeEnd } from './output-view.js';
 import { TaskRegistry, reapOrphans } from './registry.js';
 import { waitUntilRunning } from './startup.js';
+import { sharedSupervisor, type Supervisor } from './supervisor.js';
 import { Task } from './task.js';
 import {
   TaskLimitError, UnknownTaskError, type Isolation, type KilledBy, type ReadOptions, type StartOptions,
@@ -46,6 +47,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
   private fgSeq = 0;
   private closed = false;
   private logDirReady = false;
+  private readonly useSupervisor: boolean;
 
   constructor(opts: TaskManagerOptions) {
     super();
@@ -60,6 +62,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     this.requestedIsolation = opts.isolation ?? 'auto';
     this.container = opts.container;
     this.registry = new TaskRegistry(opts.registryDir);
+    this.useSupervisor = opts.supervisor ?? true;
   }
 
   /** Kills what dead tandem processes left running (see registry.ts); returns what it did, one line each. */
@@ -109,8 +112,22 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
       logPath: join(this.logDir, `${id}.log`),
       maxLogBytes: this.maxLogBytes,
       killGraceMs: this.killGraceMs,
+      supervisor: opts.tty ? undefined : this.supervisor(iso),
     }, {
       output: (t, chunk) => this.emit('output', t.id, chunk),
+      grew: (t, from, to) => {
+        // Nothing reads the bytes unless someone listens (the bash tool's progress lines).
+        if (!this.listenerCount('output')) return;
+        const parts = t.log.readRange(from, to).filter((p): p is Buffer => Buffer.isBuffer(p));
+        if (parts.length) this.emit('output', t.id, parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+      },
+      launched: (t) => {
+        if (!t.running || t.pid === undefined) return;
+        this.registry.add({
+          taskId: t.id, pid: t.pid, pgid: t.pid, pidStartTime: t.pidStartTime, startedAt: t.startedAt,
+          command: t.command, isolation: iso.mode, token: t.token,
+        });
+      },
       end: (t) => this.onEnd(t),
     });
     this.tasks.set(id, task);
@@ -120,12 +137,6 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
       { argv, cwd: this.cwd, env: this.env, isolation: iso },
       () => void this.kill(id, 'timeout'),
     );
-    if (task.running && task.pid !== undefined) {
-      this.registry.add({
-        taskId: id, pid: task.pid, pgid: task.pid, pidStartTime: task.pidStartTime, startedAt: task.startedAt,
-        command: task.command, isolation: iso.mode, token: task.token,
-      });
-    }
     return task.snapshot();
   }
 
@@ -268,6 +279,14 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
       task.killSync();
       this.registry.remove(task.id);
     }
+  }
+
+  /** The supervisor that starts pipe tasks, unless this manager spawns them itself (option, or no perl). */
+  private supervisor(iso: ResolvedIsolation): Supervisor | undefined {
+    if (!this.useSupervisor) return undefined;
+    // It dies with tandem as the wrappers did (setpriv --pdeathsig), and when tandem closes its pipe.
+    const pdeath = iso.prefix[0] === 'setpriv' ? iso.prefix.slice(0, 3) : [];
+    return sharedSupervisor(pdeath);
   }
 
   private runningTasks(): Task[] {

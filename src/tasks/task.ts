@@ -3,12 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import type { ResolvedIsolation } from './isolation.js';
+import { ExternalLog, type TaskLog } from './external-log.js';
 import { OutputLog } from './output-log.js';
 import {
   findMembers, isAlive, processStartTime, readNs, scanProcesses, signalGroup, signalProcess, TASK_TOKEN_VAR,
   type ProcInfo,
 } from './process-table.js';
 import { spawnWithPipes, spawnWithPty, type ProcessHandlers, type SpawnedProcess } from './spawn.js';
+import type { SupervisedProcess, Supervisor } from './supervisor.js';
 import type { KilledBy, TaskSnapshot, TaskStatus } from './types.js';
 
 /** After the process exits, its output gets this long to drain before leftover pipe holders are ignored. */
@@ -26,10 +28,18 @@ export interface TaskInit {
   logPath: string;
   maxLogBytes: number;
   killGraceMs: number;
+  /** Started by this supervisor (a pipe task): its output goes to the log without passing through tandem. */
+  supervisor?: Supervisor;
+  /** Kept running when tandem ends (needs a supervisor). */
+  persistent?: boolean;
 }
 
 export interface TaskHooks {
   output(task: Task, chunk: Buffer): void;
+  /** Supervised tasks: bytes [from, to) reached the log (read them from it if wanted). */
+  grew?(task: Task, from: number, to: number): void;
+  /** The process exists and has a pid. */
+  launched?(task: Task): void;
   end(task: Task): void;
 }
 
@@ -47,7 +57,8 @@ export class Task {
   readonly tty: boolean;
   readonly timeoutMs?: number;
   readonly startedAt = Date.now();
-  readonly log: OutputLog;
+  readonly log: TaskLog;
+  readonly persistent: boolean;
   /** Put in the task's environment (TANDEM_TASK_TOKEN) to find its processes wherever they went. */
   readonly token: string;
   foreground: boolean;
@@ -65,7 +76,12 @@ export class Task {
   pidStartTime?: number;
   readonly ended: Promise<void>;
 
-  private proc?: SpawnedProcess;
+  private proc?: SpawnedProcess | SupervisedProcess;
+  private readonly supervisor?: Supervisor;
+  private syncKilled = false;
+  private resolvePid!: () => void;
+  /** Resolves once the pid is known, or the task could not start. */
+  private readonly pidKnown = new Promise<void>((resolve) => { this.resolvePid = resolve; });
   private isolation?: ResolvedIsolation;
   private pidNs?: string;
   private exited = false;
@@ -90,7 +106,9 @@ export class Task {
     this.timeoutMs = init.timeoutMs;
     this.killGraceMs = init.killGraceMs;
     this.token = `${process.pid}.${init.id}.${randomBytes(6).toString('hex')}`;
-    this.log = new OutputLog(init.logPath, init.maxLogBytes);
+    this.supervisor = init.tty ? undefined : init.supervisor;
+    this.persistent = !!(this.supervisor && init.persistent);
+    this.log = this.supervisor ? new ExternalLog(init.logPath, init.maxLogBytes) : new OutputLog(init.logPath, init.maxLogBytes);
     this.ended = new Promise((resolve) => { this.resolveEnded = resolve; });
   }
 
@@ -105,13 +123,22 @@ export class Task {
       this.failToStart(`working directory ${spec.cwd} does not exist`);
       return;
     }
+    if (this.timeoutMs !== undefined) {
+      this.timer = setTimeout(onTimeout, this.timeoutMs);
+      this.timer.unref();
+    }
+    if (this.supervisor) {
+      this.launchSupervised(spec, this.supervisor);
+      return;
+    }
     const spawnFn = this.tty ? spawnWithPty : spawnWithPipes;
     // Node's stdio pipes are socketpairs; bash (built with SSH_SOURCE_BASHRC, as on Debian) takes a socket on
     // stdin with SHLVL unset for an ssh session and sources ~/.bashrc for every command. A SHLVL stops that.
     const env = { SHLVL: '1', ...spec.env, [TASK_TOKEN_VAR]: this.token };
+    const log = this.log as OutputLog;
     const handlers: ProcessHandlers = {
       data: (chunk) => {
-        if (!this.log.append(chunk)) this.proc?.pause();
+        if (!log.append(chunk)) this.proc?.pause();
         this.hooks.output(this, chunk);
       },
       exit: (code, signal) => void this.onExit(code, signal),
@@ -133,11 +160,41 @@ export class Task {
     this.proc = proc;
     this.pid = proc.pid;
     this.pidStartTime = processStartTime(proc.pid);
-    this.log.onDrain = () => this.proc?.resume();
-    if (this.timeoutMs !== undefined) {
-      this.timer = setTimeout(onTimeout, this.timeoutMs);
-      this.timer.unref();
-    }
+    this.resolvePid();
+    log.onDrain = () => this.proc?.resume();
+    this.hooks.launched?.(this);
+  }
+
+  /** The supervisor forks it and drains its output into the log; only sizes and the exit come back here. */
+  private launchSupervised(spec: LaunchSpec, supervisor: Supervisor): void {
+    const log = this.log as ExternalLog;
+    const grow = (total: number): void => {
+      const from = log.totalBytes;
+      log.advance(total);
+      if (log.totalBytes > from) this.hooks.grew?.(this, from, log.totalBytes);
+    };
+    this.proc = supervisor.start({
+      argv: spec.argv, cwd: spec.cwd, env: spec.env, token: this.token, logPath: log.path,
+      maxLogBytes: log.maxBytes, persistent: this.persistent,
+    }, {
+      started: (pid) => {
+        this.pid = pid;
+        this.pidStartTime = processStartTime(pid);
+        this.resolvePid();
+        // killSync came before the pid did (tandem exiting right after a start): it dies now.
+        if (this.syncKilled) this.signalAll('SIGKILL');
+        else this.hooks.launched?.(this);
+      },
+      progress: grow,
+      writeError: (at, message) => log.failed(at, message),
+      exit: (code, signal) => void this.onExit(code, signal),
+      closed: (total) => {
+        if (!Number.isNaN(total)) grow(total);
+        this.outputClosed = true;
+        this.onClosed?.();
+      },
+      error: (message) => this.failToStart(message),
+    });
   }
 
   snapshot(): TaskSnapshot {
@@ -193,6 +250,7 @@ export class Task {
   /** Synchronous SIGKILL of everything, for process exit; the 'exit' event will never be seen. */
   killSync(): void {
     if (!this.live) return;
+    this.syncKilled = true;
     this.signalAll('SIGKILL');
     this.log.flushSync();
   }
@@ -213,6 +271,8 @@ export class Task {
   }
 
   private async runKill(): Promise<void> {
+    // A supervised task asked to die before its pid came back: signal it once it has one.
+    await this.pidKnown;
     this.killSignal = 'SIGTERM';
     const termed = new Set<string>();
     this.signalAll('SIGTERM', termed);
@@ -316,6 +376,7 @@ export class Task {
 
   private finish(at: number): void {
     if (this.endedAt !== undefined) return;
+    this.resolvePid();
     clearTimeout(this.timer);
     this.endedAt = at;
     this.proc = undefined;

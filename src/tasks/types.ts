@@ -52,6 +52,11 @@ export interface TaskManagerOptions {
   killGraceMs?: number;
   /** Run every task inside this container (e.g. a sandbox) instead of under `isolation`. */
   container?: TaskContainer;
+  /**
+   * Start pipe tasks through the shared supervisor process (default true where perl exists): cheap forks,
+   * output straight to the log files, persistent tasks. False spawns each task from this process.
+   */
+  supervisor?: boolean;
 }
 
 /** What a container is asked to run: `shell -c script ...args`, with `cwd` as working directory. */

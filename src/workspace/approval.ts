@@ -6,7 +6,8 @@ export interface ApprovalRequest {
   /** One line: the command, or the path being written. */
   summary: string;
   /** For commands: the command, with the parts that need approval listed. */
-  command?: { text: string; partsNeedingApproval: string[] };
+  /** `whyParts[i]` says why `partsNeedingApproval[i]` asks ("no rule allows it"), without the word "approval". */
+  command?: { text: string; partsNeedingApproval: string[]; whyParts?: string[] };
   /** For file writes: a unified diff of the change (may be empty for a new empty file). */
   diff?: string;
   /** Why it asks: which rule or mode default decided. */

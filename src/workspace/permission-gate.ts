@@ -100,8 +100,9 @@ async function approvalRequest(
   const base = { tool, reason: decision.reason, suggestedRule: decision.suggestion };
   if (access.kind === 'tool') return { ...base, summary: `${tool} ${oneLineJson(input)}` };
   if (access.kind === 'command') {
-    const parts = (decision.parts ?? []).filter((p) => p.decision !== 'allow').map((p) => p.text);
-    return { ...base, summary: access.command, command: { text: access.command, partsNeedingApproval: parts } };
+    const asking = (decision.parts ?? []).filter((p) => p.decision !== 'allow');
+    const whyParts = asking.map((p) => p.reason.replace(/^needs approval: /, '').replace(/, so it needs approval$/, ''));
+    return { ...base, summary: access.command, command: { text: access.command, partsNeedingApproval: asking.map((p) => p.text), whyParts } };
   }
   if (access.kind === 'fetch') return { ...base, summary: access.url };
   return { ...base, summary: String(input.path), diff: await diffOf(tool, input, access.path) };

@@ -322,6 +322,8 @@ describe('TaskManager: waiting, limits, notices', () => {
   it('keeps registry records only while tasks run, and logs in logDir', async () => {
     const m = makeManager();
     const t = m.start({ command: 'read x' });
+    // The record is written once the process exists (the supervisor reports its pid).
+    await m.waitForStartup(t.id);
     const registryDir = (m as unknown as { registry: { dir: string } }).registry.dir;
     const records = readdirSync(registryDir).filter((f) => f.endsWith('.json'));
     expect(records).toHaveLength(1);

@@ -73,6 +73,8 @@ describe('bash tool', () => {
     expect(result.isError).toBeFalsy();
     expect(result.content).toMatch(new RegExp(`the user moved it to the background: moved to the background as task ${started}`));
     expect(m.get(started)).toMatchObject({ status: 'running', foreground: false });
+    // Its processes start a moment after the task does (the supervisor forks them): wait until they run.
+    await m.waitForStartup(started);
     expect(survivors(mark).length).toBeGreaterThan(0);
     await m.kill(started, 'user');
   });

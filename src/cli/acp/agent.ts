@@ -10,6 +10,7 @@ import type { ApprovalAnswer, ApprovalRequest } from '../../workspace/approval.j
 import { MODES, type Mode } from '../../workspace/permissions/types.js';
 import type { Config } from '../config.js';
 import { runSlashCommand, SLASH_COMMANDS } from '../slash-commands.js';
+import { prepareCommand, type PreparedCommand } from '../../session/command-prompt.js';
 import { createTerminalBashTool } from './terminal-bash.js';
 import { replayUpdates, taskEndUpdate, taskStartUpdate, toolDiff, toolKind, toolTitle, UpdateMapper } from './updates.js';
 
@@ -78,12 +79,16 @@ export async function serveAcp(opts: AcpOptions): Promise<number> {
   });
 
   const announceCommands = (client: acp.AgentContext, sessionId: string) => {
-    const availableCommands = Object.entries(SLASH_COMMANDS)
+    const builtIn = Object.entries(SLASH_COMMANDS)
       .filter(([cmd]) => !cmd.startsWith('/exit'))
       .map(([cmd, description]) => {
         const [name, ...hint] = cmd.slice(1).split(' ');
         return { name: name!, description, ...(hint.length ? { input: { hint: hint.join(' ') } } : {}) };
       });
+    const custom = (live.get(sessionId)?.session.runtime.commands.list() ?? [])
+      .filter((c) => !builtIn.some((b) => `/${b.name}` === c.name))
+      .map((c) => ({ name: c.name.slice(1), description: c.description, ...(c.argumentHint ? { input: { hint: c.argumentHint } } : {}) }));
+    const availableCommands = [...builtIn, ...custom];
     // Sent after the response, so the editor knows the session by then.
     setImmediate(() => void client.notify(acp.methods.client.session.update, {
       sessionId, update: { sessionUpdate: 'available_commands_update', availableCommands },
@@ -135,11 +140,23 @@ export async function serveAcp(opts: AcpOptions): Promise<number> {
     const turn = new AbortController();
     entry.turn = turn;
     const mapper = new UpdateMapper(session.workspaceRoot, send, (id) => entry.terminals.get(id));
+    let prepared: PreparedCommand | undefined;
     try {
-      session.runtime.addUserMessage(blocks);
+      // A custom command goes to the model as its expansion; what it ran and attached is told to the editor.
+      if (text.startsWith('/')) {
+        try {
+          prepared = await prepareCommand(session.runtime, text, turn.signal);
+        } catch (err) {
+          send({ sessionUpdate: 'agent_message_chunk', content: { type: 'text', text: (err as Error).message } });
+          return { stopReason: 'end_turn' };
+        }
+        if (prepared?.notes.length) send({ sessionUpdate: 'agent_thought_chunk', content: { type: 'text', text: prepared.notes.join('\n') } });
+      }
+      session.runtime.addUserMessage(prepared ? prepared.content : blocks);
       const result = await session.runtime.runTurn({ signal: turn.signal, emit: (e) => mapper.onEvent(e) });
       return { stopReason: stopReason(result.outcome, turn.signal.aborted) };
     } finally {
+      await prepared?.finish();
       entry.turn = undefined;
     }
   });

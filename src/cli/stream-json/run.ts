@@ -12,6 +12,7 @@ import { MODES, type Mode } from '../../workspace/permissions/types.js';
 import { claudeToolName } from '../../tools/claude-names.js';
 import type { Config } from '../config.js';
 import { runSlashCommand, SLASH_COMMANDS } from '../slash-commands.js';
+import { prepareCommand, type PreparedCommand } from '../../session/command-prompt.js';
 import { ControlChannel, type ControlPayload } from './control.js';
 import { sdkPreToolUseHook, type SdkHooks } from './sdk-hooks.js';
 import {
@@ -71,9 +72,20 @@ export async function runStreamJson(session: Session<Config>, opts: StreamJsonOp
       });
       return;
     }
-    if (content) rt.addUserMessage(content);
     const turn = new AbortController();
     current = turn;
+    // A custom command (`/review src/`) goes to the model as its expansion.
+    let prepared: PreparedCommand | undefined;
+    const typed = content?.length === 1 && content[0]!.type === 'text' ? content[0]!.text : undefined;
+    if (typed?.trim().startsWith('/')) {
+      try {
+        prepared = await prepareCommand(rt, typed, turn.signal);
+      } catch (err) {
+        opts.stderr(`tandem: ${(err as Error).message}\n`);
+      }
+    }
+    if (prepared) rt.addUserMessage(prepared.content);
+    else if (content) rt.addUserMessage(content);
     const onOuterAbort = () => turn.abort(opts.signal.reason);
     opts.signal.addEventListener('abort', onOuterAbort, { once: true });
     const started = Date.now();
@@ -104,6 +116,7 @@ export async function runStreamJson(session: Session<Config>, opts: StreamJsonOp
         uuid: crypto.randomUUID(),
       });
     } finally {
+      await prepared?.finish();
       opts.signal.removeEventListener('abort', onOuterAbort);
       current = undefined;
     }
@@ -253,8 +266,13 @@ function initMessage(session: Session<Config>, version: string): SdkMessage {
     type: 'system', subtype: 'init', cwd: session.workspaceRoot, session_id: session.id,
     tools: [...new Set(session.tools.map((t) => claudeToolName(t.name)))], mcp_servers: [], model: session.model,
     permissionMode: session.permissionMode,
-    slash_commands: Object.keys(SLASH_COMMANDS).map((c) => c.split(' ')[0]!.slice(1)).filter((c) => c !== 'exit'), apiKeySource: 'ANTHROPIC_API_KEY',
-    claude_code_version: SDK_PROTOCOL_VERSION, tandem_version: version, output_style: 'default', agents: [], skills: [], plugins: [],
+    slash_commands: [
+      ...Object.keys(SLASH_COMMANDS).map((c) => c.split(' ')[0]!.slice(1)).filter((c) => c !== 'exit'),
+      ...session.runtime.commands.list().map((c) => c.name.slice(1)),
+    ],
+    skills: session.runtime.skills.map((s) => s.name),
+    apiKeySource: 'ANTHROPIC_API_KEY',
+    claude_code_version: SDK_PROTOCOL_VERSION, tandem_version: version, output_style: 'default', agents: [], plugins: [],
     uuid: crypto.randomUUID(),
   };
 }

@@ -6,6 +6,8 @@ import { expandMentions } from './mentions.js';
 import { promptContent } from '../../session/prompt-input.js';
 import { modelTakesImages } from '../../providers/image-input.js';
 import type { Transcript } from './transcript.js';
+import { customCommandOf, prepareCommand } from '../../session/command-prompt.js';
+import { isBuiltinCommand } from '../slash-commands.js';
 
 export interface QueuedInput {
   /** What is sent (pastes expanded). */
@@ -78,6 +80,10 @@ export class AgentDriver {
         }
         const next = this.#queue.shift();
         if (!next) break;
+        if (next.text.startsWith('/') && !isBuiltinCommand(next.text) && customCommandOf(this.rt, next.text)) {
+          await this.#runCustomCommand(next);
+          continue;
+        }
         if (next.text.startsWith('/')) {
           await this.hooks.command(next.text);
           this.rt.session.recorder.sync();
@@ -97,6 +103,31 @@ export class AgentDriver {
     } finally {
       this.#pumping = false;
       this.hooks.changed();
+    }
+  }
+
+  /** A custom command: its expansion is the prompt; what it ran and attached is shown first. */
+  async #runCustomCommand(input: QueuedInput): Promise<void> {
+    this.transcript.add({ kind: 'user', text: input.display });
+    this.hooks.changed();
+    const turn = new AbortController();
+    this.#turn = turn;
+    let prepared;
+    try {
+      prepared = await prepareCommand(this.rt, input.text, turn.signal);
+    } catch (err) {
+      this.transcript.add({ kind: 'error', text: err instanceof Error ? err.message : String(err) });
+      return;
+    } finally {
+      this.#turn = undefined;
+    }
+    if (!prepared) return;
+    for (const note of prepared.notes) this.transcript.add({ kind: 'info', text: note });
+    try {
+      this.rt.addUserMessage(prepared.content);
+      await this.#runTurn();
+    } finally {
+      await prepared.finish();
     }
   }
 

@@ -3,7 +3,7 @@
 import { describeStatus } from '../../tasks/notices.js';
 import type { TaskNotice, TaskSnapshot } from '../../tasks/types.js';
 import type { Runtime } from '../../session/runtime.js';
-import { SLASH_COMMANDS } from '../slash-commands.js';
+import { BUILTIN_NAMES } from '../slash-commands.js';
 import { AgentDriver, type QueuedInput } from './agent-driver.js';
 import { Approvals, type ApprovalDialog } from './approvals.js';
 import { complete } from './completion.js';
@@ -37,7 +37,7 @@ export interface ControllerOptions {
 }
 
 const EXIT_WINDOW_MS = 2000;
-export const UI_COMMANDS = [...Object.keys(SLASH_COMMANDS).map((c) => c.split(' ')[0]!), '/quit'];
+export const UI_COMMANDS = BUILTIN_NAMES;
 
 export class UiController {
   readonly store: Store<UiSnapshot>;
@@ -164,9 +164,14 @@ export class UiController {
   }
 
   #complete(): void {
-    const { editor, candidates } = complete(this.#prompt.editor, { commands: UI_COMMANDS, cwd: this.rt.workspace.root });
+    const { editor, candidates } = complete(this.#prompt.editor, { commands: this.#commandNames(), cwd: this.rt.workspace.root });
     this.#prompt = withEditor(this.#prompt, editor);
     this.#hint = candidates.length ? candidates.join('  ') : undefined;
+  }
+
+  /** Built-in and custom command names, for completion. */
+  #commandNames(): string[] {
+    return [...new Set([...UI_COMMANDS, ...this.rt.commands.list().map((c) => c.name)])];
   }
 
   #ctrlC(): void {
@@ -247,4 +252,4 @@ export class UiController {
 }
 
 /** Commands that run at once, even while the agent works; the rest wait their turn in the queue. */
-const IMMEDIATE = new Set(['/help', '/tasks', '/kill', '/logs', '/cost', '/permissions', '/exit', '/quit']);
+const IMMEDIATE = new Set(['/help', '/tasks', '/kill', '/logs', '/cost', '/permissions', '/hooks', '/exit', '/quit']);

@@ -1,5 +1,6 @@
 // @path mentions: each file named with @ in a prompt (inside the workspace, text, bounded) is attached to the
 // prompt as its own text block, and the person is told what was attached or why not.
+import { plural } from '../../core/text.js';
 import { open, stat } from 'node:fs/promises';
 import type { TextBlock } from '../../core/types.js';
 import { sniffImageFile } from '../../tools/image/prepare-image.js';
@@ -72,6 +73,6 @@ async function readMention(p: string, ws: Workspace): Promise<{ block: TextBlock
   const more = cut ? `\n[... truncated: the file has ${info.size} bytes; read_file ${shown} with an offset for the rest]` : '';
   return {
     block: { type: 'text', text: `<file path="${shown}">\n${content}${more}\n</file>` },
-    note: `attached ${shown} (${lines} lines${cut ? ', truncated' : ''})`,
+    note: `attached ${shown} (${plural(lines, 'line')}${cut ? ', truncated' : ''})`,
   };
 }

@@ -1,5 +1,6 @@
 // Slash commands in the terminal UI: /tasks opens the task list, /exit leaves, the rest are the REPL's
 // commands (slash-commands.ts) with their replies printed into the conversation.
+import { plural } from '../../core/text.js';
 import { runSlashCommand } from '../slash-commands.js';
 import type { UiController } from './controller.js';
 
@@ -24,5 +25,5 @@ export async function runUiCommand(input: string, ui: UiController): Promise<voi
 function bounded(text: string): string {
   const lines = text.split('\n');
   if (lines.length <= MAX_REPLY_LINES) return text;
-  return [`[${lines.length - MAX_REPLY_LINES} earlier lines not shown]`, ...lines.slice(-MAX_REPLY_LINES)].join('\n');
+  return [`[${plural(lines.length - MAX_REPLY_LINES, 'earlier line')} not shown]`, ...lines.slice(-MAX_REPLY_LINES)].join('\n');
 }

@@ -233,7 +233,8 @@ export class McpConnection {
   }
 
   #logStream(): WriteStream {
-    this.#log ??= createWriteStream(this.logFile, { flags: 'a', mode: 0o600 });
+    // A log that cannot be written (its folder gone) is not worth a crash.
+    this.#log ??= createWriteStream(this.logFile, { flags: 'a', mode: 0o600 }).on('error', () => {});
     return this.#log;
   }
 

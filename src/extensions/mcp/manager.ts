@@ -38,6 +38,7 @@ export class McpManager {
   #started?: Promise<void>;
   #loaded = new Set<string>();
   #listeners = new Set<() => void>();
+  #reported = new Set<string>();
 
   constructor(readonly set: McpServerSet, private readonly opts: McpManagerOptions) {
     this.connections = set.servers.map((s) => new McpConnection(s, opts));
@@ -55,6 +56,17 @@ export class McpManager {
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([this.start(), new Promise<void>((resolve) => { timer = setTimeout(resolve, ms); })]);
     clearTimeout(timer);
+  }
+
+  /** Servers that failed to start and were not reported yet: one line each, for the session's log. */
+  takeFailures(): string[] {
+    const out: string[] = [];
+    for (const c of this.connections) {
+      if (c.state !== 'failed' || this.#reported.has(c.name)) continue;
+      this.#reported.add(c.name);
+      out.push(`MCP server ${c.name} failed to start: ${c.lastError ?? 'unknown error'} (/mcp shows its state; its tools are restarted on use)`);
+    }
+    return out;
   }
 
   onChange(listener: () => void): () => void {

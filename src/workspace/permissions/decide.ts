@@ -56,6 +56,12 @@ export class PermissionPolicy {
     return rule;
   }
 
+  /** Takes back a rule addRule gave (a command's allowed-tools when its turn ends). */
+  removeRule(rule: PermissionRule): void {
+    const at = this.rules.indexOf(rule);
+    if (at >= 0) this.rules.splice(at, 1);
+  }
+
   /** Every rule in force, for /permissions-style listings. */
   describeRules(): { rule: string; kind: RuleKind; source: string }[] {
     return this.rules.map((r) => ({ rule: r.text, kind: r.kind, source: r.source }));

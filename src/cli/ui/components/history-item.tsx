@@ -1,4 +1,5 @@
 // One finished item of the conversation, printed once into the terminal's history (ink <Static>).
+import { plural } from '../../../core/text.js';
 import { Box, Text } from 'ink';
 import { formatDuration } from '../../tool-lines.js';
 import { fitRow } from '../layout.js';
@@ -36,9 +37,9 @@ export function HistoryItem({ item, width }: { item: Item; width: number }) {
             <Text color={color.muted}>{tail}</Text>
           </Text>
           {o.lines.map((line, i) => <Text key={i} color={color.muted} wrap="truncate-end">{`  │ ${line}`}</Text>)}
-          {o.more > 0 ? <Text color={color.muted}>{`  │ … +${o.more} lines`}</Text> : null}
+          {o.more > 0 ? <Text color={color.muted}>{`  │ … +${plural(o.more, 'line')}`}</Text> : null}
           {o.diff?.lines.map((line, i) => <Text key={`d${i}`} wrap="truncate-end">{line}</Text>)}
-          {o.diff && o.diff.hidden > 0 ? <Text color={color.muted}>{`        … +${o.diff.hidden} diff lines`}</Text> : null}
+          {o.diff && o.diff.hidden > 0 ? <Text color={color.muted}>{`        … +${plural(o.diff.hidden, 'diff line')}`}</Text> : null}
         </Box>
       );
     }

@@ -1,5 +1,6 @@
 // The input: a rule, then the prompt's lines with the cursor drawn as an inverted cell. A long input shows
 // the window of lines around the cursor.
+import { plural } from '../../../core/text.js';
 import { Box, Text } from 'ink';
 import { cursorPosition, type EditorState } from '../editor.js';
 import { color } from '../theme.js';
@@ -24,7 +25,7 @@ export function PromptView({ editor, busy, queued, width, maxLines }: PromptView
         <Text key={i} color={color.muted} wrap="truncate-end">{`  queued: ${q.replace(/\s+/g, ' ')}`}</Text>
       ))}
       <Text color={color.muted}>{'─'.repeat(Math.max(1, width))}</Text>
-      {first > 0 ? <Text color={color.muted}>{`  ↑ ${first} more lines`}</Text> : null}
+      {first > 0 ? <Text color={color.muted}>{`  ↑ ${plural(first, 'more line')}`}</Text> : null}
       {shown.map((text, i) => {
         const n = first + i;
         const prefix = n === 0 ? <Text color={busy ? color.muted : color.user} bold>{'› '}</Text> : <Text>{'  '}</Text>;
@@ -36,7 +37,7 @@ export function PromptView({ editor, busy, queued, width, maxLines }: PromptView
           </Text>
         );
       })}
-      {first + shown.length < lines.length ? <Text color={color.muted}>{`  ↓ ${lines.length - first - shown.length} more lines`}</Text> : null}
+      {first + shown.length < lines.length ? <Text color={color.muted}>{`  ↓ ${plural(lines.length - first - shown.length, 'more line')}`}</Text> : null}
     </Box>
   );
 }
