@@ -43,6 +43,7 @@ import { createSkillTool, loadCommandsAndSkills, skillsPromptSection, type Comma
 import { openMcp, type McpManager } from '../extensions/mcp/index.js';
 import type { Transport as McpTransport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { expandMcpInput, McpPromptError, syncMcpTools } from './mcp-wiring.js';
+import { CheckpointStore, checkpointingTool } from '../workspace/checkpoints/index.js';
 
 export interface Runtime<C extends Config = Config> {
   config: C;
@@ -79,6 +80,8 @@ export interface Runtime<C extends Config = Config> {
   shutdown(): Promise<void>;
   /** Appends a prompt (text or blocks) to the conversation and records it. */
   addUserMessage(content: string | ContentBlock[]): void;
+  /** Files' content before each change tandem made, and where each prompt began (/undo, /rewind). */
+  checkpoints: CheckpointStore;
   /**
    * Runs the loop until the model ends its turn, recording every event before `emit` sees it. With
    * `config.maxBudgetUsd`, a turn whose spend passes the budget stops (`budgetExceeded`).
@@ -288,7 +291,9 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     }
     return gate(call, tool, signal);
   };
-  const wrapTool = (tool: AgentTool) => hooks.wrapTool(redactingTool(tool, redact));
+  // Checkpoints: every file a tool changes keeps its previous content for /undo and /rewind (src/workspace/checkpoints).
+  const checkpoints = new CheckpointStore(path.join(logDir, 'checkpoints'));
+  const wrapTool = (tool: AgentTool) => hooks.wrapTool(redactingTool(checkpointingTool(tool, checkpoints, workspace), redact));
   // UserPromptSubmit sees each prompt once, at the start of the turn that answers it.
   let newPrompt: { text: string; messages: number; blocks: number } | undefined;
   let haltTurn: AbortController | undefined;
@@ -363,8 +368,13 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
       const tail = [append, policy.mode === 'plan' ? PLAN_MODE_NOTE : undefined, sandbox?.note].filter(Boolean).join('\n\n');
       rt.system = buildSystemPrompt({ ...promptInput, override, append: tail || undefined });
     },
+    checkpoints,
     addUserMessage(content) {
       const last = session.messages.at(-1);
+      checkpoints.markPrompt(
+        typeof content === 'string' ? content : content.map((b) => (b.type === 'text' ? b.text : '')).join('\n'),
+        session.messages.length, last?.role === 'user' ? last.content.length : -1,
+      );
       newPrompt = {
         text: typeof content === 'string' ? content : content.map((b) => (b.type === 'text' ? b.text : '')).join('\n'),
         messages: session.messages.length,
@@ -437,7 +447,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     },
     shutdown: async () => {
       await hooks.sessionEnd();
-      await Promise.all([tasks.shutdown(), mcp?.close()]);
+      await Promise.all([tasks.shutdown(), mcp?.close(), checkpoints.dispose()]);
       session.recorder.sync();
       session.writer.close();
     },
