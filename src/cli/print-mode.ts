@@ -82,7 +82,8 @@ export async function runPrintMode(rt: Runtime<Config>, prompt: string, io: Prin
       let pending: TaskSnapshot[] = [];
       if (running.length) {
         io.stderr(`… waiting for ${running.length} background task(s): ${running.map((t) => t.id).join(', ')}\n`);
-        const waited = await rt.tasks.wait(running.map((t) => t.id), 'all', Math.max(0, deadline - Date.now()), signal);
+        const waited = await waitOrMatch(rt, running.map((t) => t.id), Math.max(0, deadline - Date.now()), signal);
+        if (waited.matched) continue;
         if (waited.interrupted) {
           result = { ...result, outcome: 'aborted' };
           break;
@@ -131,6 +132,19 @@ export async function runPrintMode(rt: Runtime<Config>, prompt: string, io: Prin
       return DENIED_EXIT;
     }
     return 0;
+  }
+}
+
+/** Waits for the tasks to end, or until a notify_on notice is queued (the model gets a turn for it). */
+async function waitOrMatch(rt: Runtime<Config>, ids: string[], ms: number, signal: AbortSignal) {
+  const matched = new AbortController();
+  const onMatched = () => matched.abort();
+  rt.tasks.on('matched', onMatched);
+  try {
+    const waited = await rt.tasks.wait(ids, 'all', ms, AbortSignal.any([signal, matched.signal]));
+    return { ...waited, matched: matched.signal.aborted && !signal.aborted };
+  } finally {
+    rt.tasks.off('matched', onMatched);
   }
 }
 

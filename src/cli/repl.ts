@@ -5,7 +5,7 @@ import type { AgentEvent } from '../core/events.js';
 import { describeStatus, type TaskNotice } from '../tasks/notices.js';
 import type { Runtime } from '../session/runtime.js';
 import { askApproval } from './repl-approval.js';
-import { isBuiltinCommand, runSlashCommand } from './slash-commands.js';
+import { isBuiltinCommand, isPromptCommand, runSlashCommand } from './slash-commands.js';
 import { prepareCommand } from '../session/command-prompt.js';
 import { formatDuration, toolEndLine, toolStartLine } from './tool-lines.js';
 
@@ -92,7 +92,7 @@ export async function runRepl(rt: Runtime, opts: ReplOptions = {}): Promise<numb
             continue;
           }
         }
-        if (text.startsWith('/')) {
+        if (text.startsWith('/') && !isPromptCommand(text)) {
           const reply = await runSlashCommand(text, rt);
           rt.session.recorder.sync();
           if (reply.kind === 'exit') {
@@ -118,6 +118,12 @@ export async function runRepl(rt: Runtime, opts: ReplOptions = {}): Promise<numb
     else prompt();
   };
   rt.tasks.on('notice', onNotice);
+  const onMatched = (notice: TaskNotice) => {
+    line(`[task ${notice.task.id} printed: ${notice.matches?.lines[0]?.line ?? ''}]`);
+    if (rt.config.notify === 'wake') void pump();
+    else prompt();
+  };
+  rt.tasks.on('matched', onMatched);
   rt.setApprover((request, signal) => askApproval(rl, request, line, signal));
 
   rl.on('line', (input) => {
@@ -155,6 +161,7 @@ export async function runRepl(rt: Runtime, opts: ReplOptions = {}): Promise<numb
   await exited;
   rt.setApprover(undefined);
   rt.tasks.off('notice', onNotice);
+  rt.tasks.off('matched', onMatched);
   rl.close();
   return 0;
 }

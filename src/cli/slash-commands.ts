@@ -23,6 +23,7 @@ export const SLASH_COMMANDS: Record<string, string> = {
   '/model [NAME]': 'show the model, or switch (PROVIDER/MODEL switches provider too)',
   '/permissions': 'the permission rules in force and where each comes from',
   '/hooks': 'the hooks in force and where each comes from',
+  '/mcp': "MCP servers: each one's state, tools, prompts and last error",
   '/exit': 'leave tandem (running tasks are killed)',
 };
 
@@ -31,6 +32,16 @@ export const BUILTIN_NAMES: readonly string[] = [...Object.keys(SLASH_COMMANDS).
 
 export function isBuiltinCommand(text: string): boolean {
   return BUILTIN_NAMES.includes(text.trim().split(/\s+/)[0] ?? '');
+}
+
+/** A line that is a prompt to send, not a command to run here: an MCP prompt (`/mcp__SERVER__PROMPT args`). */
+export function isPromptCommand(text: string): boolean {
+  return /^\/mcp__[A-Za-z0-9_-]+__\S/.test(text.trim());
+}
+
+/** Slash commands that stand for prompts, for completion and /help: MCP prompts. */
+export function promptCommands(rt: Runtime): { command: string; description: string }[] {
+  return rt.mcp?.prompts().map((p) => ({ command: p.command, description: p.description })) ?? [];
 }
 
 export async function runSlashCommand(input: string, rt: Runtime): Promise<SlashReply> {
@@ -95,6 +106,10 @@ export async function runSlashCommand(input: string, rt: Runtime): Promise<Slash
       return text(permissionsReport(rt));
     case '/hooks':
       return text(describeHooks(rt.hooks.engine, rt.trusted));
+    case '/mcp': {
+      const { mcpReport } = await import('../extensions/mcp/report.js');
+      return text(mcpReport(rt.mcp));
+    }
     case '/exit':
     case '/quit':
       return { kind: 'exit', text: '' };
@@ -114,6 +129,11 @@ function helpText(rt: Runtime): string {
       const usage = c.argumentHint ? `${c.name} ${c.argumentHint}` : c.name;
       lines.push(`  ${usage.padEnd(18)} ${oneLine(c.description, 70)} (${c.source})`);
     }
+  }
+  const prompts = promptCommands(rt);
+  if (prompts.length) {
+    lines.push('', 'MCP prompts:');
+    for (const p of prompts) lines.push(`  ${p.command.padEnd(18)} ${oneLine(p.description, 70)}`);
   }
   return lines.join('\n');
 }

@@ -19,11 +19,16 @@ let re2: Promise<Re2Module> | undefined;
 
 /** Loads the engine ahead of a synchronous compile (compileLinePatternSync). */
 export function loadPatternEngine(): Promise<Re2Module> {
-  re2 ??= import('re2js');
+  re2 ??= import('re2js').then((m) => (loaded = m));
   return re2;
 }
 
 let loaded: Re2Module | undefined;
+
+/** True once loadPatternEngine() (or an async compile) has resolved: compileLinePatternSync works then. */
+export function patternEngineLoaded(): boolean {
+  return loaded !== undefined;
+}
 
 /**
  * Compiles `source` (JavaScript regex syntax as far as RE2 has it: no lookaround, no backreferences;

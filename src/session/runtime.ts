@@ -198,7 +198,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir, ...skillRoots] };
   const mcp = await openMcp({
     home: config.home, workspaceRoot: workspace0.root, flagConfigs: config.mcpConfigs, strict: config.strictMcpConfig,
-    trusted, env, cwd: config.cwd, logDir, version: opts.version, log: opts.log,
+    trusted, env: config.env, serverEnv: env, cwd: config.cwd, logDir, version: opts.version, log: opts.log,
     sdkTransport: opts.mcpSdkTransport,
   });
   const hooks = new SessionHooks({
@@ -250,6 +250,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     shell: process.env.SHELL ?? '/bin/sh',
     date: new Date(),
     isGitRepo: isInsideGitRepo(workspace.root),
+    trusted, warn: opts.log, claudeUserDir: config.env.CLAUDE_CONFIG_DIR?.trim() || undefined,
     override: config.systemPrompt,
     sections: [skillsPromptSection(extensions.skills)].filter((x): x is string => !!x),
     append: [config.appendSystemPrompt, policy.mode === 'plan' ? PLAN_MODE_NOTE : undefined, sandbox?.note]

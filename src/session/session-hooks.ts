@@ -28,6 +28,8 @@ export class SessionHooks {
   #pending: ContentBlock[] = [];
   #started: Promise<void> | undefined;
   #halt: ((reason: string) => void) | undefined;
+  /** Hooks started without waiting for them (tasks, notifications, compaction): waited for at the end. */
+  readonly #inflight = new Set<Promise<unknown>>();
   readonly #log: (line: string) => void;
 
   constructor(opts: SessionHooksOptions) {
@@ -119,18 +121,25 @@ export class SessionHooks {
   notifying(approver: Approver | undefined): Approver | undefined {
     if (!approver || !this.engine.has('Notification')) return approver;
     return (request: ApprovalRequest, signal?: AbortSignal) => {
-      void this.engine.notification(`tandem needs your permission to use ${request.tool}`, 'permission_prompt');
+      this.#background(this.engine.notification(`tandem needs your permission to use ${request.tool}`, 'permission_prompt'));
       return approver(request, signal);
     };
   }
 
   /** PreCompact: told before a compaction starts (it cannot stop one). */
   preCompact(trigger: 'manual' | 'auto'): void {
-    if (this.engine.has('PreCompact')) void this.engine.preCompact(trigger);
+    if (this.engine.has('PreCompact')) this.#background(this.engine.preCompact(trigger));
   }
 
+  /** Runs SessionEnd, and waits for hooks still running (each is bounded by its timeout). */
   async sessionEnd(): Promise<void> {
     if (this.engine.has('SessionEnd')) await this.engine.sessionEnd('other');
+    await Promise.all([...this.#inflight]);
+  }
+
+  #background(p: Promise<unknown>): void {
+    this.#inflight.add(p);
+    void p.finally(() => this.#inflight.delete(p));
   }
 
   #stopIfAsked(out: HookOutcome): void {
@@ -151,13 +160,13 @@ export class SessionHooks {
     const onStart = (t: TaskSnapshot) => {
       if (t.foreground || started.has(t.id)) return;
       started.add(t.id);
-      if (this.engine.has('TaskStart')) void this.engine.task('TaskStart', t).then((o) => this.#take('TaskStart', o));
+      if (this.engine.has('TaskStart')) this.#background(this.engine.task('TaskStart', t).then((o) => this.#take('TaskStart', o)));
     };
     tasks.on('start', onStart);
     tasks.on('backgrounded', onStart);
     tasks.on('end', (t: TaskSnapshot) => {
       if (!started.delete(t.id) || !this.engine.has('TaskEnd')) return;
-      void this.engine.task('TaskEnd', t).then((o) => this.#take('TaskEnd', o));
+      this.#background(this.engine.task('TaskEnd', t).then((o) => this.#take('TaskEnd', o)));
     });
   }
 }

@@ -2,7 +2,7 @@
 // results alike; formatNotice wraps an ended task's report in markup that command output cannot forge.
 import { constants } from 'node:os';
 import { formatDuration } from '../core/text.js';
-import type { KilledBy, TaskNotice, TaskSnapshot } from './types.js';
+import type { KilledBy, OutputMatches, TaskNotice, TaskSnapshot } from './types.js';
 
 export type { TaskNotice } from './types.js';
 
@@ -64,22 +64,44 @@ export function neutralize(text: string): string {
 /** The text block the model receives when a background task has ended. */
 export function formatNotice(notice: TaskNotice): string {
   const t = notice.task;
+  if (notice.matches) return formatMatchNotice(notice, notice.matches);
   const attrs = [`id="${attr(t.id)}"`, `status="${t.status}"`];
   if (t.exitCode !== undefined) attrs.push(`exit_code="${t.exitCode}"`);
   if (t.signal) attrs.push(`signal="${t.signal}"`);
   attrs.push(`runtime="${formatDuration(t.runtimeMs)}"`);
+  const what = notice.reattached
+    ? `persistent background task ${t.id} is still running (started before tandem restarted; re-attached): `
+    : `background task ${t.id} ended: `;
   const lines = [
     `<${NOTICE_TAG} ${attrs.join(' ')}>`,
-    `This is an automatic notice from the tandem harness (not from the user): background task ${t.id} ended: `
-      + `${describeStatus(t)}.`,
+    `This is an automatic notice from the tandem harness (not from the user): ${what}${describeStatus(t)}.`,
     `command: ${neutralize(oneLineCommand(t.command))}`,
   ];
   if (t.description) lines.push(`description: ${neutralize(t.description.replace(/\s+/g, ' '))}`);
   if (notice.tail) {
-    lines.push('last lines of output:', neutralize(notice.tail));
+    lines.push(notice.reattached ? 'output since you last saw it:' : 'last lines of output:', neutralize(notice.tail));
   } else {
     lines.push('(no output)');
   }
+  lines.push(`full log: ${t.logPath}`, `</${NOTICE_TAG}>`);
+  return lines.join('\n');
+}
+
+/** A notify_on notice: the lines that matched, what was folded, and that the task goes on. */
+function formatMatchNotice(notice: TaskNotice, m: OutputMatches): string {
+  const t = notice.task;
+  const count = m.lines.length + m.folded;
+  const lines = [
+    `<${NOTICE_TAG} id="${attr(t.id)}" status="${t.status}" event="output_matched">`,
+    `This is an automatic notice from the tandem harness (not from the user): background task ${t.id} printed `
+      + `${count} line${count === 1 ? '' : 's'} matching its notify_on pattern /${neutralize(m.pattern)}/ `
+      + `(${t.status === 'running' ? 'it is still running' : 'its end is reported separately'}).`,
+    `command: ${neutralize(oneLineCommand(t.command))}`,
+  ];
+  if (t.description) lines.push(`description: ${neutralize(t.description.replace(/\s+/g, ' '))}`);
+  if (m.lines.length) lines.push('matching lines:', neutralize(m.lines.map((l) => l.line).join('\n')));
+  if (m.folded) lines.push(`[${m.folded} more matching line${m.folded === 1 ? '' : 's'} folded into this notice; read the log or check_background with a filter]`);
+  if (m.skippedBytes) lines.push(`[${m.skippedBytes} bytes of output came too fast to be searched]`);
   lines.push(`full log: ${t.logPath}`, `</${NOTICE_TAG}>`);
   return lines.join('\n');
 }

@@ -2,15 +2,19 @@
 // sure nothing they started outlives them or tandem. A library: it knows nothing of tools or the agent loop.
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import {
   buildArgv, containerIsolation, prepareIsolation, resolveIsolation, resolveShell, type ResolvedIsolation,
 } from './isolation.js';
+import { LineScanner } from './line-scanner.js';
+import { NotifyWatch } from './notify-watch.js';
 import { latestLines, renderRange, utf8SafeEnd } from './output-view.js';
 import { TaskRegistry, reapOrphans } from './registry.js';
 import { waitUntilRunning } from './startup.js';
 import { sharedSupervisor, type Supervisor } from './supervisor.js';
-import { Task } from './task.js';
+import { PersistentStore } from './persistent.js';
+import { Task, type TaskHooks } from './task.js';
+import type { LinePattern } from '../core/line-pattern.js';
 import {
   TaskLimitError, UnknownTaskError, type Isolation, type KilledBy, type ReadOptions, type StartOptions,
   type TaskContainer, type TaskManagerOptions, type TaskNotice, type TaskSnapshot, type WaitResult,
@@ -20,8 +24,10 @@ export const NOTICE_TAIL_LINES = 20;
 export const NOTICE_TAIL_CHARS = 2000;
 
 export interface TaskManagerEvents {
-  /** A notice was queued: an idle agent may want to wake up and drain it. */
+  /** A task-ended notice was queued: an idle agent may want to wake up and drain it. */
   notice: [notice: TaskNotice];
+  /** A notify_on notice (lines that matched, task still running) was queued: also worth waking up for. */
+  matched: [notice: TaskNotice];
   output: [id: string, chunk: Buffer];
   start: [task: TaskSnapshot];
   end: [task: TaskSnapshot];
@@ -43,11 +49,15 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
   private readonly tasks = new Map<string, Task>();
   private readonly registry: TaskRegistry;
   private notices: TaskNotice[] = [];
+  /** notify_on watchers of running tasks. */
+  private readonly watches = new Map<string, NotifyWatch>();
   private bgSeq = 0;
   private fgSeq = 0;
   private closed = false;
   private logDirReady = false;
   private readonly useSupervisor: boolean;
+  private readonly persistentStore?: PersistentStore;
+  private readonly sessionId: string;
 
   constructor(opts: TaskManagerOptions) {
     super();
@@ -63,6 +73,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     this.container = opts.container;
     this.registry = new TaskRegistry(opts.registryDir);
     this.useSupervisor = opts.supervisor ?? true;
+    if (opts.persistentDir) this.persistentStore = new PersistentStore(opts.persistentDir);
+    this.sessionId = opts.persistentDir ? basename(opts.persistentDir) : '';
   }
 
   /** Kills what dead tandem processes left running (see registry.ts); returns what it did, one line each. */
@@ -98,6 +110,12 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
       this.logDirReady = true;
     }
     const iso = this.isolation;
+    const supervisor = opts.tty ? undefined : this.supervisor(iso);
+    if (opts.persistent) {
+      if (opts.tty) throw new Error('A persistent task cannot have a terminal (tty): it must run on with nobody attached.');
+      if (!this.persistentStore) throw new Error('Persistent tasks are not available here (no place to record them).');
+      if (!supervisor) throw new Error('Persistent tasks need perl (the task supervisor), which is not installed here.');
+    }
     // Before the task exists: a container that refuses the command leaves no trace.
     const argv = buildArgv(iso, this.shell, opts.command, this.cwd);
     // Background tasks are b1, b2, …; the bash tool's foreground commands f1, f2, … (an id never changes).
@@ -112,25 +130,11 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
       logPath: join(this.logDir, `${id}.log`),
       maxLogBytes: this.maxLogBytes,
       killGraceMs: this.killGraceMs,
-      supervisor: opts.tty ? undefined : this.supervisor(iso),
-    }, {
-      output: (t, chunk) => this.emit('output', t.id, chunk),
-      grew: (t, from, to) => {
-        // Nothing reads the bytes unless someone listens (the bash tool's progress lines).
-        if (!this.listenerCount('output')) return;
-        const parts = t.log.readRange(from, to).filter((p): p is Buffer => Buffer.isBuffer(p));
-        if (parts.length) this.emit('output', t.id, parts.length === 1 ? parts[0]! : Buffer.concat(parts));
-      },
-      launched: (t) => {
-        if (!t.running || t.pid === undefined) return;
-        this.registry.add({
-          taskId: t.id, pid: t.pid, pgid: t.pid, pidStartTime: t.pidStartTime, startedAt: t.startedAt,
-          command: t.command, isolation: iso.mode, token: t.token,
-        });
-      },
-      end: (t) => this.onEnd(t),
-    });
+      supervisor,
+      persistent: opts.persistent,
+    }, this.hooks(iso));
     this.tasks.set(id, task);
+    if (opts.notifyOn) this.watchOutput(task, opts.notifyOn);
     // Before launching, so that listeners see 'start' before an immediate failure's 'end'.
     this.emit('start', task.snapshot());
     task.launch(
@@ -138,6 +142,75 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
       () => void this.kill(id, 'timeout'),
     );
     return task.snapshot();
+  }
+
+  private hooks(iso: ResolvedIsolation): TaskHooks {
+    return {
+      output: (t, chunk) => {
+        this.watches.get(t.id)?.onOutput();
+        this.emit('output', t.id, chunk);
+      },
+      grew: (t, from, to) => {
+        this.watches.get(t.id)?.onOutput();
+        // Nothing reads the bytes unless someone listens (the bash tool's progress lines).
+        if (!this.listenerCount('output')) return;
+        const parts = t.log.readRange(from, to).filter((p): p is Buffer => Buffer.isBuffer(p));
+        if (parts.length) this.emit('output', t.id, parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+      },
+      launched: (t) => {
+        if (!t.running || t.pid === undefined) return;
+        if (t.persistent) {
+          this.savePersistent(t);
+          return;
+        }
+        this.registry.add({
+          taskId: t.id, pid: t.pid, pgid: t.pid, pidStartTime: t.pidStartTime, startedAt: t.startedAt,
+          command: t.command, isolation: iso.mode, token: t.token,
+        });
+      },
+      end: (t) => this.onEnd(t),
+    };
+  }
+
+  /**
+   * Re-attaches to the persistent tasks an earlier tandem left for this session: those that ended meanwhile
+   * get their notice (with the real exit status), those still running a notice with their output since.
+   */
+  adopt(): TaskSnapshot[] {
+    if (!this.persistentStore) return [];
+    const found: TaskSnapshot[] = [];
+    for (const rec of this.persistentStore.list()) {
+      if (this.tasks.has(rec.taskId)) continue;
+      const n = Number(rec.taskId.slice(1));
+      if (rec.taskId.startsWith('b') && n > this.bgSeq) this.bgSeq = n;
+      const iso: ResolvedIsolation = { mode: rec.isolation, prefix: [], detail: rec.isolation };
+      const task = new Task({
+        id: rec.taskId, command: rec.command, description: rec.description, tty: false, foreground: false,
+        logPath: rec.logPath, maxLogBytes: this.maxLogBytes, killGraceMs: this.killGraceMs,
+        persistent: true, adopted: true, startedAt: rec.startedAt,
+      }, this.hooks(iso));
+      this.tasks.set(task.id, task);
+      this.emit('start', task.snapshot());
+      const ended = task.adopt(rec, iso, rec.killedBy);
+      if (!ended) {
+        const tail = this.readNew(task.id, { maxChars: NOTICE_TAIL_CHARS });
+        const notice: TaskNotice = { task: task.snapshot(), tail, reattached: true };
+        this.notices.push(notice);
+        this.emit('notice', notice);
+        this.savePersistent(task);
+      }
+      found.push(task.snapshot());
+    }
+    return found;
+  }
+
+  private savePersistent(t: Task): void {
+    if (t.pid === undefined) return;
+    this.persistentStore?.save({
+      taskId: t.id, sessionId: this.sessionId, command: t.command, description: t.description, cwd: this.cwd,
+      startedAt: t.startedAt, logPath: t.log.path, pid: t.pid, pidStartTime: t.pidStartTime, token: t.token,
+      isolation: t.isolationMode ?? this.isolation.mode, cursor: t.cursor,
+    });
   }
 
   /**
@@ -164,6 +237,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     const start = task.cursor;
     const end = task.running ? utf8SafeEnd(task.log, start, task.log.totalBytes) : task.log.totalBytes;
     task.cursor = end;
+    this.watches.get(id)?.seen(end);
     return renderRange(task.log, start, end, opts);
   }
 
@@ -218,7 +292,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
   }
 
   async killAll(by: KilledBy): Promise<TaskSnapshot[]> {
-    const running = this.runningTasks();
+    // At shutdown, persistent tasks are left running: that is what they are for.
+    const running = this.runningTasks().filter((t) => by !== 'shutdown' || !t.persistent);
     return Promise.all(running.map((t) => t.kill(by).then(() => t.snapshot())));
   }
 
@@ -246,14 +321,25 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     const task = this.tasks.get(id);
     if (!task || task.running) return;
     task.endSeen = true;
-    this.notices = this.notices.filter((n) => n.task.id !== id);
+    this.notices = this.notices.filter((n) => n.task.id !== id || n.matches);
+    if (task.persistent) this.persistentStore?.remove(id);
   }
 
   /** Every queued notice, each handed out once. */
   drainNotices(): TaskNotice[] {
     const out = this.notices;
     this.notices = [];
-    for (const n of out) this.tasks.get(n.task.id)!.endSeen = true;
+    for (const n of out) {
+      if (n.matches) {
+        this.watches.get(n.task.id)?.delivered();
+        continue;
+      }
+      if (n.reattached) continue;
+      const task = this.tasks.get(n.task.id)!;
+      task.endSeen = true;
+      // The model knows how it ended: nothing is left to tell a later session.
+      if (task.persistent) this.persistentStore?.remove(task.id);
+    }
     return out;
   }
 
@@ -269,13 +355,25 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
   async shutdown(): Promise<void> {
     this.closed = true;
     await this.killAll('shutdown');
-    await Promise.all([...this.tasks.values()].map((t) => t.settled()));
+    this.releasePersistent();
+    await Promise.all([...this.tasks.values()].filter((t) => !(t.persistent && t.running)).map((t) => t.settled()));
+  }
+
+  /** Running persistent tasks (they go on after tandem: a later session re-attaches). */
+  persistentRunning(): TaskSnapshot[] {
+    return this.runningTasks().filter((t) => t.persistent).map((t) => t.snapshot());
+  }
+
+  /** Persistent tasks stay; their records keep what the model has seen of their output. */
+  private releasePersistent(): void {
+    for (const t of this.runningTasks()) if (t.persistent) this.savePersistent(t);
   }
 
   /** Synchronous SIGKILL of every task's processes, for process.on('exit'). */
   killAllSync(): void {
+    this.releasePersistent();
     for (const task of this.tasks.values()) {
-      if (!task.live) continue;
+      if (!task.live || (task.persistent && task.running)) continue;
       task.killSync();
       this.registry.remove(task.id);
     }
@@ -287,6 +385,28 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     // It dies with tandem as the wrappers did (setpriv --pdeathsig), and when tandem closes its pipe.
     const pdeath = iso.prefix[0] === 'setpriv' ? iso.prefix.slice(0, 3) : [];
     return sharedSupervisor(pdeath);
+  }
+
+  /**
+   * A scanner of the task's output lines from `from` (default: what the model has not read yet) on, for
+   * conditions such as wait_background's `until`.
+   */
+  scanLines(id: string, pattern: LinePattern, from?: number): { scan(): ReturnType<LineScanner['scan']> } {
+    const task = this.task(id);
+    const scanner = new LineScanner(task.log, pattern, from ?? task.cursor);
+    return { scan: () => scanner.scan(!task.running) };
+  }
+
+  private watchOutput(task: Task, pattern: LinePattern): void {
+    const watch = new NotifyWatch(task.log, pattern, 0, {
+      snapshot: () => task.snapshot(),
+      queue: (notice) => {
+        this.notices.push(notice);
+        this.emit('matched', notice);
+      },
+      unqueue: (notice) => { this.notices = this.notices.filter((n) => n !== notice); },
+    });
+    this.watches.set(task.id, watch);
   }
 
   private runningTasks(): Task[] {
@@ -301,6 +421,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
 
   private onEnd(task: Task): void {
     this.registry.remove(task.id);
+    // Lines that matched notify_on are told before the end (a pending batch is queued now).
+    this.watches.get(task.id)?.finish();
     const snap = task.snapshot();
     if (!task.foreground && !task.endSeen && task.killedBy !== 'shutdown') {
       const notice: TaskNotice = { task: snap, tail: latestLines(task.log, NOTICE_TAIL_LINES, NOTICE_TAIL_CHARS) };

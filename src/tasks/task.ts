@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import type { ResolvedIsolation } from './isolation.js';
 import { ExternalLog, type TaskLog } from './external-log.js';
+import { readExitFile, type PersistentRecord } from './persistent.js';
 import { OutputLog } from './output-log.js';
 import {
   findMembers, isAlive, processStartTime, readNs, scanProcesses, signalGroup, signalProcess, TASK_TOKEN_VAR,
@@ -13,6 +14,9 @@ import { spawnWithPipes, spawnWithPty, type ProcessHandlers, type SpawnedProcess
 import type { SupervisedProcess, Supervisor } from './supervisor.js';
 import type { KilledBy, TaskSnapshot, TaskStatus } from './types.js';
 
+/** An adopted task's log and exit file are looked at this often; its exit file may lag its death this long. */
+const ADOPTED_POLL_MS = 250;
+const ADOPTED_EXIT_WAIT_MS = 3000;
 /** After the process exits, its output gets this long to drain before leftover pipe holders are ignored. */
 const DRAIN_CAP_MS = 1000;
 /** During a kill's grace, how often to look for processes started since the SIGTERM. */
@@ -32,6 +36,9 @@ export interface TaskInit {
   supervisor?: Supervisor;
   /** Kept running when tandem ends (needs a supervisor). */
   persistent?: boolean;
+  /** A persistent task an earlier tandem started (see adopt). */
+  adopted?: boolean;
+  startedAt?: number;
 }
 
 export interface TaskHooks {
@@ -56,7 +63,7 @@ export class Task {
   readonly description?: string;
   readonly tty: boolean;
   readonly timeoutMs?: number;
-  readonly startedAt = Date.now();
+  readonly startedAt: number;
   readonly log: TaskLog;
   readonly persistent: boolean;
   /** Put in the task's environment (TANDEM_TASK_TOKEN) to find its processes wherever they went. */
@@ -106,10 +113,15 @@ export class Task {
     this.timeoutMs = init.timeoutMs;
     this.killGraceMs = init.killGraceMs;
     this.token = `${process.pid}.${init.id}.${randomBytes(6).toString('hex')}`;
+    this.startedAt = init.startedAt ?? Date.now();
     this.supervisor = init.tty ? undefined : init.supervisor;
-    this.persistent = !!(this.supervisor && init.persistent);
-    this.log = this.supervisor ? new ExternalLog(init.logPath, init.maxLogBytes) : new OutputLog(init.logPath, init.maxLogBytes);
+    this.persistent = !!((this.supervisor || init.adopted) && init.persistent);
+    this.log = this.supervisor || init.adopted ? new ExternalLog(init.logPath, init.maxLogBytes) : new OutputLog(init.logPath, init.maxLogBytes);
     this.ended = new Promise((resolve) => { this.resolveEnded = resolve; });
+  }
+
+  get isolationMode(): ResolvedIsolation['mode'] | undefined {
+    return this.isolation?.mode;
   }
 
   get running(): boolean {
@@ -121,6 +133,11 @@ export class Task {
     this.isolation = spec.isolation;
     if (!existsSync(spec.cwd) || !statSync(spec.cwd).isDirectory()) {
       this.failToStart(`working directory ${spec.cwd} does not exist`);
+      return;
+    }
+    // The supervisor's exec would fail after the fork; the kernel's limits are known, so say it here, at once.
+    if (overArgumentLimit(spec.argv, spec.env)) {
+      this.failToStart(spawnFailure(Object.assign(new Error('spawn E2BIG'), { code: 'E2BIG' })));
       return;
     }
     if (this.timeoutMs !== undefined) {
@@ -216,6 +233,7 @@ export class Task {
     if (this.failReason) snap.failReason = this.failReason;
     if (this.endedAt !== undefined) snap.endedAt = this.endedAt;
     if (this.timeoutMs !== undefined) snap.timeoutMs = this.timeoutMs;
+    if (this.persistent) snap.persistent = true;
     return snap;
   }
 
@@ -319,8 +337,48 @@ export class Task {
     return this.pidNs;
   }
 
-  private async onExit(code: number | null, signal: string | null): Promise<void> {
-    const exitedAt = Date.now();
+  /**
+   * Takes over a persistent task an earlier tandem started: its keeper drains it into the log and writes
+   * `<log>.exit` when it ends, so this only watches the log's size and that file (no process of ours to wait on).
+   */
+  /** Returns true if the task turned out to have ended already (its notice follows, as for any end). */
+  adopt(rec: PersistentRecord, isolation: ResolvedIsolation, killedBy?: KilledBy): boolean {
+    this.isolation = isolation;
+    this.pid = rec.pid;
+    this.pidStartTime = rec.pidStartTime;
+    this.cursor = rec.cursor;
+    this.resolvePid();
+    const log = this.log as ExternalLog;
+    let goneAt: number | undefined;
+    const look = (): boolean => {
+      const exit = readExitFile(log.path);
+      const size = exit?.totalBytes ?? fileSize(log.path);
+      if (size > log.totalBytes) {
+        const from = log.totalBytes;
+        log.advance(size);
+        this.hooks.grew?.(this, from, log.totalBytes);
+      }
+      if (exit || (goneAt !== undefined && Date.now() - goneAt > ADOPTED_EXIT_WAIT_MS)) {
+        clearInterval(poll);
+        this.outputClosed = true;
+        this.exited = true;
+        if (killedBy) this.killedBy ??= killedBy;
+        if (this.killedBy && !this.killing) this.killing = Promise.resolve();
+        // Without an exit file its keeper was killed too: how the task ended is unknown.
+        if (!exit) this.failReason = 'ended while no tandem ran; its keeper was killed, so its exit status is unknown';
+        void this.onExit(exit?.code ?? null, exit?.signal ?? null, exit?.endedAt);
+        return true;
+      }
+      if (goneAt === undefined && !isAlive({ pid: rec.pid, startTime: rec.pidStartTime })) goneAt = Date.now();
+      return false;
+    };
+    const poll = setInterval(look, ADOPTED_POLL_MS);
+    poll.unref();
+    return look();
+  }
+
+  private async onExit(code: number | null, signal: string | null, endedAt?: number): Promise<void> {
+    const exitedAt = endedAt ?? Date.now();
     this.exited = true;
     if (this.isolation?.mode === 'process-group') this.leftovers = this.killLeftovers();
     // Let the output drain: pipes close at once unless a leftover process still holds them.
@@ -385,6 +443,22 @@ export class Task {
   }
 }
 
+/** Linux refuses one argument or environment string over 128 KiB (MAX_ARG_STRLEN), and all of them over ~2 MiB. */
+const MAX_ARG_STRLEN = 128 * 1024;
+const MAX_ARGS_TOTAL = 2 * 1024 * 1024 - 64 * 1024;
+
+export function overArgumentLimit(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): boolean {
+  let total = 0;
+  const count = (s: string): boolean => {
+    const bytes = Buffer.byteLength(s) + 1;
+    total += bytes + 8; // the string, its NUL and its pointer
+    return bytes > MAX_ARG_STRLEN;
+  };
+  for (const arg of argv) if (count(arg)) return true;
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && count(`${k}=${v}`)) return true;
+  return total > MAX_ARGS_TOTAL;
+}
+
 /** Why a spawn failed, in words a model can act on. */
 export function spawnFailure(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
@@ -394,6 +468,14 @@ export function spawnFailure(err: unknown): string {
   }
   const message = err instanceof Error ? err.message : String(err);
   return code && !message.includes(code) ? `${message} (${code})` : message;
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }
 
 function delay(ms: number): Promise<void> {

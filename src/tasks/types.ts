@@ -29,13 +29,34 @@ export interface TaskSnapshot {
   foreground: boolean;
   /** The engine-enforced timeout, if any. */
   timeoutMs?: number;
+  /** Outlives tandem (background_run persistent: true). */
+  persistent?: boolean;
 }
 
-/** Delivered once per ended background task (see TaskManager.drainNotices). */
+/**
+ * Delivered once per ended background task (see TaskManager.drainNotices), and, with `matches`, for lines
+ * that matched the task's notify_on pattern while it runs.
+ */
 export interface TaskNotice {
   task: TaskSnapshot;
-  /** The last lines of output, cleaned and bounded. */
+  /** The last lines of output, cleaned and bounded ('' for a match notice). */
   tail: string;
+  /** Set on a notify_on notice: the lines that matched (the task may still be running). */
+  matches?: OutputMatches;
+  /** A persistent task still running, found again by a resumed session: `tail` is its output since. */
+  reattached?: boolean;
+}
+
+export interface OutputMatches {
+  pattern: string;
+  /** Matching lines shown, oldest first, each with the byte offset just past it. */
+  lines: { line: string; end: number }[];
+  /** Further matching lines folded into this notice (not shown: read the log). */
+  folded: number;
+  /** Output passed over unsearched because it came faster than the watcher reads. */
+  skippedBytes: number;
+  /** Offset past the last matching line, shown or folded. */
+  lastEnd: number;
 }
 
 export interface TaskManagerOptions {
@@ -57,6 +78,8 @@ export interface TaskManagerOptions {
    * output straight to the log files, persistent tasks. False spawns each task from this process.
    */
   supervisor?: boolean;
+  /** Where persistent tasks' records go (one folder per session); without it persistent tasks are refused. */
+  persistentDir?: string;
 }
 
 /** What a container is asked to run: `shell -c script ...args`, with `cwd` as working directory. */
@@ -85,6 +108,10 @@ export interface StartOptions {
   timeoutMs?: number;
   tty?: boolean;
   foreground?: boolean;
+  /** Lines of output matching this pattern are noticed while the task runs (see notify-watch.ts). */
+  notifyOn?: LinePattern;
+  /** Keep it running after tandem ends (dev servers, watchers); a resumed session re-attaches to it. */
+  persistent?: boolean;
 }
 
 export interface ReadOptions {

@@ -4,13 +4,16 @@ import { z } from 'zod';
 import { describeStatus } from '../tasks/notices.js';
 import type { TaskManager } from '../tasks/task-manager.js';
 import { TaskLimitError, type TaskSnapshot } from '../tasks/types.js';
+import { parseFilter } from './check-background.js';
 import { defineTool, ToolError } from './tool.js';
 
 const DESCRIPTION = `Start a command as a background task; returns its id at once so you keep working.
 - Use it for builds, test suites, installs, dev servers, watchers.
 - Don't poll or sleep: when the task ends, a notice with its status and last lines reaches you by itself. wait_background blocks until it ends; check_background shows new output; kill_background stops it; write_background answers prompts.
 - Immediate failures (typo, missing binary) are reported in this result.
-- tty: true gives it a pseudo-terminal (for prompts, REPLs, progress bars). timeout_s kills it after that long (default none).`;
+- tty: true gives it a pseudo-terminal (for prompts, REPLs, progress bars). timeout_s kills it after that long (default none).
+- notify_on (regex): each time output lines match, a notice with those lines reaches you while it runs (batched), e.g. "error|ERROR|FAIL" for a watcher or dev server.
+- persistent: true keeps it running after this session ends (a dev server or watcher the user wants kept; no stdin); a resumed session re-attaches to it. Everything else dies with tandem.`;
 
 const STARTUP_MS = 200;
 
@@ -20,6 +23,8 @@ export function createBackgroundRunTool(manager: TaskManager) {
     description: z.string().optional().describe('A few words, e.g. "dev server".'),
     timeout_s: z.number().positive().optional(),
     tty: z.boolean().optional(),
+    notify_on: z.string().min(1).optional().describe('Regex (RE2 syntax): matching output lines are noticed while it runs.'),
+    persistent: z.boolean().optional(),
   });
   return defineTool({
     name: 'background_run',
@@ -28,6 +33,7 @@ export function createBackgroundRunTool(manager: TaskManager) {
     startsOnly: true,
     summarize: (input) => input.description ?? input.command,
     async execute(input) {
+      const notifyOn = await parseFilter(input.notify_on, 'notify_on');
       let snap: TaskSnapshot;
       try {
         snap = manager.start({
@@ -35,6 +41,8 @@ export function createBackgroundRunTool(manager: TaskManager) {
           description: input.description,
           timeoutMs: input.timeout_s !== undefined ? input.timeout_s * 1000 : undefined,
           tty: input.tty ?? false,
+          notifyOn,
+          persistent: input.persistent,
         });
       } catch (err) {
         if (err instanceof TaskLimitError) throw new ToolError(`${err.message} (kill_background ends one.)`);
@@ -48,9 +56,11 @@ export function createBackgroundRunTool(manager: TaskManager) {
         return { content: text.join('\n'), isError: snap.status === 'failed_to_start' };
       }
       return [
-        `Started background task ${snap.id}${snap.tty ? ' (in a terminal)' : ''}: ${input.command}`,
+        `Started ${snap.persistent ? 'persistent ' : ''}background task ${snap.id}${snap.tty ? ' (in a terminal)' : ''}: ${input.command}`,
+        ...(snap.persistent ? ['It keeps running after tandem exits; `tandem tasks kill ' + snap.id + '` ends it from a shell.'] : []),
         `log: ${snap.logPath}`,
         ...(output ? ['output so far:', output] : []),
+        ...(notifyOn ? [`Output lines matching /${notifyOn.source}/ will reach you as notices while it runs.`] : []),
         'A notice will arrive when it ends. Keep working; use wait_background to block on it.',
       ].join('\n');
     },

@@ -1,5 +1,7 @@
 // End-to-end: background tasks through the built binary — notices delivered once, in the trailing user message,
 // print mode waiting for running tasks, and no process left behind on any exit path.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ContentBlock, Message } from '../../src/core/types.js';
 import { collect, runTandem, startTandem, testEnv } from '../support/cli.js';
@@ -18,8 +20,12 @@ const BYPASS = ['--permission-mode', 'bypassPermissions'];
 
 describe('background tasks end to end', () => {
   it('print mode waits for a running task and gives the model a turn with its notice, once', async () => {
-    t.server.enqueue(reply().text('Starting it.').tool('background_run', { command: 'sleep 0.5; echo bg-finished' }));
-    t.server.enqueue(reply().text('Started; I will be told when it ends.'));
+    // The task ends only once its start result is in (not after a time that races the start check).
+    t.server.enqueue(reply().text('Starting it.').tool('background_run', { command: 'until [ -e go ]; do sleep 0.02; done; echo bg-finished' }));
+    t.server.enqueue(() => {
+      writeFileSync(path.join(t.cwd, 'go'), '');
+      return reply().text('Started; I will be told when it ends.');
+    });
     t.server.enqueue(reply().text('The task finished.'));
     const run = await runTandem([...BYPASS, '-p', 'run it in the background'], { cwd: t.cwd, env: testEnv(t.server.url) });
     expect(run.code).toBe(0);
@@ -35,16 +41,26 @@ describe('background tasks end to end', () => {
   });
 
   it('merges a notice into the user message after the tool results, and never repeats it', async () => {
-    t.server.enqueue(reply().tool('background_run', { command: 'sleep 0.4; echo quick-one' }, 'toolu_bg'));
-    t.server.enqueue(reply().tool('bash', { command: 'sleep 1.5; echo slept' }, 'toolu_sleep'));
+    // Events, not time: the task holds a lock for its whole life and prints only once the foreground command
+    // lets it; that command then returns only when the lock is free, i.e. after the task has exited.
+    t.server.enqueue(reply().tool('background_run', {
+      command: 'exec 9>b1.lock; flock 9; touch locked; until [ -e go ]; do sleep 0.02; done; echo quick-one',
+    }, 'toolu_bg'));
+    t.server.enqueue(reply().tool('bash', {
+      command: 'until [ -e locked ]; do sleep 0.02; done; touch go; flock b1.lock echo slept',
+    }, 'toolu_sleep'));
     t.server.enqueue(reply().tool('bash', { command: 'echo again' }, 'toolu_again'));
     t.server.enqueue(reply().text('All done.'));
     const run = await runTandem([...BYPASS, '-p', 'go'], { cwd: t.cwd, env: testEnv(t.server.url) });
     expect(run.code).toBe(0);
-    const third = messagesOf(2).at(-1)!;
-    expect(third.content.map((b) => b.type)).toEqual(['tool_result', 'text']);
-    expect((third.content[0] as { tool_use_id: string }).tool_use_id).toBe('toolu_sleep');
-    expect(JSON.stringify(third.content[1])).toContain('quick-one');
+    // The task's exit and the command's are a few steps apart in tandem: the notice rides with the first tool
+    // result after it (almost always the flock command's), as a text block after the results.
+    const carrier = [2, 3].find((i) => JSON.stringify(messagesOf(i).at(-1)).includes('quick-one'))!;
+    expect(carrier).toBeDefined();
+    const last = messagesOf(carrier).at(-1)!;
+    expect(last.content.map((b) => b.type)).toEqual(['tool_result', 'text']);
+    expect((last.content[0] as { tool_use_id: string }).tool_use_id).toBe(carrier === 2 ? 'toolu_sleep' : 'toolu_again');
+    expect(JSON.stringify(last.content[1])).toContain('quick-one');
     // The fourth request carries the same conversation: the notice appears once, not twice.
     expect(noticeCount(messagesOf(3))).toBe(1);
     for (const req of t.server.requests) expect((req.body.messages as Message[]).at(-1)!.role).toBe('user');

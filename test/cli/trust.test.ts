@@ -84,6 +84,7 @@ describe('workspace trust', () => {
     const run = await runTandem(['-p', 'go'], { cwd: repo, env });
     expect(run.code).toBe(0);
     expect(existsSync(path.join(marks, 'command-ran'))).toBe(true);
+    expect(existsSync(path.join(marks, 'hook-ran'))).toBe(true); // its hooks run now
     expect(run.stderr).not.toContain('not trusted');
     expect(run.stderr).toContain('permission mode bypassPermissions'); // settings.local.json now counts
 

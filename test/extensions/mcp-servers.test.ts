@@ -31,7 +31,7 @@ async function open(servers: Record<string, unknown>, env: NodeJS.ProcessEnv = {
   cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
   const mcp = await openMcp({
     home: path.join(dir, 'home'), workspaceRoot: dir, cwd: dir, logDir: dir, trusted: false, version: 'test',
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, log: () => {},
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, serverEnv: { PATH: process.env.PATH, HOME: process.env.HOME }, log: () => {},
     flagConfigs: [JSON.stringify({ mcpServers: servers })],
   });
   if (!mcp) throw new Error('no MCP manager');

@@ -199,9 +199,9 @@ describe('tool specs', () => {
       properties: Object.keys(t.inputSchema.properties as object),
     }));
     expect(specs).toEqual([
-      { name: 'background_run', required: ['command'], properties: ['command', 'description', 'timeout_s', 'tty'] },
+      { name: 'background_run', required: ['command'], properties: ['command', 'description', 'timeout_s', 'tty', 'notify_on', 'persistent'] },
       { name: 'check_background', required: [], properties: ['task_id', 'filter', 'tail'] },
-      { name: 'wait_background', required: [], properties: ['task_ids', 'mode', 'timeout_s'] },
+      { name: 'wait_background', required: [], properties: ['task_ids', 'mode', 'timeout_s', 'until', 'port'] },
       { name: 'kill_background', required: ['task_id'], properties: ['task_id'] },
       { name: 'write_background', required: ['task_id', 'input'], properties: ['task_id', 'input', 'close_stdin'] },
     ]);

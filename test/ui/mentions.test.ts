@@ -22,7 +22,7 @@ describe('@path mentions', () => {
     const m = await expandMentions('fix @src/a.ts. also @link.txt @missing.ts @src @bin.dat', ws);
     expect(m.blocks).toEqual([{ type: 'text', text: '<file path="src/a.ts">\nexport const a = 1;\n\n</file>' }]);
     expect(m.notes).toEqual([
-      'attached src/a.ts (1 lines)',
+      'attached src/a.ts (1 line)',
       'not attached: @link.txt (outside the workspace)',
       'not attached: @missing.ts (no such file)',
       'not attached: @src (a folder)',

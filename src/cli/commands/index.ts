@@ -1,6 +1,7 @@
 // Every `tandem SUBCOMMAND`, one module each. Add a new one here with one import and one list entry.
 import type { Command } from 'commander';
 import * as acp from './acp.js';
+import * as mcp from './mcp.js';
 import * as models from './models.js';
 import * as sessions from './sessions.js';
 import * as trust from './trust.js';
@@ -10,6 +11,7 @@ const SUBCOMMANDS: { register: RegisterSubcommand }[] = [
   sessions,
   acp,
   models,
+  mcp,
   trust,
 ];
 

@@ -56,6 +56,7 @@ export async function runStreamJson(session: Session<Config>, opts: StreamJsonOp
     write(taskNotificationMessage(notice, session.id));
     if (rt.config.notify === 'wake' && !inputEnded) void pump();
   });
+  rt.tasks.on('matched', () => { if (rt.config.notify === 'wake' && !inputEnded) void pump(); });
 
   const runPrompt = async (content: ContentBlock[] | undefined) => {
     write(initMessage(session, opts.version));

@@ -7,7 +7,8 @@ import { promptContent } from '../../session/prompt-input.js';
 import { modelTakesImages } from '../../providers/image-input.js';
 import type { Transcript } from './transcript.js';
 import { customCommandOf, prepareCommand } from '../../session/command-prompt.js';
-import { isBuiltinCommand } from '../slash-commands.js';
+import { isBuiltinCommand, isPromptCommand } from '../slash-commands.js';
+import { toolResultText } from '../../core/text.js';
 
 export interface QueuedInput {
   /** What is sent (pastes expanded). */
@@ -28,6 +29,7 @@ export class AgentDriver {
   #queue: QueuedInput[] = [];
   #pumping = false;
   #turnStartedAt: number | undefined;
+  #shellRuns = 0;
 
   constructor(
     private readonly rt: Runtime,
@@ -80,11 +82,15 @@ export class AgentDriver {
         }
         const next = this.#queue.shift();
         if (!next) break;
+        if (next.text.startsWith('!')) {
+          await this.#runShellCommand(next);
+          continue;
+        }
         if (next.text.startsWith('/') && !isBuiltinCommand(next.text) && customCommandOf(this.rt, next.text)) {
           await this.#runCustomCommand(next);
           continue;
         }
-        if (next.text.startsWith('/')) {
+        if (next.text.startsWith('/') && !isPromptCommand(next.text)) {
           await this.hooks.command(next.text);
           this.rt.session.recorder.sync();
           continue;
@@ -102,6 +108,37 @@ export class AgentDriver {
       }
     } finally {
       this.#pumping = false;
+      this.hooks.changed();
+    }
+  }
+
+  /**
+   * `!command`: the person runs it themselves, as in Claude Code and Codex: no permission question (under the
+   * sandbox when there is one), shown as a tool line, and its output goes to the model as context with the next
+   * prompt (no turn starts).
+   */
+  async #runShellCommand(input: QueuedInput): Promise<void> {
+    const command = input.text.slice(1).trim();
+    const bash = this.rt.tools.find((t) => t.name === 'bash');
+    if (!command || !bash) return;
+    this.transcript.add({ kind: 'user', text: input.display });
+    const id = `user_shell_${++this.#shellRuns}`;
+    const turn = new AbortController();
+    this.#turn = turn;
+    this.#turnStartedAt = Date.now();
+    const started = Date.now();
+    this.transcript.apply({ type: 'tool_start', id, name: 'bash', input: { command }, summary: command });
+    this.hooks.changed();
+    try {
+      const result = await bash.execute({ command, description: 'typed at the prompt' }, {
+        signal: turn.signal, toolUseId: id,
+        onProgress: (text) => { this.transcript.apply({ type: 'tool_progress', id, text }); this.hooks.changed(); },
+      });
+      this.transcript.apply({ type: 'tool_end', id, name: 'bash', result, durationMs: Date.now() - started });
+      this.rt.addUserMessage([{ type: 'text', text: userShellContext(command, toolResultText(result.content)) }]);
+    } finally {
+      this.#turn = undefined;
+      this.#turnStartedAt = undefined;
       this.hooks.changed();
     }
   }
@@ -155,4 +192,9 @@ export class AgentDriver {
       this.hooks.changed();
     }
   }
+}
+
+/** What the model is told of a command the person ran at the prompt. */
+export function userShellContext(command: string, output: string): string {
+  return `<user-shell-command>\nThe user ran this command in the shell themselves (not a request to you); its result is context for what they ask next.\n$ ${command}\n${output}\n</user-shell-command>`;
 }

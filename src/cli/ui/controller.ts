@@ -3,7 +3,7 @@
 import { describeStatus } from '../../tasks/notices.js';
 import type { TaskNotice, TaskSnapshot } from '../../tasks/types.js';
 import type { Runtime } from '../../session/runtime.js';
-import { BUILTIN_NAMES } from '../slash-commands.js';
+import { BUILTIN_NAMES, promptCommands } from '../slash-commands.js';
 import { AgentDriver, type QueuedInput } from './agent-driver.js';
 import { Approvals, type ApprovalDialog } from './approvals.js';
 import { complete } from './completion.js';
@@ -37,6 +37,7 @@ export interface ControllerOptions {
 }
 
 const EXIT_WINDOW_MS = 2000;
+const EXIT_HINT = 'Press Ctrl+C again to exit.';
 export const UI_COMMANDS = BUILTIN_NAMES;
 
 export class UiController {
@@ -50,6 +51,7 @@ export class UiController {
   #prompt: PromptState;
   #hint: string | undefined;
   #lastCtrlC = 0;
+  #exitHintTimer: NodeJS.Timeout | undefined;
   #flash: { task: TaskSnapshot; at: number } | undefined;
   #tasks: TaskSnapshot[] = [];
   #ticker: NodeJS.Timeout | undefined;
@@ -81,6 +83,7 @@ export class UiController {
   start(): void {
     this.rt.setApprover(this.approvals.approver);
     this.rt.tasks.on('notice', this.#onNotice);
+    this.rt.tasks.on('matched', this.#onMatched);
     this.rt.tasks.on('start', this.#onTasksChanged);
     this.rt.tasks.on('end', this.#onTaskEnd);
     this.#ticker = setInterval(() => this.#tick(), 1000);
@@ -94,9 +97,11 @@ export class UiController {
   stop(): void {
     this.rt.setApprover(undefined);
     this.rt.tasks.off('notice', this.#onNotice);
+    this.rt.tasks.off('matched', this.#onMatched);
     this.rt.tasks.off('start', this.#onTasksChanged);
     this.rt.tasks.off('end', this.#onTaskEnd);
     clearInterval(this.#ticker);
+    clearTimeout(this.#exitHintTimer);
     this.picker.close();
     this.store.close();
   }
@@ -171,7 +176,7 @@ export class UiController {
 
   /** Built-in and custom command names, for completion. */
   #commandNames(): string[] {
-    return [...new Set([...UI_COMMANDS, ...this.rt.commands.list().map((c) => c.name)])];
+    return [...new Set([...UI_COMMANDS, ...this.rt.commands.list().map((c) => c.name), ...promptCommands(this.rt).map((p) => p.command)])];
   }
 
   #ctrlC(): void {
@@ -190,7 +195,13 @@ export class UiController {
       return this.exit();
     } else {
       this.#lastCtrlC = this.#now();
-      this.#hint = 'Press Ctrl+C again to exit.';
+      this.#hint = EXIT_HINT;
+      // The second press only works within the window: the hint goes when the window ends.
+      clearTimeout(this.#exitHintTimer);
+      this.#exitHintTimer = setTimeout(() => {
+        if (this.#hint === EXIT_HINT) this.#setHint(undefined);
+      }, EXIT_WINDOW_MS);
+      this.#exitHintTimer.unref?.();
     }
     this.store.publishNow();
   }
@@ -204,6 +215,14 @@ export class UiController {
     const t = notice.task;
     const ok = t.status === 'exited' && t.exitCode === 0;
     this.transcript.add({ kind: 'notice', ok, text: `task ${t.id} ${describeStatus(t)}: ${t.description ?? t.command}` });
+    this.store.publish();
+    if (this.rt.config.notify === 'wake') void this.driver.pump();
+  };
+
+  /** A notify_on match: shown as a line, and (in wake mode) the model is told now. */
+  #onMatched = (notice: TaskNotice): void => {
+    const first = notice.matches?.lines[0]?.line ?? '';
+    this.transcript.add({ kind: 'notice', ok: false, text: `task ${notice.task.id} printed: ${first}` });
     this.store.publish();
     if (this.rt.config.notify === 'wake') void this.driver.pump();
   };

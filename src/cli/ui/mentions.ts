@@ -17,7 +17,8 @@ export interface Mentions {
 
 /** The @-words of a prompt: "@src/a.ts" at the start or after whitespace (so mail addresses are not mentions). */
 export function findMentions(text: string): string[] {
-  const found = [...text.matchAll(/(?:^|\s)@([^\s@]+)/g)].map((m) => m[1]!);
+  // `@SERVER:scheme://…` names an MCP resource, which the runtime attaches (src/session/mcp-wiring.ts).
+  const found = [...text.matchAll(/(?:^|\s)@([^\s@]+)/g)].map((m) => m[1]!).filter((m) => !/^[A-Za-z0-9_-]+:[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(m));
   return [...new Set(found)].slice(0, MAX_MENTIONS);
 }
 

@@ -5,6 +5,7 @@ import type { Runtime } from '../../session/runtime.js';
 import { App } from './app.js';
 import { UiController } from './controller.js';
 import { applyColorPreference } from './theme.js';
+import { showResumedConversation } from './resumed.js';
 
 export interface UiOptions {
   /** Redirects the runtime's log lines (stderr would tear the screen) while the UI runs. */
@@ -21,6 +22,12 @@ export async function runUi(rt: Runtime, opts: UiOptions = {}): Promise<number> 
     title: `tandem · ${rt.config.model}`,
     detail: `${rt.workspace.root}\n/help for commands · Ctrl+T tasks · Ctrl+B backgrounds a running command · Ctrl+D exits`,
   });
+  if (rt.session.loaded && rt.messages.length) {
+    showResumedConversation(controller.transcript, rt.messages, {
+      width: (process.stdout.columns || 80) - 2,
+      summarize: (name, input) => rt.tools.find((t) => t.name === name)?.summarize?.(input),
+    });
+  }
   opts.setLog?.((line) => controller.log(line));
   const restoreConsole = routeConsole((line) => controller.log(line));
   const ink = render(<App controller={controller} />, {

@@ -3,6 +3,8 @@
 // read from every settings file tandem loads (the workspace's only when it is trusted). What tandem cannot run
 // (another hook type, an unknown event, a malformed entry) is a warning naming the file.
 
+import { compileLinePatternSync, patternEngineLoaded, type LinePattern } from '../../core/line-pattern.js';
+
 /** Claude Code's events, and tandem's own for background tasks. */
 export const HOOK_EVENTS = [
   'PreToolUse', 'PostToolUse', 'UserPromptSubmit', 'Stop', 'SubagentStop', 'SessionStart', 'SessionEnd',
@@ -79,11 +81,31 @@ export function matcherMatches(matcher: string, values: readonly string[]): bool
     return values.some((v) => names.includes(v));
   }
   try {
-    const re = new RegExp(m);
+    const re = settingsPattern(m);
     return values.some((v) => re.test(v));
   } catch {
     return values.includes(m);
   }
+}
+
+const compiled = new Map<string, LinePattern>();
+
+/**
+ * A matcher from a settings file as a pattern: linear-time (RE2) once the engine is loaded, which the hook
+ * engine does before matching (HookEngine.run); a direct caller before that gets JavaScript's RegExp.
+ * Throws for a pattern that does not compile (RE2 has no lookaround or backreferences).
+ */
+export function settingsPattern(source: string): LinePattern {
+  if (!patternEngineLoaded()) return new RegExp(source);
+  let re = compiled.get(source);
+  if (!re) compiled.set(source, (re = compileLinePatternSync(source, 'hook matcher')));
+  return re;
+}
+
+/** True when a matcher is a regular expression (not empty, `*` or plain names). */
+export function isRegexMatcher(matcher: string): boolean {
+  const m = matcher.trim();
+  return m !== '' && m !== '*' && !/^[\w|]+$/.test(m);
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

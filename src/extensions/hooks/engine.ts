@@ -3,7 +3,8 @@
 // outcome per event. A hook that hangs is killed at its timeout and reported; nothing a hook does throws here.
 import { oneLine } from '../../core/text.js';
 import type { TaskSnapshot } from '../../tasks/types.js';
-import { matcherMatches, type HookDefinition, type HookEvent } from './config.js';
+import { loadPatternEngine } from '../../core/line-pattern.js';
+import { isRegexMatcher, matcherMatches, settingsPattern, type HookDefinition, type HookEvent } from './config.js';
 import { runHookCommand, type HookProcessResult } from './run-command.js';
 import { inputForHook, inputFromHook, toolNamesOf } from './tool-names.js';
 
@@ -67,6 +68,8 @@ export class HookEngine {
    */
   async run(event: HookEvent, input: Record<string, unknown>, matchValues?: readonly string[], signal?: AbortSignal): Promise<HookOutcome> {
     const seen = new Set<string>();
+    // Regex matchers run on the linear-time engine (a settings file's pattern cannot hang tandem): load it first.
+    if (matchValues && this.#opts.hooks.some((h) => h.event === event && isRegexMatcher(h.matcher))) await loadPatternEngine();
     const selected = this.#opts.hooks.filter((h) => {
       if (h.event !== event || seen.has(h.command)) return false;
       if (matchValues && !matches(h, matchValues)) return false;
@@ -236,7 +239,7 @@ function matches(hook: HookDefinition, values: readonly string[]): boolean {
   const m = hook.matcher.trim();
   if (!m || m === '*') return true;
   try {
-    const re = new RegExp(m);
+    const re = settingsPattern(m);
     return values.some((v) => re.test(v));
   } catch {
     return values.some((v) => v.includes(m));

@@ -221,8 +221,12 @@ export class McpConnection {
     if (code === -32001) return `it did not answer initialize within ${Math.round(this.opts.connectTimeoutMs / 1000)} s (MCP_TIMEOUT)${this.#stderrNote()}`;
     if (code === 'ENOENT' && this.config.type === 'stdio') return `the command "${this.config.command}" was not found`;
     if (this.config.type === 'http' || this.config.type === 'sse') {
-      const cause = (err as { cause?: { code?: string } }).cause?.code;
-      if (cause === 'ECONNREFUSED') return `nothing listens at ${this.config.url}`;
+      const codes = errorCodes(err);
+      if (codes.has('ECONNREFUSED')) return `nothing listens at ${this.config.url} (connection refused)`;
+      if (codes.has('ENOTFOUND')) return `the host of ${this.config.url} is not found`;
+      if (codes.has('ETIMEDOUT') || codes.has('UND_ERR_CONNECT_TIMEOUT')) return `${this.config.url} did not answer (timed out)`;
+      const cause = (err as { cause?: unknown }).cause;
+      if (cause instanceof Error) return `${message}: ${cause.message} (${this.config.url})`;
     }
     return `${message}${this.#stderrNote()}`;
   }
@@ -263,6 +267,16 @@ async function listAll<R extends { nextCursor?: string }, T>(page: (cursor: stri
     if (!cursor) break;
   }
   return all;
+}
+
+/** Error codes anywhere in an error's causes (fetch wraps the socket's error, sometimes in an AggregateError). */
+function errorCodes(err: unknown, depth = 0): Set<string> {
+  const out = new Set<string>();
+  if (!err || typeof err !== 'object' || depth > 5) return out;
+  const e = err as { code?: unknown; cause?: unknown; errors?: unknown[] };
+  if (typeof e.code === 'string') out.add(e.code);
+  for (const c of [e.cause, ...(Array.isArray(e.errors) ? e.errors : [])]) for (const x of errorCodes(c, depth + 1)) out.add(x);
+  return out;
 }
 
 function progressLine(p: { progress: number; total?: number; message?: string }): string {

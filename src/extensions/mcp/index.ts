@@ -11,6 +11,8 @@ export interface OpenMcpOptions extends LoadMcpOptions {
   logDir: string;
   version: string;
   log: (line: string) => void;
+  /** The environment stdio servers start in (without model keys); `env` is what `${VAR}` expands from. */
+  serverEnv: NodeJS.ProcessEnv;
   sdkTransport?: (server: string) => Transport | undefined;
 }
 
@@ -41,7 +43,7 @@ export async function openMcp(opts: OpenMcpOptions): Promise<McpManager | undefi
   for (const b of set.broken) opts.log(`MCP server ${b.name} (${b.source}) cannot be used: ${b.error}`);
   if (!set.servers.length && !set.broken.length) return undefined;
   const { McpManager } = await import('./manager.js');
-  const manager = new McpManager(set, { ...mcpLimits(opts.env), env: opts.env, cwd: opts.cwd, logDir: opts.logDir, version: opts.version, sdkTransport: opts.sdkTransport });
+  const manager = new McpManager(set, { ...mcpLimits(opts.env), env: opts.serverEnv, cwd: opts.cwd, logDir: opts.logDir, version: opts.version, sdkTransport: opts.sdkTransport });
   void manager.start();
   return manager;
 }

@@ -1,0 +1,84 @@
+// What a new user hit in the UI (issue 14): a resumed session shows its conversation, the Ctrl+C hint goes
+// when its window ends, suggestions only for close matches, and `!command` runs in the shell.
+import { afterEach, describe, expect, it } from 'vitest';
+import { runTandem } from '../support/cli.js';
+import { reply, startModelServer } from '../support/model-server.js';
+import { openUi, TEST_MODEL, userTextOf, type UiSession } from './session.js';
+import { tempDir, testEnv } from '../support/cli.js';
+import { rmSync } from 'node:fs';
+
+let ui: UiSession | undefined;
+const made: string[] = [];
+afterEach(async () => {
+  await ui?.close();
+  ui = undefined;
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('terminal UI: the first hour', () => {
+  it('tandem -c shows the resumed conversation', async () => {
+    const cwd = tempDir();
+    const home = tempDir('tandem-home-');
+    made.push(cwd, home);
+    const first = await startModelServer();
+    try {
+      first.enqueue(reply().tool('bash', { command: 'echo resumed-tool-output' }), reply().text('The FIRST-ANSWER marker.'));
+      const run = await runTandem(['-p', 'remember the FIRST-PROMPT marker', '--allow', 'Bash(echo:*)'], {
+        cwd, env: testEnv(first.url, { TANDEM_HOME: home, ANTHROPIC_MODEL: TEST_MODEL }),
+      });
+      expect(run.code).toBe(0);
+    } finally {
+      await first.close();
+    }
+    ui = await openUi({ cwd, args: ['-c'], env: { TANDEM_HOME: home }, replies: [reply().text('Second answer.')] });
+    const screen = await ui.term.waitFor('resumed: the conversation above continues');
+    expect(screen).toContain('remember the FIRST-PROMPT marker');
+    expect(screen).toMatch(/bash echo resumed-tool-output/);
+    expect(screen).toContain('The FIRST-ANSWER marker.');
+    ui.term.type('and now?');
+    ui.term.press('Enter');
+    await ui.term.waitFor('Second answer.');
+    expect(userTextOf(ui.server, 0)).toContain('remember the FIRST-PROMPT marker');
+  });
+
+  it('the "Press Ctrl+C again to exit" hint goes when the second press would no longer exit', async () => {
+    ui = await openUi();
+    ui.term.press('C-c');
+    await ui.term.waitFor('Press Ctrl+C again to exit.');
+    await ui.term.waitFor((s) => !s.includes('Press Ctrl+C again to exit.'));
+    // The window has ended: one press only shows the hint again.
+    ui.term.press('C-c');
+    await ui.term.waitFor('Press Ctrl+C again to exit.');
+    expect(ui.term.exitStatus()).toBeUndefined();
+  });
+
+  it('suggests only close matches for an unknown command', async () => {
+    ui = await openUi();
+    ui.term.type('/init');
+    ui.term.press('Enter');
+    const screen = await ui.term.waitFor('Unknown command /init.');
+    expect(screen).not.toContain('Did you mean');
+    ui.term.type('/foo');
+    ui.term.press('Enter');
+    expect(await ui.term.waitFor('Unknown command /foo.')).not.toMatch(/\/foo\. Did you mean/);
+    ui.term.type('/modle');
+    ui.term.press('Enter');
+    await ui.term.waitFor('Unknown command /modle. Did you mean /model?');
+  });
+
+  it('!command runs in the shell without asking, is shown, and reaches the model as context with the next prompt', async () => {
+    ui = await openUi({ replies: [reply().text('It said hello.')] });
+    ui.term.type('!echo shell-says-hello');
+    ui.term.press('Enter');
+    await ui.term.waitFor(/✓ bash echo shell-says-hello/);
+    expect(ui.term.screen()).not.toContain('Permission needed');
+    expect(ui.server.requests).toHaveLength(0);
+    ui.term.type('what did it say?');
+    ui.term.press('Enter');
+    await ui.term.waitFor('It said hello.');
+    const sent = userTextOf(ui.server, 0);
+    expect(sent).toContain('<user-shell-command>');
+    expect(sent).toContain('shell-says-hello');
+    expect(sent).toContain('what did it say?');
+  });
+});
