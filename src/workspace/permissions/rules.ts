@@ -16,6 +16,8 @@ export interface ParsedRule {
   command?: CommandPattern;
   /** Read(...) / Edit(...) glob as written; absent for a bare `Read` / `Edit` (every path). */
   pathGlob?: string;
+  /** WebFetch(domain:HOST): the host (or `*.host` for its subdomains); absent for a bare `WebFetch` (every URL). */
+  domain?: string;
 }
 
 /** A rule in force: what it says, whether it allows, asks or denies, and where it came from. */
@@ -31,7 +33,7 @@ export class RuleSyntaxError extends Error {
 }
 
 /** The tools whose rules tandem applies; the value is the tool a rule names after aliases. */
-export const KNOWN_TOOLS: Record<string, string> = { Bash: 'Bash', Read: 'Read', Edit: 'Edit', Write: 'Edit' };
+export const KNOWN_TOOLS: Record<string, string> = { Bash: 'Bash', Read: 'Read', Edit: 'Edit', Write: 'Edit', WebFetch: 'WebFetch' };
 
 /** Parses `Tool` or `Tool(specifier)`. Throws RuleSyntaxError for malformed text, not for unknown tools. */
 export function parseRule(raw: string): ParsedRule {
@@ -51,6 +53,7 @@ export function parseRule(raw: string): ParsedRule {
   if (spec.trim() === '') throw new RuleSyntaxError(`"${text}" has empty parentheses; write "${name}" alone to match everything`);
   if (tool === 'Bash') return { text, tool, command: parseCommandPattern(spec, text) };
   if (tool === 'Read' || tool === 'Edit') return { text, tool, pathGlob: spec.trim() };
+  if (tool === 'WebFetch') return { text, tool, domain: parseDomainSpec(spec, text) };
   return { text, tool };
 }
 
@@ -66,6 +69,20 @@ function checkParentheses(text: string, spec: string): void {
     else if (c === ')' && --depth < 0) throw new RuleSyntaxError(`"${text}" has unbalanced parentheses`);
   }
   if (depth !== 0) throw new RuleSyntaxError(`"${text}" has unbalanced parentheses`);
+}
+
+/** `domain:example.com` or `domain:*.example.com`, lower-cased. */
+function parseDomainSpec(spec: string, text: string): string {
+  const m = /^\s*domain:\s*((?:\*\.)?[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])\s*$/.exec(spec);
+  if (!m) throw new RuleSyntaxError(`"${text}" should name a host: WebFetch(domain:example.com) or WebFetch(domain:*.example.com)`);
+  return m[1]!.toLowerCase();
+}
+
+/** Whether a WebFetch rule's domain covers `host`: the same host, or for `*.x` any host under x. */
+export function matchDomain(domain: string, host: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  if (domain.startsWith('*.')) return h.endsWith(domain.slice(1));
+  return h === domain;
 }
 
 // ---- Bash(...) ----
