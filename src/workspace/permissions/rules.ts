@@ -41,7 +41,8 @@ export function parseRule(raw: string): ParsedRule {
   if (text === '') throw new RuleSyntaxError('empty rule; write e.g. "Bash(npm test:*)" or "Edit(src/**)"');
   const open = text.indexOf('(');
   const name = open < 0 ? text : text.slice(0, open);
-  if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) {
+  // `mcp__server__*` is Claude Code's way of naming every tool of an MCP server.
+  if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name) && !/^mcp__[A-Za-z0-9_-]+__\*$/.test(name)) {
     if (name.includes(')')) throw new RuleSyntaxError(`"${text}" has a ")" without a matching "("`);
     throw new RuleSyntaxError(`"${text}" does not start with a tool name (like Bash, Read, Edit)`);
   }
