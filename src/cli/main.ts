@@ -13,6 +13,7 @@ import { registerSubcommands } from './commands/index.js';
 import { printSessions } from './commands/sessions.js';
 import { requireDirectory } from './commands/shared.js';
 import { canRunTerminalUi } from './ui/interactive.js';
+import { closeInheritedDescriptors } from './inherited-fds.js';
 
 declare const TANDEM_VERSION: string | undefined;
 const version = typeof TANDEM_VERSION === 'string' ? TANDEM_VERSION : '0.0.0-dev';
@@ -234,6 +235,8 @@ process.on('unhandledRejection', (err) => {
   process.exit(1);
 });
 
+// Before anything runs a command: no inherited descriptor may reach one.
+closeInheritedDescriptors();
 main(process.argv).then(
   (code) => {
     // Leave once stdout has drained, even if a stray handle (an idle keep-alive socket) lingers.
