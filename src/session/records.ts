@@ -20,6 +20,8 @@ export const TRANSCRIPT_VERSION = 1;
 
 export interface SessionRecord {
   type: 'session'; v: number; id: string; cwd: string; model: string; version: string; ts: string;
+  /** The session's harness key (core/harness-mark.ts), kept so a resumed session's notices stay genuine. */
+  harnessKey?: string;
 }
 export interface ResumeRecord { type: 'resume'; model: string; version: string; ts: string }
 export interface MessageRecord {

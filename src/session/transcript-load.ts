@@ -130,7 +130,7 @@ function parseLines(text: string): { records: TranscriptRecord[]; skipped: Skipp
 
 function promptText(content: Message['content']): string | undefined {
   for (const b of content) {
-    if (b.type === 'text' && b.text.trim() && !b.text.startsWith(HARNESS_PREFIX)) return b.text.trim();
+    if (b.type === 'text' && b.text.trim() && !b.text.startsWith(HARNESS_PREFIX.slice(0, -1))) return b.text.trim();
   }
   return undefined;
 }

@@ -15,7 +15,7 @@ export interface TranscriptWriterOptions {
   redact?: (line: string) => string;
 }
 
-export interface SessionHeader { id: string; cwd: string; model: string; version: string }
+export interface SessionHeader { id: string; cwd: string; model: string; version: string; harnessKey?: string }
 
 /**
  * Writes one session's transcript. The file is created (with its header) on the first record, so a session

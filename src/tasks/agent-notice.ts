@@ -1,16 +1,18 @@
 // The notice a background subagent's end produces: its status and its final report, whole (up to a bound), in
 // the same markup as a command's notice, so nothing the subagent wrote can pose as the harness.
 import { formatDuration } from '../core/text.js';
-import { describeStatus, neutralize, NOTICE_TAG } from './notices.js';
+import type { HarnessMark } from '../core/harness-mark.js';
+import { closingTag, describeStatus, openingTag, outsideText } from './notices.js';
 import type { AgentTaskInfo, TaskSnapshot } from './types.js';
 
 /** A report longer than this is cut in the notice; the whole of it stays in the task's log. */
 export const AGENT_REPORT_CHARS = 20_000;
 
-export function formatAgentNotice(t: TaskSnapshot, agent: AgentTaskInfo): string {
+export function formatAgentNotice(t: TaskSnapshot, agent: AgentTaskInfo, mark?: HarnessMark): string {
+  const neutralize = outsideText(mark);
   const attrs = [`id="${t.id}"`, 'kind="agent"', `status="${t.status}"`, `runtime="${formatDuration(t.runtimeMs)}"`];
   const lines = [
-    `<${NOTICE_TAG} ${attrs.join(' ')}>`,
+    openingTag(mark, attrs),
     `This is an automatic notice from the tandem harness (not from the user): background agent ${t.id} `
       + `(${neutralize(agent.type)}) ended: ${neutralize(describeStatus(t))}, after ${agent.toolCalls} tool call`
       + `${agent.toolCalls === 1 ? '' : 's'}.`,
@@ -24,6 +26,6 @@ export function formatAgentNotice(t: TaskSnapshot, agent: AgentTaskInfo): string
   } else {
     lines.push('(no final report)');
   }
-  lines.push(`full log: ${t.logPath}`, `</${NOTICE_TAG}>`);
+  lines.push(`full log: ${t.logPath}`, closingTag(mark));
   return lines.join('\n');
 }
