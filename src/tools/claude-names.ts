@@ -9,6 +9,7 @@ const CLAUDE_NAME_OF: Record<string, string> = {
   glob: 'Glob',
   ls: 'LS',
   web_fetch: 'WebFetch',
+  skill: 'Skill',
   check_background: 'BashOutput',
   kill_background: 'KillShell',
 };
@@ -24,6 +25,7 @@ const TANDEM_TOOLS_OF: Record<string, string[]> = {
   Glob: ['glob'],
   LS: ['ls'],
   WebFetch: ['web_fetch'],
+  Skill: ['skill'],
   BashOutput: ['check_background'],
   KillShell: ['kill_background'],
   KillBash: ['kill_background'],
