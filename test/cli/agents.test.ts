@@ -7,6 +7,7 @@ import type { Message } from '../../src/core/types.js';
 import { runTandem, testEnv } from '../support/cli.js';
 import { scriptConversations } from '../support/conversations.js';
 import { reply, systemText, toolResultsOf, withoutCacheControl } from '../support/model-server.js';
+import { startOpenAIServer } from '../support/openai-server.js';
 import { useScriptedServer } from '../support/scripted-server.js';
 
 const t = useScriptedServer();
@@ -190,6 +191,49 @@ describe('the agent tool end to end', () => {
     const bad = toolResultsOf(t.server.requests[1]!).toolu_bad!;
     expect(bad.isError).toBe(true);
     expect(bad.text).toBe('There is no subagent type "nonexistent". Types: general-purpose.');
+  });
+
+  it('runs a subagent on another provider\'s model (model: PROVIDER/MODEL), its usage apart', async () => {
+    const openai = await startOpenAIServer();
+    try {
+      openai.enqueue(reply().text('GPT-SUB-REPORT: done on the other provider.'));
+      scriptConversations(t.server, {
+        'main prompt': [
+          reply().tool('agent', { prompt: 'summarise', description: 'other model', model: 'openai/gpt-5.1' }, 'toolu_other'),
+          reply().text('Both providers used.'),
+        ],
+      });
+      const env = testEnv(t.server.url, { OPENAI_API_KEY: 'sk-test-openai', OPENAI_BASE_URL: openai.url });
+      const run = await runTandem([...BYPASS, '-p', 'main prompt', '--output-format', 'json'], { cwd: t.cwd, env });
+      expect(run.code).toBe(0);
+      expect(openai.calls).toHaveLength(1);
+      expect(JSON.stringify(openai.calls[0]!.body)).toContain('summarise');
+      expect((openai.calls[0]!.body as { model?: string }).model).toBe('gpt-5.1');
+      expect(toolResultsOf(t.server.requests[1]!).toolu_other!.text).toContain('GPT-SUB-REPORT: done on the other provider.');
+      // The session's transcript records the subagent's usage apart, under its own model.
+      const projects = path.join(env.TANDEM_HOME!, 'projects');
+      const dir = path.join(projects, readdirSync(projects)[0]!);
+      const session = readdirSync(dir).find((f) => f.endsWith('.jsonl'))!;
+      const usage = readFileSync(path.join(dir, session), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.type === 'usage');
+      expect(usage.filter((r) => r.agent).map((r) => [r.agent, r.model])).toEqual([['a1 (general-purpose)', 'openai/gpt-5.1']]);
+      expect(usage.filter((r) => !r.agent)).toHaveLength(2);
+    } finally {
+      await openai.close();
+    }
+  });
+
+  it('says what is wrong when the subagent\'s model cannot be used', async () => {
+    scriptConversations(t.server, {
+      'main prompt': [
+        reply().tool('agent', { prompt: 'x', description: 'x', model: 'openai/gpt-5.1' }, 'toolu_nokey'),
+        reply().text('ok'),
+      ],
+    });
+    const run = await runTandem([...BYPASS, '-p', 'main prompt'], { cwd: t.cwd, env: testEnv(t.server.url, { OPENAI_API_KEY: undefined }) });
+    expect(run.code).toBe(0);
+    const bad = toolResultsOf(t.server.requests[1]!).toolu_nokey!;
+    expect(bad.isError).toBe(true);
+    expect(bad.text).toMatch(/^Cannot use model openai\/gpt-5\.1 for the subagent: .*OPENAI_API_KEY/);
   });
 
   describe('subagent types from agent files', () => {
