@@ -7,6 +7,8 @@ import type { Runtime } from '../session/runtime.js';
 import { askApproval } from './repl-approval.js';
 import { isBuiltinCommand, isPromptCommand, runSlashCommand } from './slash-commands.js';
 import { prepareCommand } from '../session/command-prompt.js';
+import { runUserShellCommand } from './user-shell.js';
+import { toolResultText } from '../core/text.js';
 import { formatDuration, toolEndLine, toolStartLine } from './tool-lines.js';
 
 export interface ReplOptions {
@@ -74,6 +76,16 @@ export async function runRepl(rt: Runtime, opts: ReplOptions = {}): Promise<numb
         if (text === 'exit' || text === 'quit') {
           inputClosed = true;
           break;
+        }
+        if (text.startsWith('!') && text.slice(1).trim()) {
+          turn = new AbortController();
+          try {
+            const result = await runUserShellCommand(rt, text.slice(1).trim(), { signal: turn.signal });
+            line(toolResultText(result.content));
+          } finally {
+            turn = undefined;
+          }
+          continue;
         }
         if (text.startsWith('/') && !isBuiltinCommand(text)) {
           const prepared = await prepareCommand(rt, text).catch((err: Error) => {

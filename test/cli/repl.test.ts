@@ -189,6 +189,23 @@ describe('plain REPL', () => {
     expect((await repl.done).code).toBe(0);
   });
 
+  it('!command runs in the shell at once and its output reaches the model with the next prompt', async () => {
+    const repl = startRepl();
+    await repl.expectOut(/tandem> /);
+    repl.send('!echo repl-shell-output');
+    await repl.expectOut(/repl-shell-output/);
+    expect(t.server.requests).toHaveLength(0);
+    t.server.enqueue(reply().text('Seen it.'));
+    repl.send('what did it print?');
+    await repl.expectOut(/Seen it\.\n/);
+    const sent = JSON.stringify(messagesOf(0));
+    expect(sent).toContain('<user-shell-command>');
+    expect(sent).toContain('repl-shell-output');
+    expect(sent).toContain('what did it print?');
+    repl.child.stdin!.end();
+    expect((await repl.done).code).toBe(0);
+  });
+
   it('suggests the nearest command, prints the cost, and /clear starts over', async () => {
     const repl = startRepl(['--model', 'claude-sonnet-4-6'], { TANDEM_CONTEXT_WINDOW: '1500' });
     repl.send('/taks');

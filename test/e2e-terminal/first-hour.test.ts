@@ -51,7 +51,7 @@ describe('terminal UI: the first hour', () => {
     ui = await openUi({ cwd, args: ['-c'], env: { TANDEM_HOME: home }, replies: [reply().text('Second answer.')] });
     const screen = await ui.term.waitFor('resumed: the conversation above continues');
     expect(screen).toContain('remember the FIRST-PROMPT marker');
-    expect(screen).toMatch(/bash echo resumed-tool-output/);
+    expect(screen).toMatch(/✓ bash echo resumed-tool-output · exit 0$/m);
     expect(screen).toContain('The FIRST-ANSWER marker.');
     ui.term.type('and now?');
     ui.term.press('Enter');

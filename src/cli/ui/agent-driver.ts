@@ -8,7 +8,7 @@ import { modelTakesImages } from '../../providers/image-input.js';
 import type { Transcript } from './transcript.js';
 import { customCommandOf, prepareCommand } from '../../session/command-prompt.js';
 import { isBuiltinCommand, isPromptCommand } from '../slash-commands.js';
-import { toolResultText } from '../../core/text.js';
+import { runUserShellCommand } from '../user-shell.js';
 
 export interface QueuedInput {
   /** What is sent (pastes expanded). */
@@ -114,15 +114,10 @@ export class AgentDriver {
     }
   }
 
-  /**
-   * `!command`: the person runs it themselves, as in Claude Code and Codex: no permission question (under the
-   * sandbox when there is one), shown as a tool line, and its output goes to the model as context with the next
-   * prompt (no turn starts).
-   */
+  /** `!command` (user-shell.ts), shown as a tool line. */
   async #runShellCommand(input: QueuedInput): Promise<void> {
     const command = input.text.slice(1).trim();
-    const bash = this.rt.tools.find((t) => t.name === 'bash');
-    if (!command || !bash) return;
+    if (!command) return;
     this.transcript.add({ kind: 'user', text: input.display });
     const id = `user_shell_${++this.#shellRuns}`;
     const turn = new AbortController();
@@ -132,12 +127,11 @@ export class AgentDriver {
     this.transcript.apply({ type: 'tool_start', id, name: 'bash', input: { command }, summary: command });
     this.hooks.changed();
     try {
-      const result = await bash.execute({ command, description: 'typed at the prompt' }, {
-        signal: turn.signal, toolUseId: id,
+      const result = await runUserShellCommand(this.rt, command, {
+        signal: turn.signal, id,
         onProgress: (text) => { this.transcript.apply({ type: 'tool_progress', id, text }); this.hooks.changed(); },
       });
       this.transcript.apply({ type: 'tool_end', id, name: 'bash', result, durationMs: Date.now() - started });
-      this.rt.addUserMessage([{ type: 'text', text: userShellContext(command, toolResultText(result.content)) }]);
     } finally {
       this.#turn = undefined;
       this.#turnStartedAt = undefined;
@@ -197,7 +191,3 @@ export class AgentDriver {
   }
 }
 
-/** What the model is told of a command the person ran at the prompt. */
-export function userShellContext(command: string, output: string): string {
-  return `<user-shell-command>\nThe user ran this command in the shell themselves (not a request to you); its result is context for what they ask next.\n$ ${command}\n${output}\n</user-shell-command>`;
-}

@@ -35,7 +35,7 @@ export function showResumedConversation(transcript: Transcript, messages: readon
       if (b.type === 'text' && b.text.trim()) transcript.add({ kind: 'assistant', text: renderMarkdown(b.text, view.width) });
       if (b.type === 'tool_use') {
         const result = results.get(b.id) ?? { content: '(no result recorded)', isError: true };
-        transcript.add({ kind: 'tool', name: b.name, summary: view.summarize(b.name, b.input) ?? summaryOf(b.input), durationMs: 0, outcome: toolOutcome(b.name, result) });
+        transcript.add({ kind: 'tool', name: b.name, summary: view.summarize(b.name, b.input) ?? summaryOf(b.input), outcome: toolOutcome(b.name, result) });
       }
     }
   }

@@ -11,7 +11,8 @@ export type Item = { id: number } & (
   | { kind: 'user'; text: string }
   /** A finished Markdown block of the assistant's reply, already rendered for the terminal. */
   | { kind: 'assistant'; text: string }
-  | { kind: 'tool'; name: string; summary: string; durationMs: number; outcome: ToolOutcome }
+  /** `durationMs` is undefined for a call replayed from a resumed session (its time was not recorded). */
+  | { kind: 'tool'; name: string; summary: string; durationMs?: number; outcome: ToolOutcome }
   | { kind: 'notice'; text: string; ok: boolean }
   | { kind: 'info'; text: string }
   | { kind: 'error'; text: string }

@@ -26,7 +26,7 @@ export function HistoryItem({ item, width }: { item: Item; width: number }) {
       return <Box marginTop={1} paddingLeft={2}><Text>{item.text}</Text></Box>;
     case 'tool': {
       const o = item.outcome;
-      const tail = ` · ${o.status} · ${formatDuration(item.durationMs)}`;
+      const tail = ` · ${o.status}${item.durationMs === undefined ? '' : ` · ${formatDuration(item.durationMs)}`}`;
       const summary = item.summary ? fitRow(` ${item.summary}`, Math.max(8, width - item.name.length - tail.length - 3)) : '';
       return (
         <Box flexDirection="column" marginTop={1}>
