@@ -431,6 +431,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     trusted,
     get mcp() { return mcp; },
     addMcpServers(servers) {
+      if (!servers.length) return mcpAdding ?? Promise.resolve();
       // A turn that starts meanwhile waits for this, so the servers' tools are in its first request.
       mcpAdding = (async () => {
         await mcpAdding;
