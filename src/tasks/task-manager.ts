@@ -14,6 +14,7 @@ import { waitUntilRunning } from './startup.js';
 import { sharedSupervisor, type Supervisor } from './supervisor.js';
 import { PersistentStore } from './persistent.js';
 import { Task, type TaskHooks } from './task.js';
+import { AgentTask, type AgentStartOptions } from './agent-task.js';
 import type { LinePattern } from '../core/line-pattern.js';
 import {
   TaskLimitError, UnknownTaskError, type Isolation, type KilledBy, type ReadOptions, type StartOptions,
@@ -48,13 +49,14 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
   private readonly requestedIsolation: Isolation;
   private readonly container?: TaskContainer;
   private iso?: ResolvedIsolation;
-  private readonly tasks = new Map<string, Task>();
+  private readonly tasks = new Map<string, Task | AgentTask>();
   private readonly registry: TaskRegistry;
   private notices: TaskNotice[] = [];
   /** notify_on watchers of running tasks. */
   private readonly watches = new Map<string, NotifyWatch>();
   private bgSeq = 0;
   private fgSeq = 0;
+  private agentSeq = 0;
   private closed = false;
   private logDirReady = false;
   private readonly useSupervisor: boolean;
@@ -216,6 +218,26 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
       startedAt: t.startedAt, logPath: t.log.path, pid: t.pid, pidStartTime: t.pidStartTime, token: t.token,
       isolation: t.isolationMode ?? this.isolation.mode, cursor: t.cursor,
     });
+  }
+
+  /**
+   * Starts a subagent as a task (a1, a2, …; see agent-task.ts): listed, checked, awaited, killed and noticed like
+   * any other, and counted by the concurrency cap.
+   */
+  startAgent(opts: AgentStartOptions): TaskSnapshot {
+    if (this.closed) throw new Error('The task manager has shut down.');
+    const running = this.runningTasks();
+    if (running.length >= this.maxConcurrent) throw new TaskLimitError(this.maxConcurrent, running.map((t) => t.snapshot()));
+    mkdirSync(this.logDir, { recursive: true });
+    const id = `a${++this.agentSeq}`;
+    const task = new AgentTask(id, opts, join(this.logDir, `${id}.log`), this.maxLogBytes, {
+      output: (t, chunk) => this.emit('output', t.id, chunk),
+      end: (t) => this.onEnd(t),
+    });
+    this.tasks.set(id, task);
+    this.emit('start', task.snapshot());
+    task.launch();
+    return task.snapshot();
   }
 
   /**
@@ -415,17 +437,17 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     this.watches.set(task.id, watch);
   }
 
-  private runningTasks(): Task[] {
+  private runningTasks(): (Task | AgentTask)[] {
     return [...this.tasks.values()].filter((t) => t.running);
   }
 
-  private task(id: string): Task {
+  private task(id: string): Task | AgentTask {
     const task = this.tasks.get(id);
     if (!task) throw new UnknownTaskError(id, [...this.tasks.keys()]);
     return task;
   }
 
-  private onEnd(task: Task): void {
+  private onEnd(task: Task | AgentTask): void {
     this.registry.remove(task.id);
     // Lines that matched notify_on are told before the end (a pending batch is queued now).
     this.watches.get(task.id)?.finish();

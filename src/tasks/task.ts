@@ -447,15 +447,6 @@ export class Task {
   }
 }
 
-function fileSize(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
-  }
-}
-
-/** Why a spawn failed, in words a model can act on. */
 /** Linux refuses one argument or environment string over 128 KiB (MAX_ARG_STRLEN), and all of them over ~2 MiB. */
 const MAX_ARG_STRLEN = 128 * 1024;
 const MAX_ARGS_TOTAL = 2 * 1024 * 1024 - 64 * 1024;
@@ -472,6 +463,7 @@ export function overArgumentLimit(argv: readonly string[], env: Readonly<Record<
   return total > MAX_ARGS_TOTAL;
 }
 
+/** Why a spawn failed, in words a model can act on. */
 export function spawnFailure(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'E2BIG') {
@@ -480,6 +472,14 @@ export function spawnFailure(err: unknown): string {
   }
   const message = err instanceof Error ? err.message : String(err);
   return code && !message.includes(code) ? `${message} (${code})` : message;
+}
+
+function fileSize(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }
 
 function delay(ms: number): Promise<void> {

@@ -31,6 +31,24 @@ export interface TaskSnapshot {
   timeoutMs?: number;
   /** Outlives tandem (background_run persistent: true). */
   persistent?: boolean;
+  /** Set for a subagent task (agent-task.ts): its progress and, once ended, its final report. */
+  agent?: AgentTaskInfo;
+}
+
+export interface AgentTaskInfo {
+  /** The subagent type's name. */
+  type: string;
+  model?: string;
+  /** Tool calls it has made so far. */
+  toolCalls: number;
+  /** The latest text it said. */
+  lastText?: string;
+  /** Its final report, once it has ended. */
+  report?: string;
+  /** Why it failed, when it did. */
+  error?: string;
+  /** Its own transcript (resumable). */
+  transcriptPath?: string;
 }
 
 /**
@@ -41,10 +59,10 @@ export interface TaskNotice {
   task: TaskSnapshot;
   /** The last lines of output, cleaned and bounded ('' for a match notice). */
   tail: string;
-  /** A persistent task still running, found again by a resumed session: `tail` is its output since. */
-  reattached?: boolean;
   /** Set on a notify_on notice: the lines that matched (the task may still be running). */
   matches?: OutputMatches;
+  /** A persistent task still running, found again by a resumed session: `tail` is its output since. */
+  reattached?: boolean;
 }
 
 export interface OutputMatches {
@@ -108,10 +126,10 @@ export interface StartOptions {
   timeoutMs?: number;
   tty?: boolean;
   foreground?: boolean;
-  /** Keep it running after tandem ends (dev servers, watchers); a resumed session re-attaches to it. */
-  persistent?: boolean;
   /** Lines of output matching this pattern are noticed while the task runs (see notify-watch.ts). */
   notifyOn?: LinePattern;
+  /** Keep it running after tandem ends (dev servers, watchers); a resumed session re-attaches to it. */
+  persistent?: boolean;
 }
 
 export interface ReadOptions {
