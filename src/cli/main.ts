@@ -2,6 +2,7 @@
 // kills the background tasks this process started.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import os from 'node:os';
+import { fstatSync } from 'node:fs';
 import {
   ConfigError, loadDotEnv, loadModels, requireCredentials, resolveConfig, type CliFlags, type Config,
 } from './config.js';
@@ -12,6 +13,7 @@ import { registerSubcommands } from './commands/index.js';
 import { printSessions } from './commands/sessions.js';
 import { requireDirectory } from './commands/shared.js';
 import { canRunTerminalUi } from './ui/interactive.js';
+import { closeInheritedDescriptors } from './inherited-fds.js';
 
 declare const TANDEM_VERSION: string | undefined;
 const version = typeof TANDEM_VERSION === 'string' ? TANDEM_VERSION : '0.0.0-dev';
@@ -77,6 +79,20 @@ function buildProgram(): Command {
   return program;
 }
 
+/**
+ * stdin is a shell pipe or a redirected file. Not a socket: programs that spawn tandem often leave such a stdin
+ * open and silent, and waiting for its end would hang them.
+ */
+function stdinIsPipeOrFile(): boolean {
+  if (process.stdin.isTTY) return false;
+  try {
+    const st = fstatSync(0);
+    return st.isFIFO() || st.isFile();
+  } catch {
+    return false;
+  }
+}
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -105,6 +121,8 @@ async function runAgent(words: string[], opts: Options): Promise<number> {
   let prompt = typeof opts.print === 'string' ? [opts.print, positional].filter(Boolean).join(' ') : positional;
   if (printMode && !prompt && !process.stdin.isTTY && !sdk.streamInput) prompt = (await readStdin()).trim();
   if (printMode && !prompt && !sdk.streamInput) throw new ConfigError('No prompt: give one after -p, or pipe it on stdin.');
+  // `cat build.log | tandem -p "why does this fail?"`: the piped text goes with the prompt.
+  const piped = printMode && !sdk.streamInput && prompt && stdinIsPipeOrFile() ? await readStdin() : undefined;
   if (opts.resume === true) {
     await printSessions(config.cwd);
     process.stderr.write('tandem: choose one with tandem --resume ID (a unique prefix of the id will do)\n');
@@ -131,7 +149,7 @@ async function runAgent(words: string[], opts: Options): Promise<number> {
   installExitHandlers(rt);
   try {
     if (sdk.claudeMessages) return await runSdk(session, prompt, sdk, mcpBridge);
-    if (printModule) return await runPrint(rt, prompt, printModule);
+    if (printModule) return await runPrint(rt, prompt, printModule, piped);
     // Without -p, a prompt on the command line is the first thing sent, as `claude "..."` does.
     const initialPrompt = prompt || undefined;
     if (ui) {
@@ -157,7 +175,7 @@ async function workspaceTrust(config: Config, trustFlag: boolean, ui: boolean): 
   return decideTrustInteractively(config.home, config.cwd, { stdin: process.stdin, write: (t) => process.stdout.write(t) });
 }
 
-async function runPrint(rt: Runtime<Config>, prompt: string, printModule: Promise<typeof PrintModule>): Promise<number> {
+async function runPrint(rt: Runtime<Config>, prompt: string, printModule: Promise<typeof PrintModule>, piped?: string): Promise<number> {
   const { runPrintMode } = await printModule;
   const controller = new AbortController();
   process.on('SIGINT', () => {
@@ -168,7 +186,7 @@ async function runPrint(rt: Runtime<Config>, prompt: string, printModule: Promis
   return runPrintMode(rt, prompt, {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
-  }, controller.signal);
+  }, controller.signal, piped);
 }
 
 /** Claude Code's headless protocol: what the Claude Agent SDK drives (src/cli/stream-json). */
@@ -217,6 +235,8 @@ process.on('unhandledRejection', (err) => {
   process.exit(1);
 });
 
+// Before anything runs a command: no inherited descriptor may reach one.
+closeInheritedDescriptors();
 main(process.argv).then(
   (code) => {
     // Leave once stdout has drained, even if a stray handle (an idle keep-alive socket) lingers.

@@ -6,6 +6,7 @@ import { describeStatus } from '../tasks/notices.js';
 import type { Runtime } from '../session/runtime.js';
 import { formatDuration } from './tool-lines.js';
 import { describeHooks } from '../extensions/hooks/describe.js';
+import { rewindCommand, undoCommand } from './rewind-commands.js';
 
 export type SlashReply = { kind: 'text' | 'clear' | 'exit'; text: string };
 
@@ -17,6 +18,8 @@ export const SLASH_COMMANDS: Record<string, string> = {
   '/clear': 'start a new conversation',
   '/compact [focus]': 'summarise the conversation to free context',
   '/cost': 'tokens, context used and money spent',
+  '/rewind [N [files|conversation]]': 'list prompts, or put files and conversation back to before prompt N',
+  '/undo': "revert tandem's last change to a file",
   '/model [NAME]': 'show the model, or switch (PROVIDER/MODEL switches provider too)',
   '/permissions': 'the permission rules in force and where each comes from',
   '/hooks': 'the hooks in force and where each comes from',
@@ -96,6 +99,10 @@ export async function runSlashCommand(input: string, rt: Runtime): Promise<Slash
         return text(`Model unchanged: ${(err as Error).message}`);
       }
     }
+    case '/rewind':
+      return text(await rewindCommand(rt, args));
+    case '/undo':
+      return text(await undoCommand(rt));
     case '/permissions':
       return text(permissionsReport(rt));
     case '/hooks':

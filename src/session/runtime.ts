@@ -11,6 +11,7 @@ import { appendUserContent } from '../core/messages.js';
 import type { AgentTool, ContentBlock, Message, Model } from '../core/types.js';
 import { withFallback } from '../providers/fallback.js';
 import { createModelFor } from '../providers/model-factory.js';
+import { modelTakesImages } from '../providers/image-input.js';
 import { missingKeyMessage, resolveTarget, type ModelTarget } from '../providers/target.js';
 import { AutoCompactor } from './auto-compact.js';
 import { DEFAULT_CONTEXT_BUDGET, withContextBudget } from './context-budget.js';
@@ -49,6 +50,7 @@ import { openMcp, startMcp, type McpManager } from '../extensions/mcp/index.js';
 import type { McpServerConfig } from '../extensions/mcp/config.js';
 import type { Transport as McpTransport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { expandMcpInput, McpPromptError, syncMcpTools } from './mcp-wiring.js';
+import { CheckpointStore, checkpointingTool } from '../workspace/checkpoints/index.js';
 
 export interface Runtime<C extends Config = Config> {
   config: C;
@@ -85,6 +87,8 @@ export interface Runtime<C extends Config = Config> {
   shutdown(): Promise<void>;
   /** Appends a prompt (text or blocks) to the conversation and records it. */
   addUserMessage(content: string | ContentBlock[]): void;
+  /** Files' content before each change tandem made, and where each prompt began (/undo, /rewind). */
+  checkpoints: CheckpointStore;
   /**
    * Runs the loop until the model ends its turn, recording every event before `emit` sees it. With
    * `config.maxBudgetUsd`, a turn whose spend passes the budget stops (`budgetExceeded`).
@@ -361,13 +365,15 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     });
     return authorizeThrough(gate, label);
   };
-  const wrapTool = (tool: AgentTool) => hooks.wrapTool(redactingTool(tool, redact));
+  // Checkpoints: every file a tool changes keeps its previous content for /undo and /rewind (src/workspace/checkpoints).
+  const checkpoints = new CheckpointStore(path.join(logDir, 'checkpoints'));
+  const wrapTool = (tool: AgentTool) => hooks.wrapTool(redactingTool(checkpointingTool(tool, checkpoints, workspace), redact));
   // UserPromptSubmit sees each prompt once, at the start of the turn that answers it.
   let newPrompt: { text: string; messages: number; blocks: number } | undefined;
   let haltTurn: AbortController | undefined;
   hooks.setHalt((reason) => haltTurn?.abort(new Error(reason)));
   const builtIn = [
-    ...createTools(workspace, tasks, opts.fileIO), createAgentTool(subagents, tasks),
+    ...createTools(workspace, tasks, opts.fileIO, { takesImages: () => modelTakesImages(config.model) }), createAgentTool(subagents, tasks),
     ...(extensions.skills.length ? [createSkillTool(extensions.skills)] : []),
   ];
   const costAtStart = costOfAll(session.recorder.usageByModel) ?? 0;
@@ -386,7 +392,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     system,
     takeNotices: () => [
       ...tasks.drainNotices().map((n): ContentBlock => ({ type: 'text', text: redact(formatNotice(n, mark)) })),
-      ...hooks.drainContext(),
+      ...hooks.drainContext().map((b): ContentBlock => (b.type === 'text' ? { ...b, text: mark.shield(b.text) } : b)),
     ],
     record: (event) => {
       session.recorder.onEvent(event);
@@ -449,8 +455,13 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
       const tail = [markPromptNote(mark), append, policy.mode === 'plan' ? PLAN_MODE_NOTE : undefined, sandbox?.note].filter(Boolean).join('\n\n');
       rt.system = buildSystemPrompt({ ...promptInput, override, append: tail || undefined });
     },
+    checkpoints,
     addUserMessage(content) {
       const last = session.messages.at(-1);
+      checkpoints.markPrompt(
+        typeof content === 'string' ? content : content.map((b) => (b.type === 'text' ? b.text : '')).join('\n'),
+        session.messages.length, last?.role === 'user' ? last.content.length : -1,
+      );
       newPrompt = {
         text: typeof content === 'string' ? content : content.map((b) => (b.type === 'text' ? b.text : '')).join('\n'),
         messages: session.messages.length,
@@ -524,7 +535,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     },
     shutdown: async () => {
       await hooks.sessionEnd();
-      await Promise.all([tasks.shutdown(), mcp?.close()]);
+      await Promise.all([tasks.shutdown(), mcp?.close(), checkpoints.dispose()]);
       sandbox?.cleanup();
       for (const line of persistentReport(tasks.persistentRunning())) opts.log(line);
       session.recorder.sync();

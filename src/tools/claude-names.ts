@@ -8,6 +8,7 @@ const CLAUDE_NAME_OF: Record<string, string> = {
   grep: 'Grep',
   glob: 'Glob',
   ls: 'LS',
+  web_fetch: 'WebFetch',
   check_background: 'BashOutput',
   kill_background: 'KillShell',
 };
@@ -22,6 +23,7 @@ const TANDEM_TOOLS_OF: Record<string, string[]> = {
   Grep: ['grep'],
   Glob: ['glob'],
   LS: ['ls'],
+  WebFetch: ['web_fetch'],
   BashOutput: ['check_background'],
   KillShell: ['kill_background'],
   KillBash: ['kill_background'],

@@ -33,7 +33,7 @@ export function protectedPathOf(root: string, real: string): string | undefined 
 export const DEFAULT_DENY_READ = [
   '.ssh', '.aws', '.config/gcloud', '.netrc', '.docker/config.json', '.kube', '.azure', '.gnupg',
   '.config/gh/hosts.yml', '.git-credentials', '.pypirc', '.cargo/credentials.toml', '.cargo/credentials',
-  '.claude/.credentials.json', '.claude.json', '.claude/projects', '.tandem/sessions',
+  '.claude/.credentials.json', '.claude.json', '.claude/projects', '.tandem/projects',
 ];
 
 export interface Guards {
@@ -111,7 +111,7 @@ export function denyReadArgs(paths: string[], home: string, guards: Guards): str
 /** The default hidden paths under `home`, plus the user's. */
 export function hiddenPaths(home: string, tandemHome: string, extra: string[]): string[] {
   const defaults = DEFAULT_DENY_READ.map((rel) => path.join(home, rel));
-  return [...defaults, path.join(tandemHome, 'sessions'), ...extra];
+  return [...defaults, path.join(tandemHome, 'projects'), path.join(tandemHome, 'sessions'), ...extra];
 }
 
 /** Removes placeholders bwrap left that are still empty (a folder with nothing in it, a 0-byte file). */

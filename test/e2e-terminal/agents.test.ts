@@ -1,10 +1,10 @@
 // The terminal UI (tmux) with the model's todo list above the prompt, and a background subagent: in the status
 // line, its permission question marked with its name, its notice waking the agent.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { scriptConversations } from '../support/conversations.js';
-import { reply } from '../support/model-server.js';
+import { reply, toolResultsOf } from '../support/model-server.js';
 import { openUi, userTextOf, type UiSession } from './session.js';
 
 let ui: UiSession | undefined;
@@ -83,5 +83,33 @@ describe('terminal UI: todo list and subagents', () => {
     ui.term.press('Enter');
     const cost = await ui.term.waitFor('Subagents (included above)');
     expect(cost).toMatch(/a1 \(general-purpose\) \[claude-sonnet-4-6\]: 20 in, 10 out/);
+  });
+
+  it('Ctrl+B moves a foreground subagent to the background; its notice brings the report later', async () => {
+    ui = await openUi({ args: ['--notify', 'wake', '--permission-mode', 'bypassPermissions'] });
+    const flag = path.join(ui.cwd, 'go-on');
+    const conv = scriptConversations(ui.server, {
+      'FG-SUB': [
+        reply().tool('bash', { command: `while [ ! -e ${flag} ]; do sleep 0.05; done; echo released` }),
+        reply().text('FG-SUB-REPORT: released and done.'),
+      ],
+      'work in front': [
+        reply().tool('agent', { prompt: 'FG-SUB: wait for the flag', description: 'flag waiter' }, 'toolu_fg'),
+        reply().text('It went to the background.'),
+        reply().text('The subagent finished after all.'),
+      ],
+    });
+    ui.term.type('work in front');
+    ui.term.press('Enter');
+    await ui.term.waitFor(/agent general-purpose: flag waiter/);
+    await ui.term.waitFor(() => conv.requests('FG-SUB').length >= 1);
+    ui.term.press('C-b');
+    await ui.term.waitFor('moved a1 to the background');
+    await ui.term.waitFor('It went to the background.');
+    writeFileSync(flag, '');
+    await ui.term.waitFor('The subagent finished after all.');
+    const main = conv.requests('work in front');
+    expect(toolResultsOf(main[1]!).toolu_fg!.text).toMatch(/the user moved subagent a1 to the background/);
+    expect(JSON.stringify(main[2]!.body.messages)).toContain('FG-SUB-REPORT: released and done.');
   });
 });

@@ -37,11 +37,9 @@ export function mcpLimits(env: NodeJS.ProcessEnv) {
 export async function openMcp(opts: OpenMcpOptions): Promise<McpManager | undefined> {
   if (!mayHaveMcpServers(opts)) return undefined;
   const set = loadMcpServers(opts);
-  if (set.untrusted.length) {
-    opts.log(`this workspace is not trusted, so its MCP servers were not started: ${set.untrusted.join(', ')} (tandem trust, or --trust, starts them)`);
-  }
+  // Untrusted project servers are named in the runtime's one-line trust notice, and by /mcp.
   for (const b of set.broken) opts.log(`MCP server ${b.name} (${b.source}) cannot be used: ${b.error}`);
-  if (!set.servers.length && !set.broken.length) return undefined;
+  if (!set.servers.length && !set.broken.length && !set.untrusted.length) return undefined;
   return startMcp(set, opts);
 }
 

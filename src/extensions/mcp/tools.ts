@@ -2,6 +2,7 @@
 // way every tool's result goes (text and image blocks, typed details), cut past a size with the whole text saved
 // to a file, as bash output is. Past a size budget the catalogue carries names and descriptions only; the model
 // fetches a schema with `mcp_tool_schema`, and from the next request on that tool is announced whole.
+import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
@@ -11,8 +12,12 @@ import { McpCallError, type McpConnection } from './connection.js';
 
 /** `mcp__github__create_issue`: Claude Code's names, which permission rules match. */
 export function mcpToolName(server: string, tool: string): string {
-  return `mcp__${server}__${tool.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  const name = `mcp__${server}__${tool.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  if (name.length <= MAX_TOOL_NAME) return name;
+  // Model APIs take names of at most 64 characters: a long one keeps its start and a hash of the whole.
+  return `${name.slice(0, MAX_TOOL_NAME - 9)}_${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
 }
+const MAX_TOOL_NAME = 64;
 
 export interface McpToolDetails extends ToolDetails {
   kind: 'mcp';
