@@ -35,8 +35,8 @@ await build({
   sourcemap: 'linked',
   chunkNames: 'chunks/[name]-[hash]',
   // The PTY addon ships native binaries; it is loaded from node_modules at run time. ink loads React devtools
-  // only when DEV=true; they are not installed.
-  external: ['@lydell/node-pty', 'react-devtools-core'],
+  // only when DEV=true; they are not installed. sharp (image resizing) is native too, loaded on first use.
+  external: ['@lydell/node-pty', 'react-devtools-core', 'sharp'],
   banner: {
     js: "#!/usr/bin/env node\nimport { createRequire as __tandemRequire } from 'node:module'; const require = __tandemRequire(import.meta.url);",
   },

@@ -2,6 +2,7 @@
 // kills the background tasks this process started.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import os from 'node:os';
+import { fstatSync } from 'node:fs';
 import {
   ConfigError, loadDotEnv, loadModels, requireCredentials, resolveConfig, type CliFlags, type Config,
 } from './config.js';
@@ -78,6 +79,20 @@ function buildProgram(): Command {
   return program;
 }
 
+/**
+ * stdin is a shell pipe or a redirected file. Not a socket: programs that spawn tandem often leave such a stdin
+ * open and silent, and waiting for its end would hang them.
+ */
+function stdinIsPipeOrFile(): boolean {
+  if (process.stdin.isTTY) return false;
+  try {
+    const st = fstatSync(0);
+    return st.isFIFO() || st.isFile();
+  } catch {
+    return false;
+  }
+}
+
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
@@ -106,6 +121,8 @@ async function runAgent(words: string[], opts: Options): Promise<number> {
   let prompt = typeof opts.print === 'string' ? [opts.print, positional].filter(Boolean).join(' ') : positional;
   if (printMode && !prompt && !process.stdin.isTTY && !sdk.streamInput) prompt = (await readStdin()).trim();
   if (printMode && !prompt && !sdk.streamInput) throw new ConfigError('No prompt: give one after -p, or pipe it on stdin.');
+  // `cat build.log | tandem -p "why does this fail?"`: the piped text goes with the prompt.
+  const piped = printMode && !sdk.streamInput && prompt && stdinIsPipeOrFile() ? await readStdin() : undefined;
   if (opts.resume === true) {
     await printSessions(config.cwd);
     process.stderr.write('tandem: choose one with tandem --resume ID (a unique prefix of the id will do)\n');
@@ -121,15 +138,18 @@ async function runAgent(words: string[], opts: Options): Promise<number> {
   let log = stderrLog;
   const ui = !printMode && canRunTerminalUi(process.stdin, process.stdout, process.env);
   const trustedWorkspace = await workspaceTrust(config, !!opts.trust, ui);
+  // The SDK program's in-process MCP servers are reached over the control protocol (stream input only).
+  const mcpBridge = sdk.streamInput ? new (await import('./stream-json/sdk-mcp.js')).SdkMcpBridge() : undefined;
   const session = await Session.open(config, {
     version, resume, interactive: !printMode || sdk.permissionPromptStdio, log: (l) => log(l),
     sessionId: sdk.sessionId, fork: sdk.forkSession, selectTools: sdk.selectTools, trustedWorkspace,
+    mcpSdkTransport: mcpBridge ? (name) => mcpBridge.transport(name) : undefined,
   });
   const rt = session.runtime;
   installExitHandlers(rt);
   try {
-    if (sdk.claudeMessages) return await runSdk(session, prompt, sdk);
-    if (printModule) return await runPrint(rt, prompt, printModule);
+    if (sdk.claudeMessages) return await runSdk(session, prompt, sdk, mcpBridge);
+    if (printModule) return await runPrint(rt, prompt, printModule, piped);
     // Without -p, a prompt on the command line is the first thing sent, as `claude "..."` does.
     const initialPrompt = prompt || undefined;
     if (ui) {
@@ -155,7 +175,7 @@ async function workspaceTrust(config: Config, trustFlag: boolean, ui: boolean): 
   return decideTrustInteractively(config.home, config.cwd, { stdin: process.stdin, write: (t) => process.stdout.write(t) });
 }
 
-async function runPrint(rt: Runtime<Config>, prompt: string, printModule: Promise<typeof PrintModule>): Promise<number> {
+async function runPrint(rt: Runtime<Config>, prompt: string, printModule: Promise<typeof PrintModule>, piped?: string): Promise<number> {
   const { runPrintMode } = await printModule;
   const controller = new AbortController();
   process.on('SIGINT', () => {
@@ -166,11 +186,14 @@ async function runPrint(rt: Runtime<Config>, prompt: string, printModule: Promis
   return runPrintMode(rt, prompt, {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
-  }, controller.signal);
+  }, controller.signal, piped);
 }
 
 /** Claude Code's headless protocol: what the Claude Agent SDK drives (src/cli/stream-json). */
-async function runSdk(session: import('../session/session.js').Session<Config>, prompt: string, sdk: ReturnType<typeof applySdkFlags>): Promise<number> {
+async function runSdk(
+  session: import('../session/session.js').Session<Config>, prompt: string, sdk: ReturnType<typeof applySdkFlags>,
+  mcpBridge?: import('./stream-json/sdk-mcp.js').SdkMcpBridge,
+): Promise<number> {
   const { runStreamJson } = await import('./stream-json/run.js');
   const controller = new AbortController();
   process.on('SIGINT', () => {
@@ -179,7 +202,7 @@ async function runSdk(session: import('../session/session.js').Session<Config>, 
   });
   return runStreamJson(session, {
     streamInput: sdk.streamInput, prompt, includePartialMessages: sdk.includePartialMessages,
-    permissionPromptStdio: sdk.permissionPromptStdio, version, stdin: process.stdin,
+    permissionPromptStdio: sdk.permissionPromptStdio, version, stdin: process.stdin, mcpBridge,
     stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), signal: controller.signal,
   });
 }
@@ -200,6 +223,10 @@ function installExitHandlers(rt: Runtime<Config>): void {
 const USER_ERRORS = new Set(['SessionLookupError', 'SettingsError']);
 
 process.on('uncaughtException', (err) => {
+  // The terminal went away (its window closed): writing to it fails. That is a hang-up, not a crash: leave as
+  // SIGHUP does (the exit handler kills the tasks), without an "internal error" nobody can read.
+  const code = (err as NodeJS.ErrnoException).code;
+  if ((code === 'EIO' || code === 'EPIPE') && (err as NodeJS.ErrnoException).syscall === 'write') process.exit(code === 'EIO' ? 129 : 141);
   process.stderr.write(`tandem: internal error: ${err.stack ?? err.message}\n`);
   process.exit(1);
 });

@@ -11,6 +11,8 @@ import type { Runtime } from '../session/runtime.js';
 import { formatDuration, toolEndLine, toolStartLine } from './tool-lines.js';
 import { permissionDenials, roundUsd } from './stream-json/sdk-messages.js';
 import { prepareCommand, type PreparedCommand } from '../session/command-prompt.js';
+import { promptContent } from '../session/prompt-input.js';
+import { modelTakesImages } from '../providers/image-input.js';
 
 /** Exit status of a run that succeeded although some tool calls were denied. */
 export const DENIED_EXIT = 3;
@@ -20,7 +22,8 @@ export interface PrintIO {
   stderr: (text: string) => void;
 }
 
-export async function runPrintMode(rt: Runtime<Config>, prompt: string, io: PrintIO, signal: AbortSignal): Promise<number> {
+/** `piped`: text piped on stdin beside the prompt. */
+export async function runPrintMode(rt: Runtime<Config>, prompt: string, io: PrintIO, signal: AbortSignal, piped?: string): Promise<number> {
   const format = rt.config.outputFormat;
   const started = Date.now();
   const emitJson = (obj: unknown) => io.stdout(`${JSON.stringify(obj)}\n`);
@@ -50,7 +53,10 @@ export async function runPrintMode(rt: Runtime<Config>, prompt: string, io: Prin
     return 1;
   }
   for (const note of command?.notes ?? []) io.stderr(`… ${note}\n`);
-  rt.addUserMessage(command ? command.content : prompt);
+  rt.addUserMessage(command ? command.content : await promptContent(prompt, {
+    cwd: rt.workspace.root, piped, saveDir: rt.tasks.logDir, takesImages: modelTakesImages(rt.config.model),
+    note: (line) => io.stderr(`tandem: ${line}\n`),
+  }));
   try {
     return await finishRun();
   } finally {
@@ -143,7 +149,8 @@ async function waitOrMatch(rt: Runtime<Config>, ids: string[], ms: number, signa
 }
 
 function runningBackgroundTasks(rt: Runtime<Config>) {
-  return rt.tasks.list().filter((t) => t.status === 'running' && !t.foreground);
+  // Persistent tasks are meant to outlive this run: print mode does not wait for them.
+  return rt.tasks.list().filter((t) => t.status === 'running' && !t.foreground && !t.persistent);
 }
 
 /** Progress lines for people: tool activity and notable loop events, on stderr. */

@@ -6,6 +6,7 @@ import { describeStatus } from '../tasks/notices.js';
 import type { Runtime } from '../session/runtime.js';
 import { formatDuration } from './tool-lines.js';
 import { describeHooks } from '../extensions/hooks/describe.js';
+import { rewindCommand, undoCommand } from './rewind-commands.js';
 
 export type SlashReply = { kind: 'text' | 'clear' | 'exit'; text: string };
 
@@ -17,6 +18,8 @@ export const SLASH_COMMANDS: Record<string, string> = {
   '/clear': 'start a new conversation',
   '/compact [focus]': 'summarise the conversation to free context',
   '/cost': 'tokens, context used and money spent',
+  '/rewind [N [files|conversation]]': 'list prompts, or put files and conversation back to before prompt N',
+  '/undo': "revert tandem's last change to a file",
   '/model [NAME]': 'show the model, or switch (PROVIDER/MODEL switches provider too)',
   '/permissions': 'the permission rules in force and where each comes from',
   '/hooks': 'the hooks in force and where each comes from',
@@ -83,6 +86,7 @@ export async function runSlashCommand(input: string, rt: Runtime): Promise<Slash
     case '/cost':
       return text(formatCostReport({
         usageByModel: rt.session.recorder.usageByModel, lastUsage: rt.compactor.lastUsage, contextWindow: rt.contextWindow,
+        usageByAgent: rt.subagents.usageByAgent,
       }));
     case '/model': {
       const next = args[0];
@@ -95,6 +99,10 @@ export async function runSlashCommand(input: string, rt: Runtime): Promise<Slash
         return text(`Model unchanged: ${(err as Error).message}`);
       }
     }
+    case '/rewind':
+      return text(await rewindCommand(rt, args));
+    case '/undo':
+      return text(await undoCommand(rt));
     case '/permissions':
       return text(permissionsReport(rt));
     case '/hooks':
@@ -147,7 +155,7 @@ function taskTable(rt: Runtime): string {
   const tasks = rt.tasks.list();
   if (!tasks.length) return 'No background tasks.';
   return tasks
-    .map((t) => `  ${t.id.padEnd(6)} ${t.status.padEnd(16)} ${formatDuration(t.runtimeMs).padStart(7)}  ${oneLine(t.description ?? t.command, 60)}`)
+    .map((t) => `  ${t.id.padEnd(6)} ${t.status.padEnd(16)} ${formatDuration(t.runtimeMs).padStart(7)}  ${oneLine(t.description ?? t.command, 60)}${t.persistent ? '  [persistent: outlives tandem]' : ''}`)
     .join('\n');
 }
 

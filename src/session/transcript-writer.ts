@@ -69,8 +69,8 @@ export class TranscriptWriter {
     if (content.length) this.append({ type: 'message', role, content, ...(details ? { details } : {}) });
   }
 
-  usage(usage: Usage, model: string): void {
-    this.append({ type: 'usage', usage, model });
+  usage(usage: Usage, model: string, agent?: string): void {
+    this.append({ type: 'usage', usage, model, ...(agent ? { agent } : {}) });
   }
 
   notice(level: NoticeRecord['level'], text: string): void {

@@ -4,6 +4,7 @@ import { constants } from 'node:os';
 import type { HarnessMark } from '../core/harness-mark.js';
 import { formatDuration } from '../core/text.js';
 import type { KilledBy, OutputMatches, TaskNotice, TaskSnapshot } from './types.js';
+import { formatAgentNotice } from './agent-notice.js';
 
 export type { TaskNotice } from './types.js';
 
@@ -22,6 +23,7 @@ const signalByNumber = new Map<number, string>(Object.entries(constants.signals)
 export function describeStatus(t: TaskSnapshot): string {
   switch (t.status) {
     case 'running':
+      if (t.agent) return `running for ${formatDuration(t.runtimeMs)}, ${t.agent.toolCalls} tool call${t.agent.toolCalls === 1 ? '' : 's'} so far`;
       return `running for ${formatDuration(t.runtimeMs)}`;
     case 'failed_to_start':
       return `failed to start: ${t.failReason ?? 'unknown reason'}`;
@@ -30,6 +32,7 @@ export function describeStatus(t: TaskSnapshot): string {
     case 'killed':
       return `killed by ${BY[t.killedBy ?? 'model']}${killDetail(t)}`;
     case 'exited':
+      if (t.agent) return t.agent.error ? `failed: ${t.agent.error}` : 'finished';
       if (t.signal) return `died of signal ${t.signal} (not sent by tandem)`;
       return `exited with code ${t.exitCode ?? '?'}${exitCodeHint(t.exitCode)}`;
   }
@@ -69,8 +72,9 @@ export function neutralize(text: string): string {
  */
 export function formatNotice(notice: TaskNotice, mark?: HarnessMark): string {
   const t = notice.task;
+  if (t.agent) return formatAgentNotice(t, t.agent, mark);
   if (notice.matches) return formatMatchNotice(notice, notice.matches, mark);
-  const outside = (text: string) => neutralize(mark ? mark.shield(text) : text);
+  const outside = outsideText(mark);
   const attrs = [...(mark ? [`key="${mark.key}"`] : []), `id="${attr(t.id)}"`, `status="${t.status}"`];
   if (t.exitCode !== undefined) attrs.push(`exit_code="${t.exitCode}"`);
   if (t.signal) attrs.push(`signal="${t.signal}"`);
@@ -89,17 +93,30 @@ export function formatNotice(notice: TaskNotice, mark?: HarnessMark): string {
   } else {
     lines.push('(no output)');
   }
-  lines.push(`full log: ${t.logPath}`, mark ? `</${NOTICE_TAG} key="${mark.key}">` : `</${NOTICE_TAG}>`);
+  lines.push(`full log: ${t.logPath}`, closingTag(mark));
   return lines.join('\n');
+}
+
+/** Outside text inside a notice: unable to carry the session's key, and no exact tag spelling. */
+export function outsideText(mark?: HarnessMark): (text: string) => string {
+  return (text) => neutralize(mark ? mark.shield(text) : text);
+}
+
+export function openingTag(mark: HarnessMark | undefined, attrs: string[]): string {
+  return `<${NOTICE_TAG} ${[...(mark ? [`key="${mark.key}"`] : []), ...attrs].join(' ')}>`;
+}
+
+export function closingTag(mark?: HarnessMark): string {
+  return mark ? `</${NOTICE_TAG} key="${mark.key}">` : `</${NOTICE_TAG}>`;
 }
 
 /** A notify_on notice: the lines that matched, what was folded, and that the task goes on. */
 function formatMatchNotice(notice: TaskNotice, m: OutputMatches, mark?: HarnessMark): string {
   const t = notice.task;
-  const outside = (text: string) => neutralize(mark ? mark.shield(text) : text);
+  const outside = outsideText(mark);
   const count = m.lines.length + m.folded;
   const lines = [
-    `<${NOTICE_TAG} ${mark ? `key="${mark.key}" ` : ''}id="${attr(t.id)}" status="${t.status}" event="output_matched">`,
+    openingTag(mark, [`id="${attr(t.id)}"`, `status="${t.status}"`, 'event="output_matched"']),
     `This is an automatic notice from the tandem harness (not from the user): background task ${t.id} printed `
       + `${count} line${count === 1 ? '' : 's'} matching its notify_on pattern /${outside(m.pattern)}/ `
       + `(${t.status === 'running' ? 'it is still running' : 'its end is reported separately'}).`,
@@ -109,7 +126,7 @@ function formatMatchNotice(notice: TaskNotice, m: OutputMatches, mark?: HarnessM
   if (m.lines.length) lines.push('matching lines:', outside(m.lines.map((l) => l.line).join('\n')));
   if (m.folded) lines.push(`[${m.folded} more matching line${m.folded === 1 ? '' : 's'} folded into this notice; read the log or check_background with a filter]`);
   if (m.skippedBytes) lines.push(`[${m.skippedBytes} bytes of output came too fast to be searched]`);
-  lines.push(`full log: ${t.logPath}`, mark ? `</${NOTICE_TAG} key="${mark.key}">` : `</${NOTICE_TAG}>`);
+  lines.push(`full log: ${t.logPath}`, closingTag(mark));
   return lines.join('\n');
 }
 

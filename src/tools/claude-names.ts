@@ -8,6 +8,7 @@ const CLAUDE_NAME_OF: Record<string, string> = {
   grep: 'Grep',
   glob: 'Glob',
   ls: 'LS',
+  web_fetch: 'WebFetch',
   check_background: 'BashOutput',
   kill_background: 'KillShell',
 };
@@ -22,9 +23,14 @@ const TANDEM_TOOLS_OF: Record<string, string[]> = {
   Grep: ['grep'],
   Glob: ['glob'],
   LS: ['ls'],
+  WebFetch: ['web_fetch'],
   BashOutput: ['check_background'],
   KillShell: ['kill_background'],
   KillBash: ['kill_background'],
+  // Claude Code's subagent tool (Task, lately Agent) and its todo list.
+  Task: ['agent'],
+  Agent: ['agent'],
+  TodoWrite: ['todo_write'],
 };
 
 /** The name a Claude Code program knows a tandem tool by (its own name when Claude Code has no such tool). */

@@ -46,7 +46,7 @@ export function createGrepTool(ws: Workspace, opts: SearchToolOptions = {}): Age
       };
       const files: GrepFile[] = [];
       if (scope.isFile) {
-        const re = compilePattern(query.pattern, query.ignoreCase);
+        const re = await compilePattern(query.pattern, query.ignoreCase);
         const text = await readSearchable(scope.abs);
         if (text === undefined) throw new ToolError(`${scope.shown} is binary or larger than 10 MB; grep searches text files.`);
         const file = grepText(scope.shown, text, (l) => re.test(l), query.context, query.keepLines);

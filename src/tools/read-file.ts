@@ -9,6 +9,7 @@ import { binaryMessage, describeDirectory, notFoundMessage } from './file-hints.
 import type { FileIO } from './file-io.js';
 import { windowOfText } from './file-io.js';
 import { defineTool, ToolError } from './tool.js';
+import { describeImage, prepareImageFile, sniffImageFile } from './image/prepare-image.js';
 
 const DEFAULT_LIMIT = 2000;
 const MAX_LINE_CHARS = 2000;
@@ -24,10 +25,16 @@ const schema = z.object({
 
 const DESCRIPTION = `Read a text file as numbered lines ("  12\\tcode"; the number and tab are not part of the file). \
 Up to ${DEFAULT_LIMIT} lines from offset (1-based); for large files read the part you need and follow the hint at \
-the end. Read a file before editing it. Directories are listed; binary files refused.`;
+the end. Read a file before editing it. Directories are listed; PNG, JPEG, GIF and WebP images are shown to you; \
+other binary files refused.`;
+
+export interface ReadFileOptions {
+  /** Whether the current model takes images (asked at each call: the model can change). Default: yes. */
+  takesImages?: () => boolean;
+}
 
 /** The read_file tool, confined to `ws` (its root and read roots). */
-export function createReadFileTool(ws: Workspace, io: FileIO = {}): AgentTool {
+export function createReadFileTool(ws: Workspace, io: FileIO = {}, opts: ReadFileOptions = {}): AgentTool {
   return defineTool({
     name: 'read_file',
     description: DESCRIPTION,
@@ -58,6 +65,18 @@ export function createReadFileTool(ws: Workspace, io: FileIO = {}): AgentTool {
         throw new ToolError(`${shown} is not a regular file (a FIFO, socket or device); read_file reads files only.`);
       }
       if (st.size === 0) return `${shown} is empty (0 bytes).`;
+      const imageType = await sniffImageFile(abs);
+      if (imageType) {
+        if (opts.takesImages && !opts.takesImages()) {
+          throw new ToolError(`${shown} is an image (${imageType}), and the current model does not take images, so it cannot be shown.`);
+        }
+        const img = await prepareImageFile(abs, shown, st.size);
+        const details = {
+          kind: 'image', path: shown, mediaType: img.mediaType, width: img.width, height: img.height, bytes: img.bytes,
+          ...(img.resized ? { resized: img.resized } : {}),
+        };
+        return { content: [{ type: 'text', text: `Image ${shown} (${describeImage(img)})` }, img.block], details };
+      }
       const binary = await binaryMessage(abs, shown, st.size);
       if (binary) throw new ToolError(binary);
 

@@ -17,6 +17,8 @@ export interface PermissionGateOptions {
   /** Absent in print mode: "ask" then becomes a denial. */
   approver?: Approver;
   log: (line: string) => void;
+  /** Told of each rule saved by a "yes, always" (the runtime remembers it outside the workspace). */
+  onAlwaysAllowed?: (rule: string) => Promise<void>;
   /** Told of every call that was not allowed to run (rule, mode or person), for reports such as the SDK's. */
   onDenied?: (call: ToolUseBlock, tool: string, message: string) => void;
 }
@@ -53,6 +55,7 @@ export function createPermissionGate(opts: PermissionGateOptions): Authorize {
       for (const rule of decision.suggestions ?? []) {
         opts.policy.addRule(rule);
         const saved = await addAllowRule(opts.workspace.root, rule);
+        await opts.onAlwaysAllowed?.(rule);
         opts.log(`allowed from now on: ${rule} (saved to ${saved.file})`);
       }
     }
@@ -64,6 +67,7 @@ async function accessOf(tool: string, input: Record<string, unknown>, opts: Perm
   if (COMMAND_TOOLS.has(tool)) {
     return typeof input.command === 'string' ? { kind: 'command', command: input.command, cwd: opts.workspace.root } : undefined;
   }
+  if (tool === 'web_fetch') return fetchAccess(input.url);
   // MCP servers' tools: judged by name (rules like mcp__github or mcp__github__create_issue).
   if (tool.startsWith('mcp__')) return { kind: 'tool', tool };
   if (typeof input.path !== 'string') return undefined;
@@ -77,6 +81,16 @@ async function accessOf(tool: string, input: Record<string, unknown>, opts: Perm
   }
   if (!write && opts.ownReadRoots.some((root) => isInside(root, resolved))) return undefined;
   return { kind: write ? 'write' : 'read', path: resolved };
+}
+
+function fetchAccess(url: unknown): AccessRequest | undefined {
+  if (typeof url !== 'string') return undefined;
+  try {
+    const parsed = new URL(url);
+    return { kind: 'fetch', url, host: parsed.hostname.toLowerCase() };
+  } catch {
+    return undefined; // the tool refuses an invalid URL itself
+  }
 }
 
 function denial(tool: string, decision: Decision): ToolResult {
@@ -93,6 +107,7 @@ async function approvalRequest(
     const whyParts = asking.map((p) => p.reason.replace(/^needs approval: /, '').replace(/, so it needs approval$/, ''));
     return { ...base, summary: access.command, command: { text: access.command, partsNeedingApproval: asking.map((p) => p.text), whyParts } };
   }
+  if (access.kind === 'fetch') return { ...base, summary: access.url };
   return { ...base, summary: String(input.path), diff: await diffOf(tool, input, access.path) };
 }
 

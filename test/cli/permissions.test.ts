@@ -148,18 +148,19 @@ describe('settings files through the CLI', () => {
 });
 
 describe('the plain REPL asks on piped stdin', () => {
-  const startRepl = () => {
+  const startRepl = (env = testEnv(t.server.url)) => {
     t.server.enqueue(reply().tool('bash', { command: 'npm --version' }, 'toolu_npm'));
     t.server.enqueue(reply().text('Answered.'));
-    const tandem = watch(startTandem([], { cwd: t.cwd, env: testEnv(t.server.url) }));
+    const tandem = watch(startTandem([], { cwd: t.cwd, env }));
     tandem.child.stdin!.write('what npm version is this?\n');
     return tandem;
   };
-  const question = /Permission needed: bash — .*\n {2}\$ npm --version\n[\s\S]*Allow\? \[y\]es, \[a\]lways \(adds (Bash\([^)]*\))\), \[n\]o: /;
+  const question = /Permission needed: bash(?: — .*)?\n {2}\$ npm --version\n[\s\S]*Allow\? \[y\]es, \[a\]lways \(adds (Bash\([^)]*\))\), \[n\]o: /;
   const version = /^\d+\.\d+\.\d+$/;
 
-  it('"a" saves the suggested rule to .tandem/settings.local.json and runs the command', async () => {
-    const tandem = startRepl();
+  it('"a" saves the suggested rule to .tandem/settings.local.json and runs the command; it holds in later runs', async () => {
+    const env = testEnv(t.server.url);
+    const tandem = startRepl(env);
     const [, rule] = await tandem.waitFor(question);
     expect(rule).toBe('Bash(npm:*)');
     tandem.child.stdin!.write('a\n');
@@ -171,6 +172,16 @@ describe('the plain REPL asks on piped stdin', () => {
     const saved = JSON.parse(readFileSync(path.join(t.cwd, '.tandem', 'settings.local.json'), 'utf8'));
     expect(saved).toEqual({ permissions: { allow: ['Bash(npm:*)'] } });
     expect(run.stderr).toMatch(/allowed from now on: Bash\(npm:\*\) \(saved to .*settings\.local\.json\)/);
+
+    // The workspace is not trusted, yet the person's own answer counts next time (tandem remembered granting it);
+    // a rule a repository commits to the same file does not.
+    const local = path.join(t.cwd, '.tandem', 'settings.local.json');
+    writeFileSync(local, JSON.stringify({ permissions: { allow: ['Bash(npm:*)', 'Bash(touch:*)'] } }));
+    t.server.enqueue(reply().tool('bash', { command: 'npm --version' }, 'toolu_2').tool('bash', { command: 'touch planted' }, 'toolu_3'), reply().text('ok'));
+    const later = await runTandem(['-p', 'again'], { cwd: t.cwd, env });
+    expect(results(3).toolu_2!.text.trim()).toMatch(version);
+    expect(results(3).toolu_3!.isError).toBe(true);
+    expect(later.stderr).toContain('.tandem/settings.local.json: allow Bash(touch:*)');
   });
 
   it('"n" and a reason: the command does not run and the model reads the reason', async () => {

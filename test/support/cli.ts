@@ -4,6 +4,7 @@ import { mkdtempSync, realpathSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { madeTempDirs } from './temp-registry.js';
 
 export const TANDEM_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/tandem.js');
 
@@ -17,9 +18,11 @@ export interface RunOptions {
   killAfterMs?: number;
 }
 
-/** A fresh temp folder (real path), for a workspace or a TANDEM_HOME. */
+/** A fresh temp folder (real path), for a workspace or a TANDEM_HOME; removed when the test file ends. */
 export function tempDir(prefix = 'tandem-test-'): string {
-  return realpathSync(mkdtempSync(path.join(os.tmpdir(), prefix)));
+  const dir = realpathSync(mkdtempSync(path.join(os.tmpdir(), prefix)));
+  madeTempDirs.push(dir);
+  return dir;
 }
 
 /** The environment a test run gets: the scripted server, a fake key, an isolated TANDEM_HOME. */
@@ -30,6 +33,8 @@ export function testEnv(baseUrl: string, extra: Record<string, string | undefine
     ANTHROPIC_BASE_URL: baseUrl,
     ANTHROPIC_API_KEY: 'sk-ant-test-0000-FAKE-KEY-for-tests',
     TANDEM_HOME: tempDir('tandem-home-'),
+    // tandem's own temp files (task logs, checkpoints) land in a folder the test run removes.
+    TMPDIR: tempDir('tandem-tmp-'),
     ...extra,
   };
 }

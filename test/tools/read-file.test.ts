@@ -70,12 +70,12 @@ describe('read_file', () => {
     expect(r.content).toBe('a.txt has 10 lines; offset=11 is past the end. Call read_file with an offset from 1 to 10.');
   });
 
-  it('refuses binary files', async () => {
-    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]), Buffer.alloc(12_335, 7)]);
-    await writeFile(f.at('x.png'), png);
-    const r = await run(read, { path: 'x.png' });
+  it('refuses binary files (images are shown: read-image.test.ts)', async () => {
+    const zip = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0]), Buffer.alloc(12_339, 7)]);
+    await writeFile(f.at('x.zip'), zip);
+    const r = await run(read, { path: 'x.zip' });
     expect(r.isError).toBe(true);
-    expect(r.content).toMatch(/^"x\.png" is a binary file \(image\/png\?, 12,345 bytes\); read_file shows text only\./);
+    expect(r.content).toMatch(/^"x\.zip" is a binary file \(application\/zip\?, 12,345 bytes\); read_file shows text only\./);
     await writeFile(f.at('data.bin'), Buffer.from('abc\0def'));
     expect((await run(read, { path: 'data.bin' })).content).toMatch(/^"data\.bin" is a binary file \(7 bytes\)/);
   });

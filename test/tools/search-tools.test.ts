@@ -38,16 +38,16 @@ async function tree(): Promise<void> {
   await symlink(f.at('src/a.ts'), f.at('src/link.ts'));
 }
 
-const backends: [string, () => SearchBackend][] = [
-  ['ripgrep', () => { requireRipgrep(); return ripgrepBackend('rg'); }],
+const backends: [string, (ctx: { skip(note?: string): void }) => SearchBackend][] = [
+  ['ripgrep', (ctx) => { requireRipgrep(ctx); return ripgrepBackend('rg'); }],
   ['javascript', () => javascriptBackend()],
 ];
 
 describe.each(backends)('search tools with %s', (_name, makeBackend) => {
   let backend: SearchBackend;
-  beforeEach(async () => {
+  beforeEach(async (ctx) => {
+    backend = makeBackend(ctx);
     f = await makeFixture();
-    backend = makeBackend();
     await tree();
   });
 

@@ -61,8 +61,8 @@ describe('checkSandbox', () => {
     if (!result.ok) expect(result.message).toContain('macOS');
   });
 
-  it('starts a sandbox when bwrap works here', async () => {
-    requireBwrap();
+  it('starts a sandbox when bwrap works here', async (ctx) => {
+    requireBwrap(ctx);
     expect(await checkSandbox()).toEqual({ ok: true, bwrap: expect.stringMatching(/\/bwrap$/), graceful: true });
   });
 });

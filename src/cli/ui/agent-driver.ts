@@ -3,6 +3,8 @@
 import type { AgentEvent } from '../../core/events.js';
 import type { Runtime } from '../../session/runtime.js';
 import { expandMentions } from './mentions.js';
+import { promptContent } from '../../session/prompt-input.js';
+import { modelTakesImages } from '../../providers/image-input.js';
 import type { Transcript } from './transcript.js';
 import { customCommandOf, prepareCommand } from '../../session/command-prompt.js';
 import { isBuiltinCommand, isPromptCommand } from '../slash-commands.js';
@@ -20,6 +22,8 @@ export interface DriverHooks {
   changed(): void;
   /** Runs a slash command (a line starting with '/'). */
   command(text: string): Promise<void>;
+  /** Sees every loop event after the transcript (the todo list follows them). */
+  event?(event: AgentEvent): void;
 }
 
 export class AgentDriver {
@@ -96,7 +100,12 @@ export class AgentDriver {
         this.transcript.add({ kind: 'user', text: next.display });
         const mentions = await expandMentions(next.text, this.rt.workspace);
         for (const note of mentions.notes) this.transcript.add({ kind: 'info', text: note });
-        this.rt.addUserMessage([{ type: 'text', text: next.text }, ...mentions.blocks]);
+        const withImages = await promptContent(next.text, {
+          cwd: this.rt.workspace.root, saveDir: this.rt.tasks.logDir, takesImages: modelTakesImages(this.rt.config.model),
+          note: (text) => this.transcript.add({ kind: 'info', text }),
+        });
+        const [typed, ...images] = typeof withImages === 'string' ? [{ type: 'text' as const, text: withImages }] : withImages;
+        this.rt.addUserMessage([typed!, ...mentions.blocks, ...images]);
         await this.#runTurn();
       }
     } finally {
@@ -168,6 +177,7 @@ export class AgentDriver {
     this.hooks.changed();
     const emit = (event: AgentEvent) => {
       this.transcript.apply(event);
+      this.hooks.event?.(event);
       this.hooks.changed();
     };
     try {

@@ -3,6 +3,7 @@
 import { plural } from '../../core/text.js';
 import { open, stat } from 'node:fs/promises';
 import type { TextBlock } from '../../core/types.js';
+import { sniffImageFile } from '../../tools/image/prepare-image.js';
 import { displayPath, resolveInWorkspace, type Workspace } from '../../workspace/paths.js';
 
 export const MAX_MENTION_BYTES = 100_000;
@@ -31,6 +32,7 @@ export async function expandMentions(text: string, ws: Workspace): Promise<Menti
     let why = 'no such file';
     for (const candidate of candidates) {
       const result = await readMention(candidate, confined);
+      if ('image' in result) { attached = true; break; } // attached as an image (session/prompt-input.ts)
       if ('block' in result) {
         out.blocks.push(result.block);
         out.notes.push(result.note);
@@ -44,7 +46,7 @@ export async function expandMentions(text: string, ws: Workspace): Promise<Menti
   return out;
 }
 
-async function readMention(p: string, ws: Workspace): Promise<{ block: TextBlock; note: string } | { why: string }> {
+async function readMention(p: string, ws: Workspace): Promise<{ block: TextBlock; note: string } | { why: string } | { image: true }> {
   let abs: string;
   try {
     abs = await resolveInWorkspace(ws, p, 'read');
@@ -54,6 +56,7 @@ async function readMention(p: string, ws: Workspace): Promise<{ block: TextBlock
   const info = await stat(abs).catch(() => undefined);
   if (!info) return { why: 'no such file' };
   if (!info.isFile()) return { why: info.isDirectory() ? 'a folder' : 'not a regular file' };
+  if (await sniffImageFile(abs).catch(() => undefined)) return { image: true };
   const handle = await open(abs, 'r');
   let bytes: Buffer;
   try {

@@ -1,6 +1,6 @@
 // What grep, glob and ls ask of a search engine, and the choice between ripgrep (fast, when installed) and the
 // JavaScript walk (always there). Both give the same files in the same order and the same matching lines.
-import { RE2JS } from 're2js';
+import type { RE2JS } from 're2js';
 import { ToolError } from '../../core/tool-error.js';
 
 /** One line of a file shown in grep's output: a match, or context around one. */
@@ -32,8 +32,12 @@ export interface SearchBackend {
 /** Files larger than this are not searched (ripgrep: --max-filesize 10M). */
 export const MAX_SEARCH_FILE_BYTES = 10 * 1024 * 1024;
 
-/** Compiles a model-given pattern in linear-time RE2; a bad pattern is a ToolError saying what is wrong. */
-export function compilePattern(pattern: string, ignoreCase: boolean): RE2JS {
+/**
+ * Compiles a model-given pattern in linear-time RE2 (re2js, loaded on first use: 170 KB that `tandem -p` need
+ * not parse when the model never searches); a bad pattern is a ToolError saying what is wrong.
+ */
+export async function compilePattern(pattern: string, ignoreCase: boolean): Promise<RE2JS> {
+  const { RE2JS } = await import('re2js');
   try {
     return RE2JS.compile(pattern, ignoreCase ? RE2JS.CASE_INSENSITIVE : 0);
   } catch (err) {

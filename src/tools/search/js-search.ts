@@ -10,7 +10,7 @@ export function javascriptBackend(): SearchBackend {
       for await (const e of walkFiles(dir, signal)) yield e.rel;
     },
     async grep(dir, query, onFile, signal) {
-      const re = compilePattern(query.pattern, query.ignoreCase);
+      const re = await compilePattern(query.pattern, query.ignoreCase);
       let kept = 0;
       for await (const e of walkFiles(dir, signal)) {
         if (signal.aborted) return;

@@ -23,7 +23,7 @@ export function ripgrepBackend(rg: string): SearchBackend {
       for await (const line of lines(rg, ['--files', '--null', ...COMMON], dir, signal, '\0')) yield line;
     },
     async grep(dir, query, onFile, signal) {
-      compilePattern(query.pattern, query.ignoreCase); // the same error for a bad pattern as without ripgrep
+      await compilePattern(query.pattern, query.ignoreCase); // the same error for a bad pattern as without ripgrep
       const args = ['--json', '--max-filesize', '10M', ...COMMON];
       if (query.ignoreCase) args.push('--ignore-case');
       if (query.context) args.push('--context', String(query.context));

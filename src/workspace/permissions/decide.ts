@@ -6,7 +6,7 @@ import path from 'node:path';
 import { isInside } from '../paths.js';
 import { protectedPathOf } from '../sandbox-protect.js';
 import { commandForms, isFreeBuiltin } from './command-forms.js';
-import { type PathContext, type PermissionRule, type RuleKind, compilePathGlob, matchCommand, parseRule } from './rules.js';
+import { type PathContext, type PermissionRule, type RuleKind, compilePathGlob, matchCommand, matchDomain, parseRule } from './rules.js';
 import type { PermissionSettings } from './settings.js';
 import { type CommandPart, type FilePart, analyzeCommand } from './shell-analysis.js';
 import { printModeDenial, suggestCommandRule, suggestPathRule } from './suggest.js';
@@ -85,6 +85,10 @@ export class PermissionPolicy {
   }
 
   private async decide(request: AccessRequest): Promise<Decision> {
+    if (request.kind === 'fetch') {
+      const j = this.judgeFetch(request.host);
+      return { ...j, suggestions: j.suggestion ? [j.suggestion] : undefined };
+    }
     if (request.kind === 'tool') {
       const j = judgeNamedTool(this.rules, request.tool, this.mode);
       return { ...j, suggestions: j.suggestion ? [j.suggestion] : undefined };
@@ -173,6 +177,16 @@ export class PermissionPolicy {
     if (this.mode === 'bypassPermissions') return { decision: 'allow', reason: `${unknown}; allowed by bypassPermissions mode` };
     if (this.mode === 'plan' && part.kind === 'write') return { decision: 'deny', reason: `${unknown}; plan mode writes nothing` };
     return { decision: 'ask', reason: `${unknown}, so it needs approval` };
+  }
+
+  /** WebFetch rules, then the mode: a request leaves the machine, so only bypassPermissions allows it unasked. */
+  private judgeFetch(host: string): Judgement {
+    for (const kind of ['deny', 'ask', 'allow'] as const) {
+      const rule = this.rules.find((r) => r.tool === 'WebFetch' && r.kind === kind && (!r.domain || matchDomain(r.domain, host)));
+      if (rule) return { decision: kind, reason: `fetching from ${host} matches ${kind} rule ${rule.text}`, rule: ruleRef(rule) };
+    }
+    if (this.mode === 'bypassPermissions') return { decision: 'allow', reason: `fetching from ${host} is allowed by bypassPermissions mode` };
+    return { decision: 'ask', reason: `fetching from ${host} needs approval`, suggestion: `WebFetch(domain:${host})` };
   }
 
   /** Read and Edit rules, then the workspace boundary and the mode. */

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { type Arg, isDynamic } from './shell-words.js';
+import { wildcardMatcher, type WordMatcher } from './wildcard.js';
 
 export type RuleKind = 'allow' | 'ask' | 'deny';
 
@@ -15,6 +16,8 @@ export interface ParsedRule {
   command?: CommandPattern;
   /** Read(...) / Edit(...) glob as written; absent for a bare `Read` / `Edit` (every path). */
   pathGlob?: string;
+  /** WebFetch(domain:HOST): the host (or `*.host` for its subdomains); absent for a bare `WebFetch` (every URL). */
+  domain?: string;
 }
 
 /** A rule in force: what it says, whether it allows, asks or denies, and where it came from. */
@@ -30,7 +33,7 @@ export class RuleSyntaxError extends Error {
 }
 
 /** The tools whose rules tandem applies; the value is the tool a rule names after aliases. */
-export const KNOWN_TOOLS: Record<string, string> = { Bash: 'Bash', Read: 'Read', Edit: 'Edit', Write: 'Edit' };
+export const KNOWN_TOOLS: Record<string, string> = { Bash: 'Bash', Read: 'Read', Edit: 'Edit', Write: 'Edit', WebFetch: 'WebFetch' };
 
 /** Parses `Tool` or `Tool(specifier)`. Throws RuleSyntaxError for malformed text, not for unknown tools. */
 export function parseRule(raw: string): ParsedRule {
@@ -38,7 +41,8 @@ export function parseRule(raw: string): ParsedRule {
   if (text === '') throw new RuleSyntaxError('empty rule; write e.g. "Bash(npm test:*)" or "Edit(src/**)"');
   const open = text.indexOf('(');
   const name = open < 0 ? text : text.slice(0, open);
-  if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) {
+  // `mcp__server__*` is Claude Code's way of naming every tool of an MCP server.
+  if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name) && !/^mcp__[A-Za-z0-9_-]+__\*$/.test(name)) {
     if (name.includes(')')) throw new RuleSyntaxError(`"${text}" has a ")" without a matching "("`);
     throw new RuleSyntaxError(`"${text}" does not start with a tool name (like Bash, Read, Edit)`);
   }
@@ -50,6 +54,7 @@ export function parseRule(raw: string): ParsedRule {
   if (spec.trim() === '') throw new RuleSyntaxError(`"${text}" has empty parentheses; write "${name}" alone to match everything`);
   if (tool === 'Bash') return { text, tool, command: parseCommandPattern(spec, text) };
   if (tool === 'Read' || tool === 'Edit') return { text, tool, pathGlob: spec.trim() };
+  if (tool === 'WebFetch') return { text, tool, domain: parseDomainSpec(spec, text) };
   return { text, tool };
 }
 
@@ -67,13 +72,27 @@ function checkParentheses(text: string, spec: string): void {
   if (depth !== 0) throw new RuleSyntaxError(`"${text}" has unbalanced parentheses`);
 }
 
+/** `domain:example.com` or `domain:*.example.com`, lower-cased. */
+function parseDomainSpec(spec: string, text: string): string {
+  const m = /^\s*domain:\s*((?:\*\.)?[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])\s*$/.exec(spec);
+  if (!m) throw new RuleSyntaxError(`"${text}" should name a host: WebFetch(domain:example.com) or WebFetch(domain:*.example.com)`);
+  return m[1]!.toLowerCase();
+}
+
+/** Whether a WebFetch rule's domain covers `host`: the same host, or for `*.x` any host under x. */
+export function matchDomain(domain: string, host: string): boolean {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  if (domain.startsWith('*.')) return h.endsWith(domain.slice(1));
+  return h === domain;
+}
+
 // ---- Bash(...) ----
 
 const STAR = Symbol('*');
 type Segment = string | typeof STAR;
 
 /** One word of a command pattern: a lone `*` (any number of words) or a word matcher. */
-type PatternToken = { star: true } | { star: false; re: RegExp };
+type PatternToken = { star: true } | { star: false; re: WordMatcher };
 
 /** `npm test` (exact), `npm test:*` or `npm test *` (prefix on word boundary), `git * main` (glob). */
 export interface CommandPattern {
@@ -91,8 +110,13 @@ export function parseCommandPattern(spec: string, text = spec): CommandPattern {
   }
   const tokens = tokenize(body, text).map((segments): PatternToken => {
     if (segments.length === 1 && segments[0] === STAR) return { star: true };
-    const source = segments.map((s) => (s === STAR ? '.*' : escapeRegExp(s))).join('');
-    return { star: false, re: new RegExp(`^${source}$`, 's') };
+    // Literal pieces between the stars; matched without a regex (wildcard.ts).
+    const pieces = [''];
+    for (const s of segments) {
+      if (s === STAR) pieces.push('');
+      else pieces[pieces.length - 1] += s;
+    }
+    return { star: false, re: wildcardMatcher(pieces) };
   });
   while (tokens.length && tokens[tokens.length - 1].star) {
     tokens.pop();
@@ -130,9 +154,6 @@ function tokenize(body: string, text: string): Segment[][] {
   return words;
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /**
  * Whether a command's words match. `certain`: they match whatever its dynamic words turn out to be (only a
@@ -156,7 +177,7 @@ export function matchCommand(pattern: CommandPattern, words: readonly Arg[], how
       result = false;
     } else {
       const word = words[j];
-      const token = tokens[i] as { star: false; re: RegExp };
+      const token = tokens[i] as { star: false; re: WordMatcher };
       if (isDynamic(word)) result = how === 'possible' && (rec(i, j + 1) || rec(i + 1, j + 1) || rec(i + 1, j));
       else result = token.re.test(word) && rec(i + 1, j + 1);
     }

@@ -63,6 +63,8 @@ export interface LoadSettingsOptions {
   cliSandbox?: boolean;
   /** The workspace is trusted (default true): its files may widen permissions and bring hooks. */
   trusted?: boolean;
+  /** Allow rules the person granted here ("yes, always"): untrusted, tandem's local file keeps these. */
+  granted?: readonly string[];
   /** Claude Code's user folder (default `<home>/.claude`; the runtime passes CLAUDE_CONFIG_DIR); null: no Claude Code files. */
   claudeUserDir?: string | null;
 }
@@ -254,7 +256,10 @@ export async function loadPermissionSettings(opts: LoadSettingsOptions): Promise
     const text = await readSettingsFile(file);
     if (text === undefined) continue;
     const s = source.format === 'claude' ? parseClaudeSettingsText(text, file) : parseSettingsText(text, file, opts);
-    if (source.scope !== 'user' && !trusted) untrusted(s, merged, path.relative(opts.workspaceRoot, file));
+    if (source.scope !== 'user' && !trusted) {
+      const keep = source.scope === 'local' && source.format === 'tandem' ? new Set(opts.granted ?? []) : new Set<string>();
+      untrusted(s, merged, path.relative(opts.workspaceRoot, file), keep);
+    }
     else if (source.scope === 'project') distrust(s, merged, { user: userFile, local: localFile });
     merged.files.push(file);
     merged.rules.push(...s.rules);
@@ -291,11 +296,11 @@ export async function loadPermissionSettings(opts: LoadSettingsOptions): Promise
  * An untrusted workspace's file (shared or local) may only narrow: its deny and ask rules, plan mode and turning
  * the sandbox on stay; allow rules, other modes, hooks, credentials and sandbox loosening are dropped and listed.
  */
-function untrusted(s: FileSettings, merged: PermissionSettings, shown: string): void {
+function untrusted(s: FileSettings, merged: PermissionSettings, shown: string, granted: ReadonlySet<string>): void {
   const dropped: string[] = [];
-  const allow = s.rules.filter((r) => r.kind === 'allow');
+  const allow = s.rules.filter((r) => r.kind === 'allow' && !granted.has(r.text));
   if (allow.length) dropped.push(`allow ${allow.map((r) => r.text).join(', ')}`);
-  s.rules = s.rules.filter((r) => r.kind !== 'allow');
+  s.rules = s.rules.filter((r) => r.kind !== 'allow' || granted.has(r.text));
   if (s.defaultMode && s.defaultMode !== 'plan') {
     if (s.defaultMode !== 'default') dropped.push(`mode ${s.defaultMode}`);
     s.defaultMode = undefined;

@@ -15,6 +15,8 @@ export type AccessRequest =
   | { kind: 'command'; command: string; cwd: string }
   | { kind: 'read'; path: string }
   | { kind: 'write'; path: string }
+  /** A web request (web_fetch); judged by WebFetch(domain:HOST) rules. */
+  | { kind: 'fetch'; url: string; host: string }
   /** A tool judged by its name alone (MCP tools: `mcp__github__create_issue`). */
   | { kind: 'tool'; tool: string };
 

@@ -1,0 +1,66 @@
+// What a command changed, where git can tell: `git status` before and after (with GIT_OPTIONAL_LOCKS=0, so git
+// does not even refresh its index), the content of files already dirty kept beforehand, and a clean file's
+// previous content read from the index. Outside a git repository commands' changes cannot be seen.
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { CheckpointStore } from './store.js';
+
+const MAX_DIRTY = 500;
+const MAX_DIRTY_BYTES = 20 * 1024 * 1024;
+
+function git(cwd: string, args: string[], encoding: 'utf8' | 'buffer' = 'utf8'): Promise<string | Buffer | undefined> {
+  return new Promise((resolve) => {
+    execFile('git', args, {
+      cwd, encoding, maxBuffer: 64 * 1024 * 1024, timeout: 10_000,
+      env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0' },
+    }, (err, stdout) => resolve(err ? undefined : stdout));
+  });
+}
+
+/** Paths git reports as changed or untracked (relative to the repository top), or undefined outside git. */
+async function dirtyPaths(top: string): Promise<string[] | undefined> {
+  const out = await git(top, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames']);
+  if (typeof out !== 'string') return undefined;
+  return out.split('\0').filter(Boolean).map((entry) => entry.slice(3));
+}
+
+export interface CommandWatch {
+  /** Records every file the command changed, with its content before. */
+  finish(): Promise<void>;
+}
+
+/** Call before a command runs in `cwd`; `finish()` after it ends. Resolves to undefined outside git. */
+export async function watchCommand(cwd: string, store: CheckpointStore, by = 'bash'): Promise<CommandWatch | undefined> {
+  const top = (await git(cwd, ['rev-parse', '--show-toplevel']) as string | undefined)?.trim();
+  if (!top) return undefined;
+  const before = await dirtyPaths(top);
+  if (!before || before.length > MAX_DIRTY) return undefined;
+  const kept = new Map<string, Buffer | null>();
+  let bytes = 0;
+  for (const rel of before) {
+    const content = await readFile(path.join(top, rel)).catch(() => null);
+    bytes += content?.length ?? 0;
+    if (bytes > MAX_DIRTY_BYTES) return undefined;
+    kept.set(rel, content);
+  }
+  return {
+    async finish() {
+      const after = await dirtyPaths(top);
+      if (!after) return;
+      for (const rel of new Set([...before, ...after])) {
+        const abs = path.join(top, rel);
+        const now = await readFile(abs).catch(() => null);
+        let previous: Buffer | null;
+        if (kept.has(rel)) previous = kept.get(rel)!;
+        else {
+          // Clean before: its content was the index's (absent there: a new untracked file).
+          const blob = await git(top, ['cat-file', 'blob', `:${rel}`], 'buffer');
+          previous = Buffer.isBuffer(blob) ? blob : null;
+        }
+        const same = previous === null ? now === null : now !== null && previous.equals(now);
+        if (!same) await store.recordContent(abs, previous, by);
+      }
+    },
+  };
+}
