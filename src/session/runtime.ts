@@ -320,6 +320,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   };
   const authorize = authorizeThrough(gate);
   const subagents = new Subagents({
+    mark,
     tasks,
     definitions: agentTypes.agents,
     tools: () => rt.tools,
