@@ -72,9 +72,10 @@ async function runOne(
   const tool = findTool(tools, call.name);
   const summary = safeSummary(tool, call.input);
   opts.emit({ type: 'tool_start', id: call.id, name: call.name, input: call.input, summary });
-  const started = Date.now();
-  const result = await execute(call, tool, tools, opts, authorized);
-  opts.emit({ type: 'tool_end', id: call.id, name: call.name, result, durationMs: Date.now() - started });
+  // The duration is the run's: time spent waiting for the person's approval is not counted.
+  const timing = { started: Date.now() };
+  const result = await execute(call, tool, tools, opts, timing, authorized);
+  opts.emit({ type: 'tool_end', id: call.id, name: call.name, result, durationMs: Date.now() - timing.started });
   return {
     type: 'tool_result',
     tool_use_id: call.id,
@@ -88,6 +89,7 @@ async function execute(
   tool: AgentTool | undefined,
   tools: AgentTool[],
   opts: ToolCallOptions,
+  timing: { started: number },
   authorized?: () => void,
 ): Promise<ToolResult> {
   if (!tool) {
@@ -105,6 +107,7 @@ async function execute(
       return { content: `Permission check failed, so ${tool.name} did not run: ${err instanceof Error ? err.message : String(err)}`, isError: true };
     }
     if (opts.signal?.aborted) return { content: 'Interrupted by the user before this tool ran.', isError: true };
+    timing.started = Date.now();
   }
   authorized?.();
   const controller = new AbortController();
