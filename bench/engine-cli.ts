@@ -4,6 +4,7 @@
 // measured from outside with /usr/bin/time). Run: node --import tsx bench/engine-cli.ts [--quick]
 import { spawn } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { reply, startModelServer } from '../test/support/model-server.js';
 import { TANDEM_BIN, tempDir, testEnv } from '../test/support/cli.js';
@@ -90,6 +91,6 @@ async function bigOutput(): Promise<void> {
 await shards();
 await bigOutput();
 const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => [r.bench, r.figure, r.target][i].length)));
-console.log(`task engine through the CLI${quick ? ' (quick)' : ''}`);
+console.log(`task engine through the CLI, load average ${os.loadavg()[0].toFixed(1)}${quick ? ' (quick)' : ''}`);
 for (const r of rows) console.log(`${r.ok ? 'ok  ' : 'MISS'}  ${r.bench.padEnd(widths[0])}  ${r.figure.padEnd(widths[1])}  ${r.target}`);
 process.exit(rows.every((r) => r.ok) ? 0 : 1);

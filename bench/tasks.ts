@@ -77,7 +77,7 @@ async function bigOutput(): Promise<void> {
   });
 }
 
-/** 2. 500 `sleep 1` tasks at once: all their notices should be queued within 1.5 s of the first start. */
+/** 2. 500 `sleep 1` tasks at once: all their notices should be queued within 1.2 s of the first start. */
 async function manyTasks(): Promise<void> {
   const count = quick ? 100 : 500;
   await withRoot(async (root) => {
@@ -98,8 +98,8 @@ async function manyTasks(): Promise<void> {
     rows.push({
       bench: `${count} x sleep 1 at once`,
       figure: `all notices in ${total.toFixed(2)}s (starting took ${(spawnMs / 1000).toFixed(2)}s), ${exits}/${count} exit 0`,
-      target: '<= 1.5 s',
-      ok: total <= 1.5 && exits === count,
+      target: '<= 1.2 s (seed\'s Python engine: 1.64 s)',
+      ok: total <= 1.2 && exits === count,
     });
     await m.shutdown();
   });
@@ -148,8 +148,8 @@ async function noticeLatency(): Promise<void> {
     rows.push({
       bench: `notice latency (${runs} runs)`,
       figure: `p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms (input -> read -> exit -> wait returns)`,
-      target: 'p99 < 20 ms',
-      ok: p99 < 20,
+      target: 'p99 <= 20 ms',
+      ok: p99 <= 20,
     });
     await m.shutdown();
   });
@@ -207,7 +207,7 @@ await killTree('auto');
 await killTree('process-group');
 
 const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => [r.bench, r.figure, r.target][i].length)));
-console.log(`task engine on ${os.cpus().length} CPUs, node ${process.version}${quick ? ' (quick)' : ''}`);
+console.log(`task engine on ${os.cpus().length} CPUs, node ${process.version}, load average ${os.loadavg()[0].toFixed(1)} (figures are wall time: a loaded machine stretches them)${quick ? ' (quick)' : ''}`);
 for (const r of rows) {
   console.log(`${r.ok ? 'ok  ' : 'MISS'}  ${r.bench.padEnd(widths[0])}  ${r.figure.padEnd(widths[1])}  ${r.target}`);
 }

@@ -13,6 +13,7 @@ import { registerSubcommands } from './commands/index.js';
 import { printSessions } from './commands/sessions.js';
 import { requireDirectory } from './commands/shared.js';
 import { canRunTerminalUi } from './ui/interactive.js';
+import { closeInheritedDescriptors } from './inherited-fds.js';
 
 declare const TANDEM_VERSION: string | undefined;
 const version = typeof TANDEM_VERSION === 'string' ? TANDEM_VERSION : '0.0.0-dev';
@@ -137,14 +138,17 @@ async function runAgent(words: string[], opts: Options): Promise<number> {
   let log = stderrLog;
   const ui = !printMode && canRunTerminalUi(process.stdin, process.stdout, process.env);
   const trustedWorkspace = await workspaceTrust(config, !!opts.trust, ui);
+  // The SDK program's in-process MCP servers are reached over the control protocol (stream input only).
+  const mcpBridge = sdk.streamInput ? new (await import('./stream-json/sdk-mcp.js')).SdkMcpBridge() : undefined;
   const session = await Session.open(config, {
     version, resume, interactive: !printMode || sdk.permissionPromptStdio, log: (l) => log(l),
     sessionId: sdk.sessionId, fork: sdk.forkSession, selectTools: sdk.selectTools, trustedWorkspace,
+    mcpSdkTransport: mcpBridge ? (name) => mcpBridge.transport(name) : undefined,
   });
   const rt = session.runtime;
   installExitHandlers(rt);
   try {
-    if (sdk.claudeMessages) return await runSdk(session, prompt, sdk);
+    if (sdk.claudeMessages) return await runSdk(session, prompt, sdk, mcpBridge);
     if (printModule) return await runPrint(rt, prompt, printModule, piped);
     // Without -p, a prompt on the command line is the first thing sent, as `claude "..."` does.
     const initialPrompt = prompt || undefined;
@@ -186,7 +190,10 @@ async function runPrint(rt: Runtime<Config>, prompt: string, printModule: Promis
 }
 
 /** Claude Code's headless protocol: what the Claude Agent SDK drives (src/cli/stream-json). */
-async function runSdk(session: import('../session/session.js').Session<Config>, prompt: string, sdk: ReturnType<typeof applySdkFlags>): Promise<number> {
+async function runSdk(
+  session: import('../session/session.js').Session<Config>, prompt: string, sdk: ReturnType<typeof applySdkFlags>,
+  mcpBridge?: import('./stream-json/sdk-mcp.js').SdkMcpBridge,
+): Promise<number> {
   const { runStreamJson } = await import('./stream-json/run.js');
   const controller = new AbortController();
   process.on('SIGINT', () => {
@@ -195,7 +202,7 @@ async function runSdk(session: import('../session/session.js').Session<Config>, 
   });
   return runStreamJson(session, {
     streamInput: sdk.streamInput, prompt, includePartialMessages: sdk.includePartialMessages,
-    permissionPromptStdio: sdk.permissionPromptStdio, version, stdin: process.stdin,
+    permissionPromptStdio: sdk.permissionPromptStdio, version, stdin: process.stdin, mcpBridge,
     stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), signal: controller.signal,
   });
 }
@@ -216,6 +223,10 @@ function installExitHandlers(rt: Runtime<Config>): void {
 const USER_ERRORS = new Set(['SessionLookupError', 'SettingsError']);
 
 process.on('uncaughtException', (err) => {
+  // The terminal went away (its window closed): writing to it fails. That is a hang-up, not a crash: leave as
+  // SIGHUP does (the exit handler kills the tasks), without an "internal error" nobody can read.
+  const code = (err as NodeJS.ErrnoException).code;
+  if ((code === 'EIO' || code === 'EPIPE') && (err as NodeJS.ErrnoException).syscall === 'write') process.exit(code === 'EIO' ? 129 : 141);
   process.stderr.write(`tandem: internal error: ${err.stack ?? err.message}\n`);
   process.exit(1);
 });
@@ -224,6 +235,8 @@ process.on('unhandledRejection', (err) => {
   process.exit(1);
 });
 
+// Before anything runs a command: no inherited descriptor may reach one.
+closeInheritedDescriptors();
 main(process.argv).then(
   (code) => {
     // Leave once stdout has drained, even if a stray handle (an idle keep-alive socket) lingers.

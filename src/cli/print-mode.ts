@@ -149,7 +149,8 @@ async function waitOrMatch(rt: Runtime<Config>, ids: string[], ms: number, signa
 }
 
 function runningBackgroundTasks(rt: Runtime<Config>) {
-  return rt.tasks.list().filter((t) => t.status === 'running' && !t.foreground);
+  // Persistent tasks are meant to outlive this run: print mode does not wait for them.
+  return rt.tasks.list().filter((t) => t.status === 'running' && !t.foreground && !t.persistent);
 }
 
 /** Progress lines for people: tool activity and notable loop events, on stderr. */

@@ -86,6 +86,7 @@ export async function runSlashCommand(input: string, rt: Runtime): Promise<Slash
     case '/cost':
       return text(formatCostReport({
         usageByModel: rt.session.recorder.usageByModel, lastUsage: rt.compactor.lastUsage, contextWindow: rt.contextWindow,
+        usageByAgent: rt.subagents.usageByAgent,
       }));
     case '/model': {
       const next = args[0];
@@ -143,7 +144,9 @@ function permissionsReport(rt: Runtime): string {
   const lines = [`Permission mode: ${rt.policy.mode}`];
   if (!rules.length) lines.push('No rules: every command and edit outside the mode\'s defaults asks first.');
   for (const kind of ['deny', 'ask', 'allow'] as const) {
-    for (const r of rules.filter((x) => x.kind === kind)) lines.push(`  ${kind.padEnd(5)} ${r.rule.padEnd(32)} from ${r.source}`);
+    for (const r of rules.filter((x) => x.kind === kind)) {
+      lines.push(`  ${kind.padEnd(5)} ${r.rule.padEnd(32)} from ${r.source}${r.note ? `  (${r.note})` : ''}`);
+    }
   }
   return lines.join('\n');
 }
@@ -152,7 +155,7 @@ function taskTable(rt: Runtime): string {
   const tasks = rt.tasks.list();
   if (!tasks.length) return 'No background tasks.';
   return tasks
-    .map((t) => `  ${t.id.padEnd(6)} ${t.status.padEnd(16)} ${formatDuration(t.runtimeMs).padStart(7)}  ${oneLine(t.description ?? t.command, 60)}`)
+    .map((t) => `  ${t.id.padEnd(6)} ${t.status.padEnd(16)} ${formatDuration(t.runtimeMs).padStart(7)}  ${oneLine(t.description ?? t.command, 60)}${t.persistent ? '  [persistent: outlives tandem]' : ''}`)
     .join('\n');
 }
 

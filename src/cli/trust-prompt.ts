@@ -1,7 +1,7 @@
 // The question the interactive UI asks the first time it starts in a workspace whose files would add
 // something (allow rules, hooks, MCP servers, commands): shown before the UI mounts, one key answers it, and the
 // answer is remembered (src/workspace/trust.ts). Print mode never asks (its runtime prints a notice instead).
-import { projectInventory, rememberTrust, trustOf } from '../workspace/trust.js';
+import { grantedRules, projectInventory, rememberTrust, trustOf } from '../workspace/trust.js';
 
 interface KeyInput extends NodeJS.ReadableStream { isTTY?: boolean; setRawMode?(on: boolean): unknown }
 
@@ -15,7 +15,7 @@ export async function decideTrustInteractively(
 ): Promise<boolean | undefined> {
   const known = await trustOf(home, root);
   if (known) return known.trusted;
-  const { items } = await projectInventory(root);
+  const { items } = await projectInventory(root, await grantedRules(home, root));
   if (!items.length) return undefined;
   io.write([
     '',

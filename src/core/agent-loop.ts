@@ -3,6 +3,7 @@
 import type { AgentEvent, AgentResult } from './events.js';
 import { appendUserContent, userText } from './messages.js';
 import { runToolCalls, type Authorize } from './tool-calls.js';
+import type { HarnessMark } from './harness-mark.js';
 import {
   addUsage, emptyUsage,
   type AgentTool, type ContentBlock, type Message, type Model, type ModelResponse, type ToolUseBlock, type Usage,
@@ -26,6 +27,8 @@ export interface AgentLoopOptions {
   authorize?: Authorize;
   /** Context management (compaction): see ContextHooks. */
   context?: ContextHooks;
+  /** The session's harness mark (harness-mark.ts): notes carry it, tool output is shielded from it. */
+  mark?: HarnessMark;
 }
 
 /**
@@ -50,6 +53,7 @@ export const HARNESS_PREFIX = '[tandem harness]';
  */
 export async function runAgent(messages: Message[], opts: AgentLoopOptions): Promise<AgentResult> {
   const emit = opts.emit ?? (() => {});
+  const harness = opts.mark?.note ?? HARNESS_PREFIX;
   const specs = opts.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.inputSchema }));
   let usage = emptyUsage();
   let turns = 0;
@@ -124,10 +128,10 @@ export async function runAgent(messages: Message[], opts: AgentLoopOptions): Pro
     if (toolUses.length || invalidCalls.length) {
       text = '';
       const results = await runToolCalls(toolUses, opts.tools, {
-        signal: opts.signal, emit, timeoutMs: opts.toolTimeoutMs, authorize: opts.authorize,
+        signal: opts.signal, emit, timeoutMs: opts.toolTimeoutMs, authorize: opts.authorize, mark: opts.mark,
       });
       invalid.forEach((d, i) => {
-        const result = { content: `Not run: ${d.reason}. Call ${d.name} again with its arguments as one JSON object.`, isError: true };
+        const result = { content: `${harness} Not run: ${d.reason}. Call ${d.name} again with its arguments as one JSON object.`, isError: true };
         emit({ type: 'tool_start', id: d.id!, name: d.name, input: {}, summary: '' });
         emit({ type: 'tool_end', id: d.id!, name: d.name, result, durationMs: 0 });
         results.push({ type: 'tool_result', tool_use_id: invalidCalls[i]!.id, content: result.content, is_error: true });
@@ -150,15 +154,15 @@ export async function runAgent(messages: Message[], opts: AgentLoopOptions): Pro
         continuations++;
         const dropped = response.droppedToolUse?.map((d) => d.name).join(', ');
         const note = dropped
-          ? `${HARNESS_PREFIX} Your reply hit the max_tokens limit while writing a call to ${dropped}; that call was ` +
+          ? `${harness} Your reply hit the max_tokens limit while writing a call to ${dropped}; that call was ` +
             'incomplete and was not run. Make the call again, keeping its input shorter (split large writes).'
-          : `${HARNESS_PREFIX} Your reply hit the max_tokens limit and was cut off. Continue exactly where you left off.`;
+          : `${harness} Your reply hit the max_tokens limit and was cut off. Continue exactly where you left off.`;
         appendUserContent(messages, [userText(note)]);
         emit({ type: 'info', message: 'Reply cut at max_tokens; asking the model to continue.' });
         continue;
       }
       case 'pause_turn':
-        appendUserContent(messages, [userText(`${HARNESS_PREFIX} Continue.`)]);
+        appendUserContent(messages, [userText(`${harness} Continue.`)]);
         continue;
       case 'refusal':
         return result('refusal', 'The model declined to continue (stop_reason: refusal).');

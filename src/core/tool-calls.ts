@@ -2,13 +2,19 @@
 // unknown names, throws, timeouts and interrupts all become error results the model can read.
 import type { AgentEvent } from './events.js';
 import type { AgentTool, ToolResult, ToolResultBlock, ToolUseBlock } from './types.js';
-import { contentForModel } from './text.js';
+import { contentForModel, mapToolResultText } from './text.js';
+import type { HarnessMark } from './harness-mark.js';
 
 export interface ToolCallOptions {
   signal?: AbortSignal;
   emit: (event: AgentEvent) => void;
   timeoutMs?: number;
   authorize?: Authorize;
+  /**
+   * The session's harness mark: every tool's result (outside text) is shielded so it cannot carry the key, and
+   * permission decisions (harness messages) are marked with it. This is the one place all tool output passes.
+   */
+  mark?: HarnessMark;
 }
 
 /**
@@ -16,6 +22,9 @@ export interface ToolCallOptions {
  * the result to give the model instead (a denial saying why and what would allow it).
  */
 export type Authorize = (call: ToolUseBlock, tool: AgentTool, signal?: AbortSignal) => Promise<ToolResult | undefined>;
+
+/** Results tandem itself made (permission decisions), as opposed to a tool's output. */
+const harnessMade = new WeakSet<ToolResult>();
 
 /** How long a tool may take to wind down after an interrupt before the loop stops waiting for it. */
 const ABORT_GRACE_MS = 3_000;
@@ -76,10 +85,12 @@ async function runOne(
   const timing = { started: Date.now() };
   const result = await execute(call, tool, tools, opts, timing, authorized);
   opts.emit({ type: 'tool_end', id: call.id, name: call.name, result, durationMs: Date.now() - timing.started });
+  // The model sees a permission decision opened with the session's note; front ends show it plain.
+  const content = opts.mark && harnessMade.has(result) ? markHarness(result.content, opts.mark) : result.content;
   return {
     type: 'tool_result',
     tool_use_id: call.id,
-    content: contentForModel(result.content),
+    content: contentForModel(content),
     ...(result.isError ? { is_error: true } : {}),
   };
 }
@@ -102,7 +113,10 @@ async function execute(
   if (opts.authorize) {
     try {
       const denied = await opts.authorize(call, tool, opts.signal);
-      if (denied) return denied;
+      if (denied) {
+        harnessMade.add(denied);
+        return denied;
+      }
     } catch (err) {
       return { content: `Permission check failed, so ${tool.name} did not run: ${err instanceof Error ? err.message : String(err)}`, isError: true };
     }
@@ -139,8 +153,11 @@ async function execute(
       graceTimer = setTimeout(() => resolve({ content: 'Interrupted by the user.', isError: true }), ABORT_GRACE_MS);
     }, { once: true });
   });
+  const shielded = opts.mark
+    ? running.then((r) => ({ ...r, content: mapToolResultText(r.content, opts.mark!.shield) }))
+    : running;
   try {
-    return await Promise.race([running, timedOut, abandoned]);
+    return await Promise.race([shielded, timedOut, abandoned]);
   } finally {
     clearTimeout(timer);
     clearTimeout(graceTimer);
@@ -154,4 +171,10 @@ function safeSummary(tool: AgentTool | undefined, input: unknown): string {
   } catch {
     return '';
   }
+}
+
+/** A harness-made result (a permission decision) opened with the session's note, so the model can trust it. */
+function markHarness(content: ToolResult['content'], mark: HarnessMark): ToolResult['content'] {
+  if (typeof content === 'string') return `${mark.note} ${content}`;
+  return [{ type: 'text', text: mark.note }, ...content];
 }

@@ -15,6 +15,10 @@ export async function parseFrontMatter(text: string): Promise<FrontMatterFile> {
   const m = BLOCK.exec(clean);
   if (!m) return { data: {}, body: clean };
   const body = clean.slice(m[0].length);
+  // Most front matter is a few `key: value` lines: read those directly; the YAML parser (slow to load) only
+  // for the rest (lists, block scalars, escapes).
+  const simple = simpleKeys(m[1]!);
+  if (simple) return { data: simple, body };
   try {
     const data = (await yamlParse())(m[1]!) as unknown;
     if (data === null || data === undefined) return { data: {}, body };
@@ -23,6 +27,28 @@ export async function parseFrontMatter(text: string): Promise<FrontMatterFile> {
   } catch (err) {
     return { data: {}, body, error: `invalid front matter: ${(err as Error).message.split('\n')[0]}` };
   }
+}
+
+const SIMPLE_LINE = /^([A-Za-z][\w-]*):[ \t]+(.*?)[ \t]*$/;
+
+/** `key: value` lines with plain or simply quoted values; undefined when anything needs a YAML parser. */
+function simpleKeys(block: string): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const line of block.split(/\r?\n/)) {
+    if (!line.trim() || /^\s*#/.test(line)) continue;
+    const m = SIMPLE_LINE.exec(line);
+    if (!m) return undefined;
+    const raw = m[2]!;
+    if (/^["']/.test(raw)) {
+      const q = raw[0]!;
+      if (raw.length < 2 || !raw.endsWith(q) || raw.slice(1, -1).includes(q) || raw.includes('\\')) return undefined;
+      out[m[1]!] = raw.slice(1, -1);
+      continue;
+    }
+    if (/^[[{|>&*!%@`]|^- |\s#/.test(raw)) return undefined;
+    out[m[1]!] = raw;
+  }
+  return out;
 }
 
 type YamlParse = (text: string) => unknown;

@@ -11,6 +11,8 @@ export interface ContextBudget {
   maxResultChars: number;
   /** Characters of results older than the recent ones sent at most; the oldest beyond it become placeholders. */
   oldResultsBudgetChars: number;
+  /** How harness notes open (the session's keyed note); default the plain prefix. */
+  note?: string;
 }
 
 export const DEFAULT_CONTEXT_BUDGET: ContextBudget = {
@@ -47,7 +49,7 @@ export function prepareRequestMessages(messages: Message[], budget: ContextBudge
   };
   refs.forEach((r, i) => {
     if (i < cleared && toolResultChars(r.result.content) > MIN_REPLACED_CHARS) {
-      replace(r, { ...r.result, content: placeholder(r.result, uses.get(r.result.tool_use_id)) });
+      replace(r, { ...r.result, content: placeholder(r.result, uses.get(r.result.tool_use_id), budget.note ?? HARNESS_PREFIX) });
     } else if (toolResultChars(r.result.content) > budget.maxResultChars) {
       const hint = 'the full result is kept by tandem; re-run the call with a narrower range or a filter to see this part';
       replace(r, { ...r.result, content: mapToolResultText(r.result.content, (t) => headTail(t, budget.maxResultChars, hint).text) });
@@ -85,9 +87,9 @@ export function clearedCount(sizes: number[], budget: number): number {
   return sizes.length;
 }
 
-function placeholder(result: ToolResultBlock, use: ToolUseBlock | undefined): string {
+function placeholder(result: ToolResultBlock, use: ToolUseBlock | undefined, note: string): string {
   const call = use ? `${use.name} ${oneLine(JSON.stringify(use.input) ?? '', 200)}` : 'the tool call';
-  return `${HARNESS_PREFIX} This older result (${toolResultChars(result.content)} characters) was left out of the context ` +
+  return `${note} This older result (${toolResultChars(result.content)} characters) was left out of the context ` +
     `to save space. If you need it again, re-run ${call} (or re-read the file or task log it came from).`;
 }
 

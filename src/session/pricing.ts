@@ -1,6 +1,6 @@
 // What tokens cost and how big a model's context is, for /cost and auto-compaction. Prices are USD per
 // million tokens from Anthropic's pricing page; cache writes are the 5-minute rate (tandem's breakpoints).
-import type { Usage } from '../core/types.js';
+import { addUsage, emptyUsage, type Usage } from '../core/types.js';
 import { modelInfo } from '../providers/catalog.js';
 
 export interface ModelPrice {
@@ -103,6 +103,8 @@ export interface CostReportInput {
   /** Usage of the last response, for how full the context is. */
   lastUsage?: Usage;
   contextWindow: number;
+  /** The part subagents spent, by subagent ("a1 (explore)") and model; already counted in usageByModel. */
+  usageByAgent?: Record<string, Record<string, Usage>>;
 }
 
 /** The /cost text: context used, then tokens and money per model and in total. */
@@ -127,6 +129,19 @@ export function formatCostReport(input: CostReportInput): string {
   else {
     const total = pricedTotal(input.usageByModel);
     lines.push(`Total: ${formatUsd(total.usd)}${total.complete ? '' : ' (plus models with unknown prices, counted in tokens only)'}`);
+  }
+  const agents = Object.entries(input.usageByAgent ?? {});
+  if (agents.length) {
+    const merged: Record<string, Usage> = {};
+    for (const [, byModel] of agents) for (const [m, u] of Object.entries(byModel)) merged[m] = addUsage(merged[m] ?? emptyUsage(), u);
+    const spent = pricedTotal(merged);
+    lines.push(`Subagents (included above): ${formatUsd(spent.usd)}${spent.complete ? '' : '+'}`);
+    for (const [agent, byModel] of agents) {
+      const all = Object.values(byModel).reduce((a, u) => addUsage(a, u), emptyUsage());
+      const cost = pricedTotal(byModel);
+      lines.push(`  ${agent} [${Object.keys(byModel).join(', ')}]: ${formatTokens(all.input_tokens)} in, ${formatTokens(all.output_tokens)} out`
+        + ` = ${cost.complete ? formatUsd(cost.usd) : 'price unknown'}`);
+    }
   }
   return lines.join('\n');
 }

@@ -83,6 +83,12 @@ export class TranscriptRecorder {
     this.#mark();
   }
 
+  /** A subagent's request (`agent`, e.g. "a1 (explore)"): recorded apart, counted in the session's total. */
+  subagentUsage(agent: string, model: string, usage: Usage): void {
+    this.#writer.usage(usage, model, agent);
+    this.#tally(model, usage);
+  }
+
   setModel(model: string): void {
     this.#model = model;
   }

@@ -20,6 +20,8 @@ export const TRANSCRIPT_VERSION = 1;
 
 export interface SessionRecord {
   type: 'session'; v: number; id: string; cwd: string; model: string; version: string; ts: string;
+  /** The session's harness key (core/harness-mark.ts), kept so a resumed session's notices stay genuine. */
+  harnessKey?: string;
 }
 export interface ResumeRecord { type: 'resume'; model: string; version: string; ts: string }
 export interface MessageRecord {
@@ -27,7 +29,8 @@ export interface MessageRecord {
   /** A tool result's typed details (exit code, diff), for front ends replaying the session; not sent to models. */
   details?: ToolDetails;
 }
-export interface UsageRecord { type: 'usage'; usage: Usage; model: string; ts: string }
+/** `agent`: a subagent's usage (counted in the session's total, shown apart in /cost), e.g. "a1 (explore)". */
+export interface UsageRecord { type: 'usage'; usage: Usage; model: string; agent?: string; ts: string }
 export interface NoticeRecord { type: 'notice'; level: 'info' | 'warning' | 'error'; text: string; ts: string }
 export interface TaskStartRecord { type: 'task'; event: 'start'; id: string; command: string; ts: string }
 export interface TaskEndRecord { type: 'task'; event: 'end'; id: string; status: string; ts: string }

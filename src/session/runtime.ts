@@ -5,6 +5,7 @@ import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { runAgent, type AgentLoopOptions } from '../core/agent-loop.js';
+import { createHarnessMark, markPromptNote } from '../core/harness-mark.js';
 import type { AgentEvent, AgentResult } from '../core/events.js';
 import { appendUserContent } from '../core/messages.js';
 import type { AgentTool, ContentBlock, Message, Model } from '../core/types.js';
@@ -13,12 +14,13 @@ import { createModelFor } from '../providers/model-factory.js';
 import { modelTakesImages } from '../providers/image-input.js';
 import { missingKeyMessage, resolveTarget, type ModelTarget } from '../providers/target.js';
 import { AutoCompactor } from './auto-compact.js';
-import { withContextBudget } from './context-budget.js';
+import { DEFAULT_CONTEXT_BUDGET, withContextBudget } from './context-budget.js';
 import { contextWindowOf, costOfAll } from './pricing.js';
 import { openSession, type OpenedSession } from './session-open.js';
 import type { TranscriptWriter } from './transcript-writer.js';
 import { formatNotice } from '../tasks/notices.js';
 import { mapToolResultText } from '../core/text.js';
+import { persistentReport, reattachReport } from '../tasks/persistent-report.js';
 import { TaskManager } from '../tasks/task-manager.js';
 import type { TaskSnapshot } from '../tasks/types.js';
 import { createTools } from '../tools/index.js';
@@ -26,11 +28,12 @@ import type { FileIO } from '../tools/file-io.js';
 import { loadPermissionSettings, PermissionPolicy } from '../workspace/permissions/index.js';
 import { commandEnv, redactSecrets, secretValues } from '../workspace/secrets.js';
 import { createWorkspace, type Workspace } from '../workspace/paths.js';
-import { projectInventory, trustOf, untrustedNotice } from '../workspace/trust.js';
+import { grantedRules, projectInventory, rememberGrantedRule, trustOf, untrustedNotice } from '../workspace/trust.js';
 import type { Authorize } from '../core/tool-calls.js';
 import type { Mode } from '../workspace/permissions/types.js';
 import { runToolHooks, type PermissionDenial, type ToolHook } from './tool-hooks.js';
 import { SessionHooks } from './session-hooks.js';
+import { createInitCommand } from './init-command.js';
 import { addUsage, emptyUsage } from '../core/types.js';
 import { userText } from '../core/messages.js';
 import type { Approver } from '../workspace/approval.js';
@@ -39,8 +42,12 @@ import { setUpSandbox } from '../workspace/sandbox-setup.js';
 import type { SessionConfig as Config } from './config.js';
 import { buildSystemPrompt } from './system-prompt.js';
 import { keepWasmOnBaselineCompiler } from './wasm-baseline.js';
+import { Subagents } from './subagents.js';
+import { createAgentTool } from '../tools/agent.js';
+import { loadAgentDefinitions } from '../extensions/agents/loader.js';
 import { createSkillTool, loadCommandsAndSkills, skillsPromptSection, type CommandRegistry, type Skill } from '../extensions/index.js';
-import { openMcp, type McpManager } from '../extensions/mcp/index.js';
+import { openMcp, startMcp, type McpManager } from '../extensions/mcp/index.js';
+import type { McpServerConfig } from '../extensions/mcp/config.js';
 import type { Transport as McpTransport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { expandMcpInput, McpPromptError, syncMcpTools } from './mcp-wiring.js';
 import { CheckpointStore, checkpointingTool } from '../workspace/checkpoints/index.js';
@@ -108,6 +115,8 @@ export interface Runtime<C extends Config = Config> {
    */
   readonly trusted: boolean;
   setPermissionMode(mode: Mode): void;
+  /** The subagents the agent tool runs (types, usage by subagent for /cost). */
+  subagents: Subagents;
   /** Rebuilds the system prompt with another base (undefined: tandem's own) and appended text, from the next call on. */
   setSystemPrompt(prompt: { override?: string; append?: string }): void;
   /** Custom slash commands (command files; others may add theirs, as MCP prompts do). */
@@ -116,6 +125,8 @@ export interface Runtime<C extends Config = Config> {
   skills: readonly Skill[];
   /** The session's MCP servers (src/extensions/mcp); undefined when none is configured. */
   readonly mcp?: McpManager;
+  /** Adds MCP servers that become known later (the SDK program's in-process servers); they start at once. */
+  addMcpServers(servers: McpServerConfig[]): Promise<void>;
 }
 
 export interface TurnResult extends AgentResult {
@@ -150,17 +161,20 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   for (const line of await TaskManager.reapOrphans(registryDir)) opts.log(line);
 
   const trusted = opts.trustedWorkspace ?? (await trustOf(config.home, workspace0.root))?.trusted ?? false;
+  const granted = trusted ? [] : await grantedRules(config.home, workspace0.root);
   const settings = await loadPermissionSettings({
     home: os.homedir(), userSettingsFile: path.join(config.home, 'settings.json'), workspaceRoot: workspace0.root,
     cliAllow: config.allow, cliDeny: config.deny, cliMode: config.permissionMode, cliSandbox: config.sandbox,
     trusted, claudeUserDir: config.env.CLAUDE_CONFIG_DIR?.trim() || undefined,
+    granted,
   });
   for (const warning of settings.warnings) opts.log(warning);
   if (!trusted) {
-    const inventory = await projectInventory(workspace0.root);
+    const inventory = await projectInventory(workspace0.root, granted);
     if (inventory.items.length) opts.log(untrustedNotice(inventory, workspace0.root));
   }
   const policy = new PermissionPolicy(settings, { workspaceRoot: workspace0.root, home: os.homedir(), nonInteractive: !opts.interactive, untrusted: !trusted });
+  for (const r of policy.describeRules()) if (r.kind === 'allow' && r.note) opts.log(`allow rule ${r.rule} from ${r.source} ${r.note}`);
   if (policy.mode === 'bypassPermissions') opts.log('permission mode bypassPermissions: every tool call runs without asking (deny rules still hold)');
   // Every provider's key variable (a models file may name its own) stays out of commands and transcripts.
   const credentials = { ...settings, credentialVariables: [...config.models.providers.values()].flatMap((p) => p.keyEnv) };
@@ -176,30 +190,37 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     },
   });
   for (const line of session.report) opts.log(line);
+  // Harness messages carry the session's key; no tool output can (core/harness-mark.ts).
+  const mark = createHarnessMark(session.harnessKey);
 
   const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
   const logDir = path.join(os.tmpdir(), `tandem-${uid}`, session.id);
   await mkdir(logDir, { recursive: true, mode: 0o700 });
   const env = commandEnv(process.env, credentials);
-  const sandbox = await setUpSandbox(settings.sandbox, { workspace: workspace0.root, log: opts.log });
+  const sandbox = await setUpSandbox(settings.sandbox, { workspace: workspace0.root, log: opts.log, privateDir: logDir, home: os.homedir(), tandemHome: config.home });
   const tasks = new TaskManager({
     cwd: config.cwd, logDir, registryDir, env, maxConcurrent: config.maxTasks, container: sandbox?.container,
+    persistentDir: path.join(config.home, 'persistent-tasks', session.id),
   });
   // The isolation probes (child processes) run while start-up goes on and the first request is answered. The
   // shell parser is not preloaded: plain commands need none, and it costs ~27 MB.
   void tasks.prepare();
   recordBackgroundTasks(tasks, session.writer);
-  const extensions = await loadCommandsAndSkills({
-    workspaceRoot: workspace0.root, home: os.homedir(), tandemHome: config.home, trusted,
-  });
-  for (const warning of extensions.warnings) opts.log(warning);
+  // A resumed session's persistent tasks: still running, or ended meanwhile (their notices are queued).
+  for (const line of reattachReport(tasks.adopt())) opts.log(line);
+  const folders = { workspaceRoot: workspace0.root, home: os.homedir(), tandemHome: config.home, trusted };
+  const [extensions, agentTypes] = await Promise.all([loadCommandsAndSkills(folders), loadAgentDefinitions(folders)]);
+  for (const warning of [...extensions.warnings, ...agentTypes.warnings]) opts.log(warning);
+  extensions.commands.add(createInitCommand()); // a project's own /init keeps the name
   // Skills' folders outside the workspace (the user's) are read like tandem's own: their files need no rule.
   const skillRoots = extensions.skills.map((s) => s.dir).filter((d) => !d.startsWith(workspace0.root + path.sep));
   const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir, ...skillRoots] };
-  const mcp = await openMcp({
-    home: config.home, workspaceRoot: workspace0.root, flagConfigs: config.mcpConfigs, strict: config.strictMcpConfig,
-    trusted, env: config.env, serverEnv: env, cwd: config.cwd, logDir, version: opts.version, log: opts.log,
-    sdkTransport: opts.mcpSdkTransport,
+  const mcpOptions = {
+    env: config.env, serverEnv: env, cwd: config.cwd, logDir, version: opts.version, log: opts.log, sdkTransport: opts.mcpSdkTransport,
+  };
+  let mcpAdding: Promise<void> | undefined;
+  let mcp = await openMcp({
+    ...mcpOptions, home: config.home, workspaceRoot: workspace0.root, flagConfigs: config.mcpConfigs, strict: config.strictMcpConfig, trusted,
   });
   const hooks = new SessionHooks({
     sections: settings.hooks, projectDir: workspace0.root, env, log: opts.log, tasks,
@@ -241,7 +262,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   const fallback = config.fallbackModel && config.fallbackModel !== config.model
     ? await createModelFor(switchTarget(config, config.fallbackModel), modelOptions)
     : undefined;
-  const budgeted = (model: Model) => withContextBudget(fallback ? withFallback(model, fallback) : model);
+  const budgeted = (model: Model) => withContextBudget(fallback ? withFallback(model, fallback) : model, { ...DEFAULT_CONTEXT_BUDGET, note: mark.note });
 
   const promptInput = {
     cwd: workspace.root,
@@ -253,7 +274,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     trusted, warn: opts.log, claudeUserDir: config.env.CLAUDE_CONFIG_DIR?.trim() || undefined,
     override: config.systemPrompt,
     sections: [skillsPromptSection(extensions.skills)].filter((x): x is string => !!x),
-    append: [config.appendSystemPrompt, policy.mode === 'plan' ? PLAN_MODE_NOTE : undefined, sandbox?.note]
+    append: [markPromptNote(mark), config.appendSystemPrompt, policy.mode === 'plan' ? PLAN_MODE_NOTE : undefined, sandbox?.note]
       .filter(Boolean).join('\n\n') || undefined,
   };
   const system = buildSystemPrompt(promptInput);
@@ -264,12 +285,14 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   };
   const gate = createPermissionGate({
     policy, workspace, ownReadRoots: [logDir, ...skillRoots], log: opts.log, onDenied,
+    onAlwaysAllowed: (rule) => rememberGrantedRule(config.home, workspace0.root, rule),
     get approver() { return hooks.notifying(approver); },
   });
   const toolHooks: ToolHook[] = [];
   const settingsHook = hooks.toolHook();
   if (settingsHook) toolHooks.push(settingsHook);
-  const authorize: Authorize = async (call, tool, signal) => {
+  // The hooks, then the rules (and a person) through `gate`; the session's calls and each subagent's.
+  const authorizeThrough = (gate: Authorize, asker?: string): Authorize => async (call, tool, signal) => {
     const hooked = await runToolHooks(toolHooks, call, signal);
     if (hooked?.decision === 'deny') {
       onDenied(call, tool.name, hooked.reason);
@@ -281,7 +304,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
       const why = `A PreToolUse hook asks for approval${hooked.reason ? `: ${hooked.reason}` : '.'}`;
       const ask = hooks.notifying(approver);
       const answer = ask
-        ? await ask({ tool: tool.name, summary: JSON.stringify(call.input).slice(0, 200), reason: why, toolUseId: call.id, input: call.input as Record<string, unknown> }, signal)
+        ? await ask({ ...(asker ? { agent: asker } : {}), tool: tool.name, summary: JSON.stringify(call.input).slice(0, 200), reason: why, toolUseId: call.id, input: call.input as Record<string, unknown> }, signal)
         : { kind: 'deny' as const, message: `${why} Nobody can approve it here, so it was denied.` };
       if (answer.kind === 'deny') {
         const message = answer.message ?? `The user denied permission for this ${tool.name} call.${answer.reason ? ` They said: "${answer.reason}"` : ''}`;
@@ -292,6 +315,56 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     }
     return gate(call, tool, signal);
   };
+  const authorize = authorizeThrough(gate);
+  const subagents = new Subagents({
+    tasks,
+    definitions: agentTypes.agents,
+    tools: () => rt.tools,
+    model: () => ({ model: rt.model, id: config.model }),
+    modelFor: async (spec) => {
+      const target = switchTarget(config, spec);
+      const missing = missingKeyMessage(target);
+      if (missing) throw new Error(`Cannot use model ${spec} for the subagent: ${missing}`);
+      return { model: withContextBudget(await createModelFor(target, modelOptions)), id: target.qualifiedId };
+    },
+    // A type's own prompt still gets the facts of where it works.
+    system: ({ override, append }) => buildSystemPrompt({
+      ...promptInput,
+      override: override === undefined ? undefined : `${override}\n\nWorkspace: ${workspace.root}\nPlatform: ${promptInput.platform}; `
+        + `shell: ${promptInput.shell}; date: ${promptInput.date.toISOString().slice(0, 10)}`,
+      append: [promptInput.append, append].filter(Boolean).join('\n\n'),
+    }),
+    maxTokens: () => maxTokens,
+    authorizeFor: (label) => subagentGate(label),
+    recordUsage: (label, model, usage) => session.recorder.subagentUsage(label, model, usage),
+    transcriptDir: session.path.replace(/\.jsonl$/, '') + '.agents',
+    cwd: workspace.root,
+    version: opts.version,
+    redact,
+    log: opts.log,
+    subagentStop: async ({ id, agentType, transcriptPath, stopHookActive }, signal) => {
+      if (!hooks.engine.has('SubagentStop')) return undefined;
+      const out = await hooks.engine.stop('SubagentStop', {
+        stopHookActive, agent_id: id, agent_type: agentType, agent_transcript_path: transcriptPath,
+      }, signal);
+      return out.blocked;
+    },
+  }, session.loaded?.usageByAgent);
+  // A subagent's calls go through the same rules and hooks; a person asked sees which subagent asks.
+  const subagentGate = (label: string): Authorize => {
+    const gate = createPermissionGate({
+      policy, workspace, ownReadRoots: [logDir], log: opts.log,
+      onDenied: (call, tool, message) => {
+        onDenied(call, tool, `${label}: ${message}`);
+        opts.log(`agent ${label}: denied ${call.name}: ${message}`);
+      },
+      get approver(): Approver | undefined {
+        const ask = hooks.notifying(approver);
+        return ask ? (request, signal) => ask({ ...request, agent: label }, signal) : undefined;
+      },
+    });
+    return authorizeThrough(gate, label);
+  };
   // Checkpoints: every file a tool changes keeps its previous content for /undo and /rewind (src/workspace/checkpoints).
   const checkpoints = new CheckpointStore(path.join(logDir, 'checkpoints'));
   const wrapTool = (tool: AgentTool) => hooks.wrapTool(redactingTool(checkpointingTool(tool, checkpoints, workspace), redact));
@@ -299,7 +372,10 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   let newPrompt: { text: string; messages: number; blocks: number } | undefined;
   let haltTurn: AbortController | undefined;
   hooks.setHalt((reason) => haltTurn?.abort(new Error(reason)));
-  const builtIn = [...createTools(workspace, tasks, opts.fileIO, { takesImages: () => modelTakesImages(config.model) }), ...(extensions.skills.length ? [createSkillTool(extensions.skills)] : [])];
+  const builtIn = [
+    ...createTools(workspace, tasks, opts.fileIO, { takesImages: () => modelTakesImages(config.model) }), createAgentTool(subagents, tasks),
+    ...(extensions.skills.length ? [createSkillTool(extensions.skills)] : []),
+  ];
   const costAtStart = costOfAll(session.recorder.usageByModel) ?? 0;
   askWindow(config.target, provider);
   hooks.sessionStart(session.loaded ? 'resume' : 'startup');
@@ -315,8 +391,8 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     workspace,
     system,
     takeNotices: () => [
-      ...tasks.drainNotices().map((n): ContentBlock => ({ type: 'text', text: redact(formatNotice(n)) })),
-      ...hooks.drainContext(),
+      ...tasks.drainNotices().map((n): ContentBlock => ({ type: 'text', text: redact(formatNotice(n, mark)) })),
+      ...hooks.drainContext().map((b): ContentBlock => (b.type === 'text' ? { ...b, text: mark.shield(b.text) } : b)),
     ],
     record: (event) => {
       session.recorder.onEvent(event);
@@ -328,7 +404,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     loopOptions: ({ signal, emit, maxTurns }) => ({
       model: rt.model, tools: rt.tools, system: rt.system, maxTokens,
       maxTurns: maxTurns ?? config.maxTurns, signal, emit,
-      beforeModelCall: rt.takeNotices, authorize: rt.authorize, context: compactor.hooks(),
+      beforeModelCall: rt.takeNotices, authorize: rt.authorize, context: compactor.hooks(), mark,
     }),
     async setModel(spec) {
       const target = switchTarget(config, spec);
@@ -347,12 +423,22 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     },
     denials,
     toolHooks,
+    subagents,
     hooks,
     commands: extensions.commands,
     skills: extensions.skills,
     sandboxed: sandbox !== undefined,
     trusted,
-    mcp,
+    get mcp() { return mcp; },
+    addMcpServers(servers) {
+      // A turn that starts meanwhile waits for this, so the servers' tools are in its first request.
+      mcpAdding = (async () => {
+        await mcpAdding;
+        if (mcp) mcp.addServers(servers);
+        else mcp = await startMcp({ servers, broken: [], untrusted: [] }, mcpOptions);
+      })();
+      return mcpAdding;
+    },
     replaceTool(tool) {
       const at = rt.tools.findIndex((t) => t.name === tool.name);
       if (at < 0) throw new Error(`no tool named ${tool.name} to replace`);
@@ -366,7 +452,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
       policy.setMode(mode);
     },
     setSystemPrompt({ override, append }) {
-      const tail = [append, policy.mode === 'plan' ? PLAN_MODE_NOTE : undefined, sandbox?.note].filter(Boolean).join('\n\n');
+      const tail = [markPromptNote(mark), append, policy.mode === 'plan' ? PLAN_MODE_NOTE : undefined, sandbox?.note].filter(Boolean).join('\n\n');
       rt.system = buildSystemPrompt({ ...promptInput, override, append: tail || undefined });
     },
     checkpoints,
@@ -405,6 +491,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
           return { outcome: 'error', text: '', turns: 0, usage: emptyUsage(), errorMessage: `A UserPromptSubmit hook blocked the prompt: ${before.blocked}` };
         }
         if (before.context.length) appendUserContent(session.messages, before.context);
+        await mcpAdding;
         if (mcp) {
           try {
             for (const note of await expandMcpInput(mcp, session.messages, stop.signal)) opts.log(note);
@@ -449,6 +536,8 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     shutdown: async () => {
       await hooks.sessionEnd();
       await Promise.all([tasks.shutdown(), mcp?.close(), checkpoints.dispose()]);
+      sandbox?.cleanup();
+      for (const line of persistentReport(tasks.persistentRunning())) opts.log(line);
       session.recorder.sync();
       session.writer.close();
     },

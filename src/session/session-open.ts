@@ -1,6 +1,7 @@
 // Starting or resuming a session: the conversation to continue, a writer appending to its transcript, and a
 // recorder keeping the two in step. Front ends (REPL, print mode) call this once at start-up.
 import { HARNESS_PREFIX } from '../core/agent-loop.js';
+import { newHarnessKey } from '../core/harness-mark.js';
 import { appendUserContent } from '../core/messages.js';
 import type { Message, TextBlock } from '../core/types.js';
 import { TranscriptRecorder } from './recorder.js';
@@ -37,6 +38,8 @@ export interface OpenedSession {
   loaded?: LoadedTranscript;
   /** What to tell the user about the resume: skipped lines, interrupted calls, killed tasks. */
   report: string[];
+  /** The session's harness key: new, or the resumed session's own (so its earlier notices stay genuine). */
+  harnessKey: string;
 }
 
 /** Throws SessionLookupError when the session to resume cannot be found. */
@@ -45,36 +48,39 @@ export function openSession(opts: OpenSessionOptions): OpenedSession {
   if (!opts.resume) {
     const id = opts.sessionId ?? newSessionId();
     const file = sessionPath(dir, id);
-    const writer = TranscriptWriter.create(file, { id, cwd: opts.workspaceRoot, model: opts.model, version: opts.version }, opts.writer);
+    const harnessKey = newHarnessKey();
+    const writer = TranscriptWriter.create(file, { id, cwd: opts.workspaceRoot, model: opts.model, version: opts.version, harnessKey }, opts.writer);
     const messages: Message[] = [];
-    return { id, path: file, writer, recorder: new TranscriptRecorder(writer, messages, { model: opts.model }), messages, report: [] };
+    return { id, path: file, writer, recorder: new TranscriptRecorder(writer, messages, { model: opts.model }), messages, report: [], harnessKey };
   }
   const info = 'latest' in opts.resume ? latestSession(dir) : resolveSession(dir, opts.resume.id);
   if (!info) throw new SessionLookupError('No saved session to continue in this workspace; start one with tandem.');
   const loaded = loadTranscript(info.path);
   const id = opts.fork ? opts.sessionId ?? newSessionId() : info.id;
   const file = opts.fork ? sessionPath(dir, id) : info.path;
+  const stored = loaded.header?.harnessKey;
+  const harnessKey = typeof stored === 'string' && /^[0-9a-f]{12}$/.test(stored) ? stored : newHarnessKey();
   const writer = opts.fork
-    ? TranscriptWriter.create(file, { id, cwd: opts.workspaceRoot, model: opts.model, version: opts.version }, opts.writer)
+    ? TranscriptWriter.create(file, { id, cwd: opts.workspaceRoot, model: opts.model, version: opts.version, harnessKey }, opts.writer)
     : TranscriptWriter.reopen(info.path, { model: opts.model, version: opts.version }, opts.writer);
   const messages = loaded.messages;
   // A fork starts its transcript with the whole conversation so far (a replacement record, as after compaction).
   if (opts.fork) writer.compaction('', messages);
   const recorder = new TranscriptRecorder(writer, messages, { model: opts.model, usageByModel: loaded.usageByModel });
-  const notes = killedTaskNotes(loaded.tasksRunningAtEnd);
+  const notes = killedTaskNotes(loaded.tasksRunningAtEnd, `[tandem harness ${harnessKey}]`);
   if (notes.length) {
     for (const t of loaded.tasksRunningAtEnd) writer.taskEnd(t.id, 'killed at shutdown');
     appendUserContent(messages, notes);
     recorder.sync();
   }
-  return { id, path: file, writer, recorder, messages, loaded, report: resumeReport(loaded) };
+  return { id, path: file, writer, recorder, messages, loaded, report: resumeReport(loaded), harnessKey };
 }
 
 /** Notes for the model about background tasks the previous process left running (and killed on exit). */
-export function killedTaskNotes(tasks: RunningTask[]): TextBlock[] {
+export function killedTaskNotes(tasks: RunningTask[], note = HARNESS_PREFIX): TextBlock[] {
   return tasks.map((t) => ({
     type: 'text',
-    text: `${HARNESS_PREFIX} Background task ${t.id} (${t.command}) was running when the session ended; it was ` +
+    text: `${note} Background task ${t.id} (${t.command}) was running when the session ended; it was ` +
       'killed at shutdown. Start it again if its result is still needed.',
   }));
 }

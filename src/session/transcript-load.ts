@@ -26,6 +26,8 @@ export interface LoadedTranscript {
   repaired: number;
   usage: Usage;
   usageByModel: Record<string, Usage>;
+  /** The part of it that subagents spent, by subagent ("a1 (explore)"). */
+  usageByAgent: Record<string, Record<string, Usage>>;
   /** Usage of the last response since the last compaction: how full the context was. */
   lastUsage?: Usage;
   tasksRunningAtEnd: RunningTask[];
@@ -41,7 +43,7 @@ export function loadTranscript(file: string): LoadedTranscript {
 export function parseTranscript(text: string): LoadedTranscript {
   const { records, skipped } = parseLines(text);
   const out: LoadedTranscript = {
-    records, skipped, messages: [], repaired: 0, usage: emptyUsage(), usageByModel: {},
+    records, skipped, messages: [], repaired: 0, usage: emptyUsage(), usageByModel: {}, usageByAgent: {},
     tasksRunningAtEnd: [], compactions: 0,
   };
   const running = new Map<string, RunningTask>();
@@ -60,7 +62,11 @@ export function parseTranscript(text: string): LoadedTranscript {
         const usage = addUsage(emptyUsage(), r.usage);
         out.usage = addUsage(out.usage, usage);
         out.usageByModel[r.model] = addUsage(out.usageByModel[r.model] ?? emptyUsage(), usage);
-        out.lastUsage = usage;
+        // A subagent's request says nothing of how full this conversation's context is.
+        if (r.agent) {
+          const byModel = (out.usageByAgent[r.agent] ??= {});
+          byModel[r.model] = addUsage(byModel[r.model] ?? emptyUsage(), usage);
+        } else out.lastUsage = usage;
         break;
       }
       case 'compaction':
@@ -124,7 +130,7 @@ function parseLines(text: string): { records: TranscriptRecord[]; skipped: Skipp
 
 function promptText(content: Message['content']): string | undefined {
   for (const b of content) {
-    if (b.type === 'text' && b.text.trim() && !b.text.startsWith(HARNESS_PREFIX)) return b.text.trim();
+    if (b.type === 'text' && b.text.trim() && !b.text.startsWith(HARNESS_PREFIX.slice(0, -1))) return b.text.trim();
   }
   return undefined;
 }

@@ -15,7 +15,7 @@ export interface TranscriptWriterOptions {
   redact?: (line: string) => string;
 }
 
-export interface SessionHeader { id: string; cwd: string; model: string; version: string }
+export interface SessionHeader { id: string; cwd: string; model: string; version: string; harnessKey?: string }
 
 /**
  * Writes one session's transcript. The file is created (with its header) on the first record, so a session
@@ -69,8 +69,8 @@ export class TranscriptWriter {
     if (content.length) this.append({ type: 'message', role, content, ...(details ? { details } : {}) });
   }
 
-  usage(usage: Usage, model: string): void {
-    this.append({ type: 'usage', usage, model });
+  usage(usage: Usage, model: string, agent?: string): void {
+    this.append({ type: 'usage', usage, model, ...(agent ? { agent } : {}) });
   }
 
   notice(level: NoticeRecord['level'], text: string): void {

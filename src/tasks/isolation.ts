@@ -44,6 +44,12 @@ export const NAMESPACE_INIT =
 export const GROUP_EXEC = 'exec "$0" -c "$1" 2>&1';
 
 const UNSHARE_FLAGS = ['--pid', '--fork', '--kill-child'];
+/**
+ * Tried first: the namespace also gets its own /proc, so no command can read tandem's /proc/PID/environ (the
+ * API keys it started with) or any other process of the host there. Without it (no mount namespaces here),
+ * /proc stays the host's: see README, "Security".
+ */
+const PRIVATE_PROC = ['--mount-proc'];
 const cache = new Map<string, ResolvedIsolation>();
 
 export function resolveShell(preferred: string | undefined): string {
@@ -101,7 +107,9 @@ export function prepareIsolation(requested: Isolation, shell: string): Promise<v
  */
 function* probeIsolation(requested: Isolation, shell: string): Generator<string[], ResolvedIsolation, boolean> {
   const setpriv = ['setpriv', '--pdeathsig', 'KILL'];
-  const variants = [UNSHARE_FLAGS];
+  const variants = [[...UNSHARE_FLAGS, ...PRIVATE_PROC]];
+  if (process.getuid?.() !== 0) variants.push(['--user', '--map-current-user', ...UNSHARE_FLAGS, ...PRIVATE_PROC]);
+  variants.push(UNSHARE_FLAGS);
   if (process.getuid?.() !== 0) variants.push(['--user', '--map-current-user', ...UNSHARE_FLAGS]);
   const namespaces = requested !== 'process-group' && process.platform === 'linux';
   if (namespaces) {

@@ -1,8 +1,10 @@
 // How a task's state is put into words. One status sentence (describeStatus) serves notices, checks and kill
 // results alike; formatNotice wraps an ended task's report in markup that command output cannot forge.
 import { constants } from 'node:os';
+import type { HarnessMark } from '../core/harness-mark.js';
 import { formatDuration } from '../core/text.js';
 import type { KilledBy, OutputMatches, TaskNotice, TaskSnapshot } from './types.js';
+import { formatAgentNotice } from './agent-notice.js';
 
 export type { TaskNotice } from './types.js';
 
@@ -21,6 +23,7 @@ const signalByNumber = new Map<number, string>(Object.entries(constants.signals)
 export function describeStatus(t: TaskSnapshot): string {
   switch (t.status) {
     case 'running':
+      if (t.agent) return `running for ${formatDuration(t.runtimeMs)}, ${t.agent.toolCalls} tool call${t.agent.toolCalls === 1 ? '' : 's'} so far`;
       return `running for ${formatDuration(t.runtimeMs)}`;
     case 'failed_to_start':
       return `failed to start: ${t.failReason ?? 'unknown reason'}`;
@@ -29,6 +32,7 @@ export function describeStatus(t: TaskSnapshot): string {
     case 'killed':
       return `killed by ${BY[t.killedBy ?? 'model']}${killDetail(t)}`;
     case 'exited':
+      if (t.agent) return t.agent.error ? `failed: ${t.agent.error}` : 'finished';
       if (t.signal) return `died of signal ${t.signal} (not sent by tandem)`;
       return `exited with code ${t.exitCode ?? '?'}${exitCodeHint(t.exitCode)}`;
   }
@@ -61,11 +65,17 @@ export function neutralize(text: string): string {
   return text.replace(/tandem(\s*)-(\s*)task(\s*)-(\s*)notice/gi, (m) => m.replace(/-/, '\u200b-'));
 }
 
-/** The text block the model receives when a background task has ended. */
-export function formatNotice(notice: TaskNotice): string {
+/**
+ * The text block the model receives when a background task has ended. With the session's mark, the tag opens
+ * and closes with its key and the outside text inside (command, description, output) is shielded from it, so
+ * output that forges a notice or its end never reads as one.
+ */
+export function formatNotice(notice: TaskNotice, mark?: HarnessMark): string {
   const t = notice.task;
-  if (notice.matches) return formatMatchNotice(notice, notice.matches);
-  const attrs = [`id="${attr(t.id)}"`, `status="${t.status}"`];
+  if (t.agent) return formatAgentNotice(t, t.agent, mark);
+  if (notice.matches) return formatMatchNotice(notice, notice.matches, mark);
+  const outside = outsideText(mark);
+  const attrs = [...(mark ? [`key="${mark.key}"`] : []), `id="${attr(t.id)}"`, `status="${t.status}"`];
   if (t.exitCode !== undefined) attrs.push(`exit_code="${t.exitCode}"`);
   if (t.signal) attrs.push(`signal="${t.signal}"`);
   attrs.push(`runtime="${formatDuration(t.runtimeMs)}"`);
@@ -75,34 +85,48 @@ export function formatNotice(notice: TaskNotice): string {
   const lines = [
     `<${NOTICE_TAG} ${attrs.join(' ')}>`,
     `This is an automatic notice from the tandem harness (not from the user): ${what}${describeStatus(t)}.`,
-    `command: ${neutralize(oneLineCommand(t.command))}`,
+    `command: ${outside(oneLineCommand(t.command))}`,
   ];
-  if (t.description) lines.push(`description: ${neutralize(t.description.replace(/\s+/g, ' '))}`);
+  if (t.description) lines.push(`description: ${outside(t.description.replace(/\s+/g, ' '))}`);
   if (notice.tail) {
-    lines.push(notice.reattached ? 'output since you last saw it:' : 'last lines of output:', neutralize(notice.tail));
+    lines.push(notice.reattached ? 'output since you last saw it:' : 'last lines of output:', outside(notice.tail));
   } else {
     lines.push('(no output)');
   }
-  lines.push(`full log: ${t.logPath}`, `</${NOTICE_TAG}>`);
+  lines.push(`full log: ${t.logPath}`, closingTag(mark));
   return lines.join('\n');
 }
 
+/** Outside text inside a notice: unable to carry the session's key, and no exact tag spelling. */
+export function outsideText(mark?: HarnessMark): (text: string) => string {
+  return (text) => neutralize(mark ? mark.shield(text) : text);
+}
+
+export function openingTag(mark: HarnessMark | undefined, attrs: string[]): string {
+  return `<${NOTICE_TAG} ${[...(mark ? [`key="${mark.key}"`] : []), ...attrs].join(' ')}>`;
+}
+
+export function closingTag(mark?: HarnessMark): string {
+  return mark ? `</${NOTICE_TAG} key="${mark.key}">` : `</${NOTICE_TAG}>`;
+}
+
 /** A notify_on notice: the lines that matched, what was folded, and that the task goes on. */
-function formatMatchNotice(notice: TaskNotice, m: OutputMatches): string {
+function formatMatchNotice(notice: TaskNotice, m: OutputMatches, mark?: HarnessMark): string {
   const t = notice.task;
+  const outside = outsideText(mark);
   const count = m.lines.length + m.folded;
   const lines = [
-    `<${NOTICE_TAG} id="${attr(t.id)}" status="${t.status}" event="output_matched">`,
+    openingTag(mark, [`id="${attr(t.id)}"`, `status="${t.status}"`, 'event="output_matched"']),
     `This is an automatic notice from the tandem harness (not from the user): background task ${t.id} printed `
-      + `${count} line${count === 1 ? '' : 's'} matching its notify_on pattern /${neutralize(m.pattern)}/ `
+      + `${count} line${count === 1 ? '' : 's'} matching its notify_on pattern /${outside(m.pattern)}/ `
       + `(${t.status === 'running' ? 'it is still running' : 'its end is reported separately'}).`,
-    `command: ${neutralize(oneLineCommand(t.command))}`,
+    `command: ${outside(oneLineCommand(t.command))}`,
   ];
-  if (t.description) lines.push(`description: ${neutralize(t.description.replace(/\s+/g, ' '))}`);
-  if (m.lines.length) lines.push('matching lines:', neutralize(m.lines.map((l) => l.line).join('\n')));
+  if (t.description) lines.push(`description: ${outside(t.description.replace(/\s+/g, ' '))}`);
+  if (m.lines.length) lines.push('matching lines:', outside(m.lines.map((l) => l.line).join('\n')));
   if (m.folded) lines.push(`[${m.folded} more matching line${m.folded === 1 ? '' : 's'} folded into this notice; read the log or check_background with a filter]`);
   if (m.skippedBytes) lines.push(`[${m.skippedBytes} bytes of output came too fast to be searched]`);
-  lines.push(`full log: ${t.logPath}`, `</${NOTICE_TAG}>`);
+  lines.push(`full log: ${t.logPath}`, closingTag(mark));
   return lines.join('\n');
 }
 

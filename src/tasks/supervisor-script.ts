@@ -4,9 +4,10 @@
 //
 //   tandem -> supervisor                         supervisor -> tandem
 //   E key k=v…       define an environment       s id pid            started (pid of the spawned wrapper)
-//   S id envkey cwd log cap persistent token argv…  o id total       output so far (all of it is in the log)
+//   S id envkey cwd log cap flags token argv…    o id total          output so far (all of it is in the log)
 //   I id bytes       input to the task's stdin   e id at message     writing the log failed at byte `at`
 //   C id             close its stdin             x id code signal    the wrapper exited ('-' for none)
+//   (flags: 1 persistent, n make the pid namespace here; argv is then the shell and the command)
 //   D id             stop draining its output    c id total          its output closed (everything drained)
 //                                                f id message        could not start
 //
@@ -22,6 +23,7 @@ use strict; no warnings;
 use POSIX ();
 use Fcntl qw(F_GETFL F_SETFL O_NONBLOCK O_WRONLY O_CREAT O_TRUNC);
 my $RING = ${TAIL_RING_BYTES};
+my ($SYS_UNSHARE, $SYS_PRCTL, $SYS_CLOSE_RANGE) = map { $_ + 0 } @ARGV;
 my (%env, %t, %bypid, %keeper, %relay);
 my $sink = \*STDOUT; my $sinkfd = 1; my $out = '';
 my $cmdopen = 1; my $cmdbuf = ''; my $keeping;
@@ -49,7 +51,9 @@ sub write_all {
   return undef;
 }
 sub start_task {
-  my ($id, $envkey, $cwd, $log, $cap, $persistent, $token, @argv) = @_;
+  my ($id, $envkey, $cwd, $log, $cap, $flags, $token, @argv) = @_;
+  my $persistent = index($flags, '1') >= 0;
+  my $native = index($flags, 'n') >= 0;
   my $envp = { %{ $env{$envkey} || {} }, TANDEM_TASK_TOKEN => $token };
   my $logfh;
   unless (sysopen($logfh, $log, O_WRONLY | O_CREAT | O_TRUNC, 0600)) { say_('f', $id, hex_("cannot open the log $log: $!")); return }
@@ -57,15 +61,15 @@ sub start_task {
     pipe(my $kr, my $kw) or do { say_('f', $id, hex_("pipe: $!")); return };
     my $pid = fork();
     if (!defined $pid) { say_('f', $id, hex_("fork: $!")); return }
-    if ($pid == 0) { close $kr; become_keeper($kw, $id, $envp, $cwd, $logfh, $log, $cap, @argv) }
+    if ($pid == 0) { close $kr; become_keeper($kw, $id, $envp, $cwd, $logfh, $log, $cap, $native, @argv) }
     close $kw; close $logfh; nonblock($kr);
     $keeper{$pid} = $id; $relay{$id} = { fh => $kr, buf => '' };
     return;
   }
-  spawn_task($id, $envp, $cwd, $logfh, $log, $cap, 0, @argv);
+  spawn_task($id, $envp, $cwd, $logfh, $log, $cap, 0, $native, @argv);
 }
 sub spawn_task {
-  my ($id, $envp, $cwd, $logfh, $log, $cap, $noinput, @argv) = @_;
+  my ($id, $envp, $cwd, $logfh, $log, $cap, $noinput, $native, @argv) = @_;
   pipe(my $r, my $w) or do { say_('f', $id, hex_("pipe: $!")); return };
   my ($ir, $iw);
   if ($noinput) { open($ir, '<', '/dev/null') } else { pipe($ir, $iw) or do { say_('f', $id, hex_("pipe: $!")); return } }
@@ -77,6 +81,7 @@ sub spawn_task {
     unless (chdir $cwd) { syswrite(STDOUT, "[tandem: failed to start: cannot enter $cwd: $!]\n"); POSIX::_exit(127) }
     %ENV = %$envp;
     $SIG{CHLD} = 'DEFAULT'; $SIG{PIPE} = 'DEFAULT';
+    native_namespace(@argv) if $native;
     exec { $argv[0] } @argv;
     syswrite(STDOUT, "[tandem: failed to start: $argv[0]: $!]\n");
     POSIX::_exit(127);
@@ -88,8 +93,45 @@ sub spawn_task {
   $bypid{$pid} = $id;
   say_('s', $id, $pid);
 }
+# What \`setpriv --pdeathsig KILL unshare --pid --fork --kill-child sh -c INIT\` does (isolation.ts), without
+# three execs: this process dies with its parent, makes a pid namespace and forks its PID 1, which runs the
+# command as an ordinary child (default-action signals sent to a PID 1 are dropped) and exits with its status,
+# 128+N for a signal as a shell reports it; everything else in the namespace dies with PID 1.
+sub native_namespace {
+  my ($shell, $command) = @_;
+  # Close every inherited descriptor but 0-2 (close_range; else the known ones): nothing of other tasks stays open.
+  if (syscall($SYS_CLOSE_RANGE, 3, 0x7fffffff, 0) != 0) {
+    for my $o (values %t) { for my $k (qw(out in log tail)) { POSIX::close(fileno($o->{$k})) if $o->{$k} } }
+    POSIX::close(fileno($_->{fh})) for values %relay;
+  }
+  syscall($SYS_PRCTL, 1, 9, 0, 0, 0);
+  if (syscall($SYS_UNSHARE, 0x20000000) != 0) { syswrite(STDOUT, "[tandem: failed to start: unshare: $!]\n"); POSIX::_exit(127) }
+  # As unshare --fork does: the waiting parent ignores TERM and INT (they are for the task's processes).
+  $SIG{TERM} = $SIG{INT} = 'IGNORE';
+  my $init = fork();
+  if (!defined $init) { syswrite(STDOUT, "[tandem: failed to start: fork: $!]\n"); POSIX::_exit(127) }
+  if ($init == 0) {
+    syscall($SYS_PRCTL, 1, 9, 0, 0, 0);
+    $SIG{$_} = sub {} for qw(TERM INT HUP QUIT);
+    my $cmd = fork();
+    if (defined $cmd && $cmd == 0) {
+      $SIG{$_} = 'DEFAULT' for qw(TERM INT HUP QUIT);
+      exec { $shell } $shell, '-c', $command;
+      syswrite(STDOUT, "[tandem: failed to start: $shell: $!]\n");
+      POSIX::_exit(127);
+    }
+    POSIX::_exit(127) unless defined $cmd;
+    my $st = 0;
+    for (;;) { my $w = waitpid(-1, 0); if ($w == $cmd) { $st = $?; last } last if $w < 0 }
+    POSIX::_exit(($st & 127) ? 128 + ($st & 127) : $st >> 8);
+  }
+  my $st = 0;
+  for (;;) { my $w = waitpid($init, 0); if ($w == $init) { $st = $?; last } last if $w < 0 && !$!{EINTR} }
+  if ($st & 127) { my $sig = $st & 127; kill($sig, $$); POSIX::_exit(128 + $sig) }
+  POSIX::_exit($st >> 8);
+}
 sub become_keeper {
-  my ($kw, $id, $envp, $cwd, $logfh, $log, $cap, @argv) = @_;
+  my ($kw, $id, $envp, $cwd, $logfh, $log, $cap, $native, @argv) = @_;
   # Only this task's log and the relay pipe stay open: nothing of tandem's or of the other tasks.
   for my $o (values %t) { close $o->{out} if $o->{out}; close $o->{in} if $o->{in}; close $o->{log} if $o->{log} }
   close $_->{fh} for values %relay;
@@ -98,7 +140,7 @@ sub become_keeper {
   $sink = $kw; $out = '';
   POSIX::setsid();
   $keeping = $id;
-  spawn_task($id, $envp, $cwd, $logfh, $log, $cap, 1, @argv);
+  spawn_task($id, $envp, $cwd, $logfh, $log, $cap, 1, $native, @argv);
   flush_out();
   POSIX::_exit(1) unless %t;
   main_loop();
@@ -195,8 +237,8 @@ sub command {
   my ($line) = @_;
   my ($op, @f) = split / /, $line;
   if ($op eq 'S') {
-    my ($id, $envkey, $cwd, $log, $cap, $persistent, $token, @argv) = @f;
-    start_task($id, $envkey, unhex($cwd), unhex($log), $cap, $persistent, $token, map { unhex($_) } @argv);
+    my ($id, $envkey, $cwd, $log, $cap, $flags, $token, @argv) = @f;
+    start_task($id, $envkey, unhex($cwd), unhex($log), $cap, $flags, $token, map { unhex($_) } @argv);
   } elsif ($op eq 'E') {
     my ($key, @kv) = @f;
     my %e; for (@kv) { my ($k, $v) = split /=/, unhex($_), 2; $e{$k} = $v } $env{$key} = \%e;

@@ -14,6 +14,7 @@ import { waitUntilRunning } from './startup.js';
 import { sharedSupervisor, type Supervisor } from './supervisor.js';
 import { PersistentStore } from './persistent.js';
 import { Task, type TaskHooks } from './task.js';
+import { AgentTask, type AgentStartOptions } from './agent-task.js';
 import type { LinePattern } from '../core/line-pattern.js';
 import {
   TaskLimitError, UnknownTaskError, type Isolation, type KilledBy, type ReadOptions, type StartOptions,
@@ -21,6 +22,8 @@ import {
 } from './types.js';
 
 export const NOTICE_TAIL_LINES = 20;
+/** The isolation the supervisor can set up itself, saving three execs per start (see native_namespace). */
+const NATIVE_PREFIX = 'setpriv --pdeathsig KILL unshare --pid --fork --kill-child';
 export const NOTICE_TAIL_CHARS = 2000;
 
 export interface TaskManagerEvents {
@@ -46,13 +49,14 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
   private readonly requestedIsolation: Isolation;
   private readonly container?: TaskContainer;
   private iso?: ResolvedIsolation;
-  private readonly tasks = new Map<string, Task>();
+  private readonly tasks = new Map<string, Task | AgentTask>();
   private readonly registry: TaskRegistry;
   private notices: TaskNotice[] = [];
   /** notify_on watchers of running tasks. */
   private readonly watches = new Map<string, NotifyWatch>();
   private bgSeq = 0;
   private fgSeq = 0;
+  private agentSeq = 0;
   private closed = false;
   private logDirReady = false;
   private readonly useSupervisor: boolean;
@@ -117,7 +121,9 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
       if (!supervisor) throw new Error('Persistent tasks need perl (the task supervisor), which is not installed here.');
     }
     // Before the task exists: a container that refuses the command leaves no trace.
-    const argv = buildArgv(iso, this.shell, opts.command, this.cwd);
+    const native = !!supervisor?.nativeNamespaces && iso.mode === 'pid-namespace' && !iso.container
+      && iso.prefix.join(' ') === NATIVE_PREFIX;
+    const argv = native ? [this.shell, opts.command] : buildArgv(iso, this.shell, opts.command, this.cwd);
     // Background tasks are b1, b2, …; the bash tool's foreground commands f1, f2, … (an id never changes).
     const id = opts.foreground ? `f${++this.fgSeq}` : `b${++this.bgSeq}`;
     const task = new Task({
@@ -132,6 +138,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
       killGraceMs: this.killGraceMs,
       supervisor,
       persistent: opts.persistent,
+      nativeNamespace: native,
     }, this.hooks(iso));
     this.tasks.set(id, task);
     if (opts.notifyOn) this.watchOutput(task, opts.notifyOn);
@@ -214,6 +221,26 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
   }
 
   /**
+   * Starts a subagent as a task (a1, a2, …; see agent-task.ts): listed, checked, awaited, killed and noticed like
+   * any other, and counted by the concurrency cap.
+   */
+  startAgent(opts: AgentStartOptions): TaskSnapshot {
+    if (this.closed) throw new Error('The task manager has shut down.');
+    const running = this.runningTasks();
+    if (running.length >= this.maxConcurrent) throw new TaskLimitError(this.maxConcurrent, running.map((t) => t.snapshot()));
+    mkdirSync(this.logDir, { recursive: true });
+    const id = `a${++this.agentSeq}`;
+    const task = new AgentTask(id, opts, join(this.logDir, `${id}.log`), this.maxLogBytes, {
+      output: (t, chunk) => this.emit('output', t.id, chunk),
+      end: (t) => this.onEnd(t),
+    });
+    this.tasks.set(id, task);
+    this.emit('start', task.snapshot());
+    task.launch();
+    return task.snapshot();
+  }
+
+  /**
    * Resolves as soon as the task ends or is clearly running (its program has lived a little while), or after
    * `ms` at most: immediate failures are reported, without a fixed wait (see startup.ts).
    */
@@ -249,12 +276,13 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
 
   /**
    * Waits, without polling, until any / all of the tasks have ended, the timeout passes or the signal fires.
-   * Without ids: the running background tasks plus ended ones whose end the model has not seen.
+   * Without ids: the running background tasks (not persistent ones, which are meant to run on) plus ended ones
+   * whose end the model has not seen.
    */
   wait(ids: string[] | undefined, mode: 'any' | 'all', timeoutMs: number, signal?: AbortSignal): Promise<WaitResult> {
     const targets = ids
       ? ids.map((id) => this.task(id))
-      : [...this.tasks.values()].filter((t) => !t.foreground && (t.running || !t.endSeen));
+      : [...this.tasks.values()].filter((t) => !t.foreground && (t.running ? !t.persistent : !t.endSeen));
     const result = (timedOut: boolean, interrupted: boolean): WaitResult => ({
       done: targets.filter((t) => !t.running).map((t) => t.snapshot()),
       pending: targets.filter((t) => t.running).map((t) => t.snapshot()),
@@ -409,17 +437,17 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     this.watches.set(task.id, watch);
   }
 
-  private runningTasks(): Task[] {
+  private runningTasks(): (Task | AgentTask)[] {
     return [...this.tasks.values()].filter((t) => t.running);
   }
 
-  private task(id: string): Task {
+  private task(id: string): Task | AgentTask {
     const task = this.tasks.get(id);
     if (!task) throw new UnknownTaskError(id, [...this.tasks.keys()]);
     return task;
   }
 
-  private onEnd(task: Task): void {
+  private onEnd(task: Task | AgentTask): void {
     this.registry.remove(task.id);
     // Lines that matched notify_on are told before the end (a pending batch is queued now).
     this.watches.get(task.id)?.finish();

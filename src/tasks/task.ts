@@ -36,6 +36,8 @@ export interface TaskInit {
   supervisor?: Supervisor;
   /** Kept running when tandem ends (needs a supervisor). */
   persistent?: boolean;
+  /** The supervisor makes the pid namespace (argv is [shell, command]). */
+  nativeNamespace?: boolean;
   /** A persistent task an earlier tandem started (see adopt). */
   adopted?: boolean;
   startedAt?: number;
@@ -86,6 +88,7 @@ export class Task {
   private proc?: SpawnedProcess | SupervisedProcess;
   private readonly supervisor?: Supervisor;
   private syncKilled = false;
+  private readonly nativeNamespace: boolean;
   private resolvePid!: () => void;
   /** Resolves once the pid is known, or the task could not start. */
   private readonly pidKnown = new Promise<void>((resolve) => { this.resolvePid = resolve; });
@@ -114,6 +117,7 @@ export class Task {
     this.killGraceMs = init.killGraceMs;
     this.token = `${process.pid}.${init.id}.${randomBytes(6).toString('hex')}`;
     this.startedAt = init.startedAt ?? Date.now();
+    this.nativeNamespace = !!init.nativeNamespace;
     this.supervisor = init.tty ? undefined : init.supervisor;
     this.persistent = !!((this.supervisor || init.adopted) && init.persistent);
     this.log = this.supervisor || init.adopted ? new ExternalLog(init.logPath, init.maxLogBytes) : new OutputLog(init.logPath, init.maxLogBytes);
@@ -192,7 +196,7 @@ export class Task {
     };
     this.proc = supervisor.start({
       argv: spec.argv, cwd: spec.cwd, env: spec.env, token: this.token, logPath: log.path,
-      maxLogBytes: log.maxBytes, persistent: this.persistent,
+      maxLogBytes: log.maxBytes, persistent: this.persistent, native: this.nativeNamespace,
     }, {
       started: (pid) => {
         this.pid = pid;

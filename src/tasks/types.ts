@@ -31,6 +31,24 @@ export interface TaskSnapshot {
   timeoutMs?: number;
   /** Outlives tandem (background_run persistent: true). */
   persistent?: boolean;
+  /** Set for a subagent task (agent-task.ts): its progress and, once ended, its final report. */
+  agent?: AgentTaskInfo;
+}
+
+export interface AgentTaskInfo {
+  /** The subagent type's name. */
+  type: string;
+  model?: string;
+  /** Tool calls it has made so far. */
+  toolCalls: number;
+  /** The latest text it said. */
+  lastText?: string;
+  /** Its final report, once it has ended. */
+  report?: string;
+  /** Why it failed, when it did. */
+  error?: string;
+  /** Its own transcript (resumable). */
+  transcriptPath?: string;
 }
 
 /**

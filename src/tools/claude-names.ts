@@ -27,6 +27,10 @@ const TANDEM_TOOLS_OF: Record<string, string[]> = {
   BashOutput: ['check_background'],
   KillShell: ['kill_background'],
   KillBash: ['kill_background'],
+  // Claude Code's subagent tool (Task, lately Agent) and its todo list.
+  Task: ['agent'],
+  Agent: ['agent'],
+  TodoWrite: ['todo_write'],
 };
 
 /** The name a Claude Code program knows a tandem tool by (its own name when Claude Code has no such tool). */

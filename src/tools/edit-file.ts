@@ -4,7 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import { countLines } from '../core/text.js';
 import type { AgentTool } from '../core/types.js';
-import { writeFileAtomic } from '../workspace/atomic-write.js';
+import { readFileNoFollow, writeFileAtomic } from '../workspace/atomic-write.js';
 import { displayPath, resolveInWorkspace, type Workspace } from '../workspace/paths.js';
 import { count, notFoundMessage } from './file-hints.js';
 import { findNearMatch, sameIgnoringWhitespace, stripLineNumbers } from './near-match.js';
@@ -81,7 +81,7 @@ async function readText(abs: string, shown: string, name: (p: string) => string)
   if (st.size > MAX_EDIT_BYTES) {
     throw new ToolError(`${shown} is ${count(st.size, 'byte', 'bytes')}, too large for edit_file; use a shell command (e.g. sed) instead.`);
   }
-  const buf = await readFile(abs);
+  const buf = await readFileNoFollow(abs, shown);
   if (buf.subarray(0, 8192).includes(0)) {
     throw new ToolError(`${shown} looks binary (it contains NUL bytes); edit_file edits text files only.`);
   }

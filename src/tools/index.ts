@@ -15,6 +15,7 @@ import { createWaitBackgroundTool } from './wait-background.js';
 import { createWebFetchTool } from './web-fetch.js';
 import { createWriteBackgroundTool } from './write-background.js';
 import { createWriteFileTool } from './write-file.js';
+import { createTodoWriteTool } from './todo-write.js';
 import type { FileIO } from './file-io.js';
 
 /** `io`: where the file tools read and write (default: the disk); `read`: read_file's options (images). */
@@ -33,5 +34,6 @@ export function createTools(workspace: Workspace, tasks: TaskManager, io?: FileI
     createWaitBackgroundTool(tasks),
     createKillBackgroundTool(tasks),
     createWriteBackgroundTool(tasks),
+    createTodoWriteTool(),
   ];
 }

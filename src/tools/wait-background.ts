@@ -6,6 +6,7 @@ import { formatDuration } from '../core/text.js';
 import type { TaskManager } from '../tasks/task-manager.js';
 import { waitUntil, type UntilResult } from '../tasks/wait-until.js';
 import { CHECK_MAX_CHARS, parseFilter, reportTask } from './check-background.js';
+import type { LinePattern } from '../core/line-pattern.js';
 import { defineTool } from './tool.js';
 
 const DESCRIPTION = `Wait for background tasks instead of polling or sleeping.
@@ -36,12 +37,24 @@ export function createWaitBackgroundTool(manager: TaskManager) {
       const result = await waitUntil(manager, ids, mode, { pattern, port: input.port }, timeoutS * 1000, ctx.signal);
       const awaited = [...result.done, ...result.pending];
       if (!awaited.length) return 'No background tasks are running; there is nothing to wait for.';
-      const headline = describeOutcome(result, input.until, input.port, timeoutS);
+      let headline = describeOutcome(result, input.until, input.port, timeoutS);
+      if (pattern && !result.fired.includes('output')) headline += alreadySeen(manager, awaited.map((t) => t.id), pattern);
       const share = Math.max(2000, Math.floor(CHECK_MAX_CHARS * 1.5 / awaited.length));
       const sections = awaited.map((t) => reportTask(manager, t.id, { maxChars: share }));
       return [headline, ...sections].join('\n\n');
     },
   });
+}
+
+/** A line that matched before the wait (in output already shown): often why an `until` never fires. */
+function alreadySeen(manager: TaskManager, ids: string[], pattern: LinePattern): string {
+  for (const id of ids) {
+    const line = manager.readAll(id, { filter: pattern, tail: 1, maxChars: 400, filterBudgetMs: 200 });
+    if (line && !line.startsWith('[')) {
+      return `\nNote: ${id} printed a matching line before this wait, in output already shown to you: ${line}`;
+    }
+  }
+  return '';
 }
 
 function describeOutcome(result: UntilResult, until: string | undefined, port: number | undefined, timeoutS: number): string {

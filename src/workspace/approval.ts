@@ -14,6 +14,8 @@ export interface ApprovalRequest {
   reason: string;
   /** The allow rule that "yes, always" would add, e.g. `Bash(npm test:*)`. */
   suggestedRule?: string;
+  /** Set when a subagent asks: its id and type, e.g. "a1 (explore)". */
+  agent?: string;
   /** The call's id and input as the model gave them (programs answering need them; people see the rest). */
   toolUseId?: string;
   input?: Record<string, unknown>;

@@ -17,6 +17,8 @@ export interface PermissionGateOptions {
   /** Absent in print mode: "ask" then becomes a denial. */
   approver?: Approver;
   log: (line: string) => void;
+  /** Told of each rule saved by a "yes, always" (the runtime remembers it outside the workspace). */
+  onAlwaysAllowed?: (rule: string) => Promise<void>;
   /** Told of every call that was not allowed to run (rule, mode or person), for reports such as the SDK's. */
   onDenied?: (call: ToolUseBlock, tool: string, message: string) => void;
 }
@@ -53,6 +55,7 @@ export function createPermissionGate(opts: PermissionGateOptions): Authorize {
       for (const rule of decision.suggestions ?? []) {
         opts.policy.addRule(rule);
         const saved = await addAllowRule(opts.workspace.root, rule);
+        await opts.onAlwaysAllowed?.(rule);
         opts.log(`allowed from now on: ${rule} (saved to ${saved.file})`);
       }
     }

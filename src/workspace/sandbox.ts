@@ -14,6 +14,11 @@ export interface SandboxOptions {
   extraWritable?: string[];
   /** Paths inside the workspace to keep read-only; default: its `.tandem` settings folder, when it exists. */
   readOnly?: string[];
+  /**
+   * bwrap arguments applied after the writable binds instead of `readOnly`: the protected paths and hidden
+   * credentials of sandbox-protect.ts.
+   */
+  protect?: string[];
   /** Shell to run `command` with, e.g. `/bin/bash`. */
   shell: string;
   command: string;
@@ -61,7 +66,8 @@ export function buildSandboxArgv(opts: SandboxOptions): string[] {
     '--bind', ws, ws,
   ];
   for (const dir of opts.extraWritable ?? []) argv.push('--bind-try', dir, dir);
-  for (const dir of opts.readOnly ?? [path.join(ws, '.tandem')]) argv.push('--ro-bind-try', dir, dir);
+  if (opts.protect) argv.push(...opts.protect);
+  else for (const dir of opts.readOnly ?? [path.join(ws, '.tandem')]) argv.push('--ro-bind-try', dir, dir);
   argv.push('--unshare-pid', '--die-with-parent');
   if (!opts.network) argv.push('--unshare-net');
   if (opts.newSession) argv.push('--new-session');

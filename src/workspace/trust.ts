@@ -10,7 +10,11 @@ import { writeFileAtomic } from './atomic-write.js';
 export const trustStoreFile = (tandemHome: string): string => path.join(tandemHome, 'trusted.json');
 
 interface TrustEntry { trusted: boolean; at: string }
-interface TrustStore { workspaces: Record<string, TrustEntry> }
+interface TrustStore {
+  workspaces: Record<string, TrustEntry>;
+  /** Allow rules the person granted ("yes, always") per workspace: its settings.local.json may keep them untrusted. */
+  granted?: Record<string, string[]>;
+}
 
 /** What the store says of `dir`: the nearest answer on it or a parent, with the folder it was given for. */
 export interface TrustAnswer { trusted: boolean; dir: string }
@@ -18,7 +22,10 @@ export interface TrustAnswer { trusted: boolean; dir: string }
 function readStore(tandemHome: string): TrustStore {
   try {
     const parsed = JSON.parse(readFileSync(trustStoreFile(tandemHome), 'utf8')) as Partial<TrustStore>;
-    return { workspaces: parsed.workspaces && typeof parsed.workspaces === 'object' ? parsed.workspaces : {} };
+    return {
+      workspaces: parsed.workspaces && typeof parsed.workspaces === 'object' ? parsed.workspaces : {},
+      granted: parsed.granted && typeof parsed.granted === 'object' ? parsed.granted : {},
+    };
   } catch {
     // Missing or unreadable: nothing is trusted (the safe answer); `tandem trust` rewrites it whole.
     return { workspaces: {} };
@@ -58,6 +65,27 @@ export async function forgetTrust(tandemHome: string, dir: string): Promise<bool
   return true;
 }
 
+/**
+ * Remembers that the person allowed `rule` ("yes, always") in the workspace `dir`. The rule is saved in the
+ * workspace's settings.local.json as before; this record, out of the repository's reach, lets that file keep it
+ * while the workspace is untrusted.
+ */
+export async function rememberGrantedRule(tandemHome: string, dir: string, rule: string): Promise<void> {
+  const real = await realDir(dir);
+  const store = readStore(tandemHome);
+  const granted = (store.granted ??= {});
+  const rules = Array.isArray(granted[real]) ? granted[real] : [];
+  if (rules.includes(rule)) return;
+  granted[real] = [...rules, rule];
+  await writeFileAtomic(trustStoreFile(tandemHome), `${JSON.stringify(store, null, 2)}\n`);
+}
+
+/** The rules the person granted in the workspace `dir` (its real path only). */
+export async function grantedRules(tandemHome: string, dir: string): Promise<string[]> {
+  const rules = readStore(tandemHome).granted?.[await realDir(dir)];
+  return Array.isArray(rules) ? rules.filter((r): r is string => typeof r === 'string') : [];
+}
+
 /** Every remembered answer, sorted by folder. */
 export function listTrust(tandemHome: string): (TrustEntry & { dir: string })[] {
   return Object.entries(readStore(tandemHome).workspaces).map(([dir, e]) => ({ dir, ...e })).sort((a, b) => a.dir.localeCompare(b.dir));
@@ -76,7 +104,7 @@ const LOCAL_SETTINGS = ['.tandem/settings.local.json', '.claude/settings.local.j
  * Reads what the repository at `root` carries that only a trusted workspace loads: allow rules and permissive
  * modes, hooks, MCP servers, local settings files, custom commands and skills. Never throws.
  */
-export async function projectInventory(root: string): Promise<ProjectInventory> {
+export async function projectInventory(root: string, granted: readonly string[] = []): Promise<ProjectInventory> {
   const items: string[] = [];
   for (const rel of [...PROJECT_SETTINGS, ...LOCAL_SETTINGS]) {
     const json = await readJson(path.join(root, rel));
@@ -85,7 +113,9 @@ export async function projectInventory(root: string): Promise<ProjectInventory> 
     if (json === null) parts.push('unreadable JSON');
     else {
       const perms = asObject(json.permissions);
-      const allow = Array.isArray(perms?.allow) ? perms.allow.filter((r): r is string => typeof r === 'string') : [];
+      // The person's own "always" answers, saved in tandem's local file, are theirs: nothing to trust there.
+      const own = rel === '.tandem/settings.local.json' ? granted : [];
+      const allow = Array.isArray(perms?.allow) ? perms.allow.filter((r): r is string => typeof r === 'string' && !own.includes(r)) : [];
       if (allow.length) parts.push(`allow ${listed(allow)}`);
       if (typeof perms?.defaultMode === 'string' && perms.defaultMode !== 'default' && perms.defaultMode !== 'plan') parts.push(`mode ${perms.defaultMode}`);
       const hooks = countHooks(json.hooks);
@@ -107,6 +137,10 @@ export async function projectInventory(root: string): Promise<ProjectInventory> 
   for (const rel of ['.tandem/commands', '.claude/commands', '.tandem/skills', '.claude/skills']) {
     const n = await countEntries(path.join(root, rel), rel.endsWith('skills'));
     if (n) items.push(`${rel}: ${n} ${rel.endsWith('skills') ? (n === 1 ? 'skill' : 'skills') : (n === 1 ? 'command' : 'commands')}`);
+  }
+  for (const rel of ['.tandem/agents', '.claude/agents']) {
+    const n = await countEntries(path.join(root, rel), false);
+    if (n) items.push(`${rel}: ${n} subagent ${n === 1 ? 'type' : 'types'}`);
   }
   return { items };
 }

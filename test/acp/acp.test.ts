@@ -2,12 +2,12 @@
 // scripted model server. A whole session: prompt with tool calls, permissions answered both ways, a background
 // task, cancel, modes, and loading the session again in a new process.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import * as acp from '@agentclientprotocol/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TANDEM_BIN, testEnv } from '../support/cli.js';
+import { TANDEM_BIN, tempDir, testEnv } from '../support/cli.js';
 import { reply, toolResultsOf } from '../support/model-server.js';
 import { useScriptedServer } from '../support/scripted-server.js';
 
@@ -216,4 +216,22 @@ describe('tandem acp', () => {
       ] });
     }, ['--allow', 'Bash(echo:*)', '--allow', 'Bash(exit:*)']);
   });
+
+  it("announces custom commands to the editor and sends a command's expansion as the prompt", async () => {
+    const e = env();
+    const home = tempDir('tandem-user-home-');
+    cleanup.push(() => rmSync(home, { recursive: true, force: true }));
+    mkdirSync(path.join(home, '.claude', 'commands'), { recursive: true });
+    writeFileSync(path.join(home, '.claude', 'commands', 'review.md'), '---\ndescription: Review a path\nargument-hint: "[path]"\n---\nReview $1 carefully.\n');
+    t.server.enqueue(reply().text('Reviewed.'));
+    await withTandem({ ...e, HOME: home }, async (ctx, editor) => {
+      const session = await start(ctx);
+      const commands = await editor.waitForUpdate((u) => u.sessionUpdate === 'available_commands_update');
+      expect((commands as { availableCommands: unknown[] }).availableCommands).toContainEqual({ name: 'review', description: 'Review a path', input: { hint: '[path]' } });
+      const done = await ctx.request(acp.methods.agent.session.prompt, { sessionId: session.sessionId, prompt: [{ type: 'text', text: '/review src/app.ts' }] });
+      expect(done.stopReason).toBe('end_turn');
+      expect(JSON.stringify(t.server.requests[0]!.body.messages)).toContain('Review src/app.ts carefully.');
+    });
+  });
 });
+

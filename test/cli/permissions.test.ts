@@ -20,6 +20,30 @@ function putSettings(file: 'settings.json' | 'settings.local.json', content: unk
 }
 
 describe('permission rules through the CLI', () => {
+  it('a bare Bash or Edit allow rule is named at start-up as what it is', async () => {
+    const file = putSettings('settings.local.json', { permissions: { allow: ['Edit'] } });
+    t.server.enqueue(reply().text('ok'));
+    const run = await runTandem(['--trust', '--allow', 'Bash', '-p', 'hi'], { cwd: t.cwd, env: testEnv(t.server.url) });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain('allow rule Bash from --allow allows every command');
+    expect(run.stderr).toContain(`allow rule Edit from ${file} allows every file write`);
+  });
+
+  it('with a deny rule, a wrapper or code string cannot run the denied command (print mode denies it)', async () => {
+    for (const [i, command] of ['chrt -f 1 git push', `awk 'BEGIN{system("git push")}'`, "sed -n '1e git push' f"].entries()) {
+      t.server.enqueue(reply().tool('bash', { command }, `toolu_${i}`));
+    }
+    t.server.enqueue(reply().text('done'));
+    const run = await runTandem(['--deny', 'Bash(git push:*)', '--allow', 'Bash(chrt:*)', '--allow', 'Bash(awk:*)', '--allow', 'Bash(sed:*)', '-p', 'push'],
+      { cwd: t.cwd, env: testEnv(t.server.url) });
+    expect(run.code).toBe(3);
+    for (let i = 0; i < 3; i++) {
+      const r = results(i + 1)[`toolu_${i}`]!;
+      expect(r.isError).toBe(true);
+      expect(r.text).toMatch(/^Permission denied for bash: .*(Bash\(git push:\*\))/);
+    }
+  });
+
   it('background_run honours the same rules as bash: the same denial, and what is allowed runs', async () => {
     t.server.enqueue(reply()
       .tool('bash', { command: 'git push origin main' }, 'toolu_fg')
@@ -124,18 +148,19 @@ describe('settings files through the CLI', () => {
 });
 
 describe('the plain REPL asks on piped stdin', () => {
-  const startRepl = () => {
+  const startRepl = (env = testEnv(t.server.url)) => {
     t.server.enqueue(reply().tool('bash', { command: 'npm --version' }, 'toolu_npm'));
     t.server.enqueue(reply().text('Answered.'));
-    const tandem = watch(startTandem([], { cwd: t.cwd, env: testEnv(t.server.url) }));
+    const tandem = watch(startTandem([], { cwd: t.cwd, env }));
     tandem.child.stdin!.write('what npm version is this?\n');
     return tandem;
   };
-  const question = /Permission needed: bash — .*\n {2}\$ npm --version\n[\s\S]*Allow\? \[y\]es, \[a\]lways \(adds (Bash\([^)]*\))\), \[n\]o: /;
+  const question = /Permission needed: bash(?: — .*)?\n {2}\$ npm --version\n[\s\S]*Allow\? \[y\]es, \[a\]lways \(adds (Bash\([^)]*\))\), \[n\]o: /;
   const version = /^\d+\.\d+\.\d+$/;
 
-  it('"a" saves the suggested rule to .tandem/settings.local.json and runs the command', async () => {
-    const tandem = startRepl();
+  it('"a" saves the suggested rule to .tandem/settings.local.json and runs the command; it holds in later runs', async () => {
+    const env = testEnv(t.server.url);
+    const tandem = startRepl(env);
     const [, rule] = await tandem.waitFor(question);
     expect(rule).toBe('Bash(npm:*)');
     tandem.child.stdin!.write('a\n');
@@ -147,6 +172,16 @@ describe('the plain REPL asks on piped stdin', () => {
     const saved = JSON.parse(readFileSync(path.join(t.cwd, '.tandem', 'settings.local.json'), 'utf8'));
     expect(saved).toEqual({ permissions: { allow: ['Bash(npm:*)'] } });
     expect(run.stderr).toMatch(/allowed from now on: Bash\(npm:\*\) \(saved to .*settings\.local\.json\)/);
+
+    // The workspace is not trusted, yet the person's own answer counts next time (tandem remembered granting it);
+    // a rule a repository commits to the same file does not.
+    const local = path.join(t.cwd, '.tandem', 'settings.local.json');
+    writeFileSync(local, JSON.stringify({ permissions: { allow: ['Bash(npm:*)', 'Bash(touch:*)'] } }));
+    t.server.enqueue(reply().tool('bash', { command: 'npm --version' }, 'toolu_2').tool('bash', { command: 'touch planted' }, 'toolu_3'), reply().text('ok'));
+    const later = await runTandem(['-p', 'again'], { cwd: t.cwd, env });
+    expect(results(3).toolu_2!.text.trim()).toMatch(version);
+    expect(results(3).toolu_3!.isError).toBe(true);
+    expect(later.stderr).toContain('.tandem/settings.local.json: allow Bash(touch:*)');
   });
 
   it('"n" and a reason: the command does not run and the model reads the reason', async () => {

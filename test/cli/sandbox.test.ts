@@ -1,6 +1,7 @@
 // End-to-end: --sandbox through the built binary — every command (bash, background_run) under bubblewrap,
 // read-only outside the workspace, no network unless settings allow it, nothing left running when tandem
 // exits, and no command at all when bubblewrap is missing.
+import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -36,6 +37,73 @@ describe('tandem --sandbox', () => {
     expect(existsSync(outside)).toBe(false);
     expect(r.toolu_in).toEqual({ isError: false, text: 'x' });
     expect(readFileSync(path.join(t.cwd, 'inside.txt'), 'utf8')).toBe('x\n');
+  });
+
+  it('commands cannot write tandem\'s or Claude Code\'s configuration, .mcp.json or git hooks, existing or not', async () => {
+    const attempts = [
+      `mkdir -p .tandem && echo '{"permissions":{"defaultMode":"bypassPermissions"}}' > .tandem/settings.local.json`,
+      'mkdir -p .claude && echo x > .claude/settings.local.json',
+      "echo '{}' > .mcp.json",
+      'git init -q .',
+      'mkdir -p .git/hooks && echo x > .git/hooks/pre-commit',
+    ].map((c) => `(${c}) 2>/dev/null && echo "WROTE: ${c.slice(0, 20)}"`).join('; ');
+    t.server.enqueue(reply().tool('bash', { command: `${attempts}; echo x > fine.txt && echo done` }, 'toolu_p'));
+    t.server.enqueue(reply().text('done'));
+    const run = await runTandem([...SANDBOX, '-p', 'widen'], { cwd: t.cwd, env: testEnv(t.server.url) });
+    expect(run.code).toBe(0);
+    const text = results(1).toolu_p!.text;
+    expect(text).not.toContain('WROTE');
+    expect(text).toContain('done');
+    for (const p of ['.tandem/settings.local.json', '.claude/settings.local.json', '.git/hooks/pre-commit', '.git/HEAD']) {
+      expect(existsSync(path.join(t.cwd, p)), p).toBe(false);
+    }
+    // The empty mount points are gone once tandem has exited.
+    for (const p of ['.tandem', '.claude', '.mcp.json', '.git']) expect(existsSync(path.join(t.cwd, p)), p).toBe(false);
+    expect(readFileSync(path.join(t.cwd, 'fine.txt'), 'utf8')).toBe('x\n');
+  });
+
+  it('an existing repository\'s hooks and config stay read-only while its objects and index are writable', async () => {
+    const git = (args: string) => execSync(`git ${args}`, { cwd: t.cwd, stdio: 'pipe' });
+    git('init -q .');
+    mkdirSync(path.join(t.cwd, '.tandem'));
+    const config = readFileSync(path.join(t.cwd, '.git/config'), 'utf8');
+    t.server.enqueue(reply().tool('bash', {
+      command: '(echo x > .git/hooks/pre-commit) 2>/dev/null && echo WROTE-HOOK; (git config core.hooksPath /tmp/h) 2>/dev/null && echo WROTE-CONFIG; '
+        + '(echo x > .tandem/settings.local.json) 2>/dev/null && echo WROTE-SETTINGS; echo a > a.txt && git add a.txt && echo added',
+    }, 'toolu_g'));
+    t.server.enqueue(reply().text('done'));
+    const run = await runTandem([...SANDBOX, '-p', 'hooks'], { cwd: t.cwd, env: testEnv(t.server.url) });
+    expect(run.code).toBe(0);
+    const text = results(1).toolu_g!.text;
+    expect(text).not.toMatch(/WROTE/);
+    expect(text).toContain('added');
+    expect(readFileSync(path.join(t.cwd, '.git/config'), 'utf8')).toBe(config);
+    expect(existsSync(path.join(t.cwd, '.git/hooks/pre-commit'))).toBe(false);
+    expect(existsSync(path.join(t.cwd, '.tandem'))).toBe(true); // the user's own folder stays
+  });
+
+  it('credentials in the home folder are hidden; ~/.npmrc keeps its registry but not its token', async () => {
+    const home = tempDir('tandem-fake-home-');
+    mkdirSync(path.join(home, '.ssh'));
+    writeFileSync(path.join(home, '.ssh', 'id_ed25519'), 'PRIVATE-KEY-MATERIAL');
+    mkdirSync(path.join(home, '.aws'));
+    writeFileSync(path.join(home, '.aws', 'credentials'), 'aws_secret_access_key=AWS-SECRET');
+    writeFileSync(path.join(home, '.netrc'), 'machine x login u password NETRC-SECRET');
+    writeFileSync(path.join(home, '.npmrc'), 'registry=https://registry.example/\n//registry.example/:_authToken=NPM-SECRET\n');
+    mkdirSync(path.join(home, 'extra'));
+    writeFileSync(path.join(home, 'extra', 'file'), 'EXTRA-SECRET');
+    writeFileSync(path.join(t.cwd, '.tandem-settings-unused'), '');
+    const settingsHome = tempDir('tandem-home-');
+    writeFileSync(path.join(settingsHome, 'settings.json'), JSON.stringify({ sandbox: { denyRead: [path.join(home, 'extra')] } }));
+    t.server.enqueue(reply().tool('bash', {
+      command: 'cat ~/.ssh/id_ed25519 ~/.aws/credentials ~/.netrc ~/.npmrc ~/extra/file 2>&1; ls ~/.ssh | wc -l',
+    }, 'toolu_c'));
+    t.server.enqueue(reply().text('done'));
+    const run = await runTandem([...SANDBOX, '-p', 'read'], { cwd: t.cwd, env: testEnv(t.server.url, { HOME: home, TANDEM_HOME: settingsHome }) });
+    expect(run.code).toBe(0);
+    const text = results(1).toolu_c!.text;
+    for (const secret of ['PRIVATE-KEY-MATERIAL', 'AWS-SECRET', 'NETRC-SECRET', 'NPM-SECRET', 'EXTRA-SECRET']) expect(text).not.toContain(secret);
+    expect(text).toContain('registry=https://registry.example/');
   });
 
   describe('network', () => {

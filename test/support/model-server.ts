@@ -217,15 +217,22 @@ export function systemText(body: { system?: unknown }): string {
   return Array.isArray(s) ? s.map((b: { text?: string }) => b.text ?? '').join('') : '';
 }
 
-/** The tool results a recorded request ends with, by tool_use id, each as text and whether it is an error. */
+/**
+ * The tool results a recorded request ends with, by tool_use id, each as text and whether it is an error. A
+ * harness-made result (a permission decision) opens with the session's note `[tandem harness KEY] `: it is taken
+ * off `text` and kept as the non-enumerable `harnessNote`, so tests compare what tandem said.
+ */
 export function toolResultsOf(request: RecordedRequest): Record<string, { text: string; isError: boolean }> {
   const blocks = (request.body.messages.at(-1)?.content ?? []) as unknown as
     { type: string; tool_use_id: string; content: unknown; is_error?: boolean }[];
   const out: Record<string, { text: string; isError: boolean }> = {};
   for (const block of blocks) {
     if (block.type !== 'tool_result') continue;
-    const text = typeof block.content === 'string' ? block.content : JSON.stringify(block.content);
-    out[block.tool_use_id] = { text, isError: block.is_error === true };
+    const raw = typeof block.content === 'string' ? block.content : JSON.stringify(block.content);
+    const note = /^\[tandem harness [0-9a-f]{12}\] /.exec(raw)?.[0];
+    const entry = { text: note ? raw.slice(note.length) : raw, isError: block.is_error === true };
+    if (note) Object.defineProperty(entry, 'harnessNote', { value: note.trim(), enumerable: false });
+    out[block.tool_use_id] = entry;
   }
   return out;
 }

@@ -143,3 +143,21 @@ describe('waiting until', () => {
     expect(listensIn(table, 3000)).toBe(false);
   });
 });
+
+describe('wait_background until, as the model sees it', () => {
+  it('says when the line it waits for was printed before, in output already shown', async () => {
+    const { createBackgroundRunTool } = await import('../../src/tools/background-run.js');
+    const { createWaitBackgroundTool } = await import('../../src/tools/wait-background.js');
+    const m = makeManager();
+    const ctx = { signal: new AbortController().signal, toolUseId: 't' };
+    const started = await createBackgroundRunTool(m).execute({ command: 'echo "  Local:   http://127.0.0.1:5173/"; read x' }, ctx);
+    // The start result already showed the line (it came within the start check), or the first wait does.
+    if (!String(started.content).includes('Local:')) {
+      await createWaitBackgroundTool(m).execute({ task_ids: ['b1'], until: 'Local:', timeout_s: 30 }, ctx);
+    }
+    const again = createWaitBackgroundTool(m).execute({ task_ids: ['b1'], until: 'Local:', timeout_s: 30 }, ctx);
+    m.write('b1', '\n');
+    const r = await again;
+    expect(r.content).toMatch(/^Ended: b1 \(no new line matched \/Local:\/\)\.\nNote: b1 printed a matching line before this wait, in output already shown to you: {3}Local: {3}http/);
+  });
+});

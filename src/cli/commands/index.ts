@@ -4,6 +4,7 @@ import * as acp from './acp.js';
 import * as mcp from './mcp.js';
 import * as models from './models.js';
 import * as sessions from './sessions.js';
+import * as tasks from './tasks.js';
 import * as trust from './trust.js';
 import type { RegisterSubcommand, SubcommandContext } from './shared.js';
 
@@ -13,6 +14,7 @@ const SUBCOMMANDS: { register: RegisterSubcommand }[] = [
   models,
   mcp,
   trust,
+  tasks,
 ];
 
 export function registerSubcommands(program: Command, ctx: SubcommandContext): void {

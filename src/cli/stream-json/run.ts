@@ -14,6 +14,7 @@ import type { Config } from '../config.js';
 import { runSlashCommand, SLASH_COMMANDS } from '../slash-commands.js';
 import { prepareCommand, type PreparedCommand } from '../../session/command-prompt.js';
 import { ControlChannel, type ControlPayload } from './control.js';
+import type { SdkMcpBridge } from './sdk-mcp.js';
 import { sdkPreToolUseHook, type SdkHooks } from './sdk-hooks.js';
 import {
   permissionDenials, roundUsd, SdkTurnWriter, taskNotificationMessage, taskStartedMessage, type SdkMessage,
@@ -31,6 +32,8 @@ export interface StreamJsonOptions {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   signal: AbortSignal;
+  /** The SDK program's in-process MCP servers, reached with mcp_message requests. */
+  mcpBridge?: SdkMcpBridge;
 }
 
 const SDK_PROTOCOL_VERSION = '2.1.0';
@@ -161,6 +164,12 @@ export async function runStreamJson(session: Session<Config>, opts: StreamJsonOp
   const onControlRequest = async (id: string, request: ControlPayload & { subtype?: string }) => {
     switch (request.subtype) {
       case 'initialize': {
+        opts.mcpBridge?.attach(control);
+        // The SDK program's in-process MCP servers are named here (not in --mcp-config), as Claude Code gets them.
+        const sdkServers = Array.isArray(request.sdkMcpServers) ? request.sdkMcpServers.filter((n): n is string => typeof n === 'string') : [];
+        if (sdkServers.length && opts.mcpBridge) {
+          await rt.addMcpServers(sdkServers.map((name) => ({ name, type: 'sdk' as const, scope: 'flag' as const, source: 'the SDK program' })));
+        }
         const pre = sdkPreToolUseHook(request.hooks as SdkHooks | undefined, control, hookContext);
         if (pre) session.addToolHook(pre);
         const system = request.systemPrompt;
@@ -199,8 +208,10 @@ export async function runStreamJson(session: Session<Config>, opts: StreamJsonOp
         }
       }
       case 'mcp_message':
-        // In-process SDK MCP servers need tandem's MCP client (the extensions work); until then, say so.
-        return control.respondError(id, 'tandem does not host SDK MCP servers yet');
+        if (!opts.mcpBridge) return control.respondError(id, 'no SDK MCP server was given to tandem (--mcp-config with "type": "sdk")');
+        return control.respond(id, opts.mcpBridge.onSdkMessage(request));
+      case 'mcp_status':
+        return control.respond(id, { mcpServers: mcpServersOf(session) });
       default:
         return control.respondError(id, `tandem does not support the control request "${String(request.subtype)}"`);
     }
@@ -223,6 +234,7 @@ export async function runStreamJson(session: Session<Config>, opts: StreamJsonOp
       } else if (message.type === 'control_response') {
         control.onResponse(message as Parameters<ControlChannel['onResponse']>[0]);
       } else if (message.type === 'user') {
+        opts.mcpBridge?.attach(control);
         const content = (message.message as { content?: unknown } | undefined)?.content;
         const blocks = typeof content === 'string' ? [{ type: 'text' as const, text: content }] : Array.isArray(content) ? content as ContentBlock[] : [];
         if (!blocks.length) {
@@ -262,10 +274,17 @@ function errorText(result: TurnResult, budget: number | undefined): string {
   return result.errorMessage ?? (result.outcome === 'aborted' ? 'interrupted' : result.outcome);
 }
 
+/** Each MCP server as Claude Code reports it: name and status (connected, failed, pending). */
+function mcpServersOf(session: Session<Config>): { name: string; status: string }[] {
+  return (session.runtime.mcp?.status() ?? []).map((s) => ({
+    name: s.name, status: s.state === 'connected' ? 'connected' : s.state === 'connecting' ? 'pending' : 'failed',
+  }));
+}
+
 function initMessage(session: Session<Config>, version: string): SdkMessage {
   return {
     type: 'system', subtype: 'init', cwd: session.workspaceRoot, session_id: session.id,
-    tools: [...new Set(session.tools.map((t) => claudeToolName(t.name)))], mcp_servers: [], model: session.model,
+    tools: [...new Set(session.tools.map((t) => claudeToolName(t.name)))], mcp_servers: mcpServersOf(session), model: session.model,
     permissionMode: session.permissionMode,
     slash_commands: [
       ...Object.keys(SLASH_COMMANDS).map((c) => c.split(' ')[0]!.slice(1)).filter((c) => c !== 'exit'),

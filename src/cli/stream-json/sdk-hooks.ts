@@ -1,5 +1,6 @@
 // Hooks an SDK program registers in `initialize` (callbacks living in its process), run through hook_callback
 // requests. PreToolUse runs before the permission rules and may block, allow or rewrite a call.
+import { compileLinePatternSync, loadPatternEngine } from '../../core/line-pattern.js';
 import type { ToolUseBlock } from '../../core/types.js';
 import type { ToolHook, ToolHookDecision } from '../../session/tool-hooks.js';
 import { claudeToolName } from '../../tools/claude-names.js';
@@ -22,6 +23,8 @@ export function sdkPreToolUseHook(hooks: SdkHooks | undefined, control: ControlC
   return async (call: ToolUseBlock, signal?: AbortSignal) => {
     const toolName = claudeToolName(call.name);
     let allowed = false;
+    // The SDK app's matchers run on the linear-time engine (see core/line-pattern.ts).
+    await loadPatternEngine();
     for (const m of matchers) {
       if (!matches(m.matcher, toolName)) continue;
       for (const id of m.hookCallbackIds ?? []) {
@@ -62,7 +65,7 @@ function readDecision(out: ControlPayload, toolName: string): ToolHookDecision |
 function matches(matcher: string | undefined, toolName: string): boolean {
   if (!matcher || matcher === '*') return true;
   try {
-    return new RegExp(`^(?:${matcher})$`).test(toolName);
+    return compileLinePatternSync(`^(?:${matcher})$`, 'hook matcher').test(toolName);
   } catch {
     return matcher === toolName;
   }

@@ -22,6 +22,8 @@ export interface DriverHooks {
   changed(): void;
   /** Runs a slash command (a line starting with '/'). */
   command(text: string): Promise<void>;
+  /** Sees every loop event after the transcript (the todo list follows them). */
+  event?(event: AgentEvent): void;
 }
 
 export class AgentDriver {
@@ -175,6 +177,7 @@ export class AgentDriver {
     this.hooks.changed();
     const emit = (event: AgentEvent) => {
       this.transcript.apply(event);
+      this.hooks.event?.(event);
       this.hooks.changed();
     };
     try {

@@ -7,6 +7,7 @@ import { LiveArea } from './components/live-area.js';
 import { PromptView } from './components/prompt-view.js';
 import { StatusLine } from './components/status-line.js';
 import { TaskList } from './components/task-list.js';
+import { TodoPanel, todoRows } from './components/todo-panel.js';
 import type { UiController } from './controller.js';
 import { useKeys, useSnapshot, useTerminalSize } from './hooks.js';
 import { fitRow } from './layout.js';
@@ -26,7 +27,9 @@ export function App({ controller }: { controller: UiController }) {
   const dialogOpen = snap.dialog || snap.tasks;
   const inputRows = dialogOpen ? 0 : inputLines + queuedRows + 3;
   const dialogRows = dialogOpen ? Math.max(6, free - 4) : 0;
-  const liveRows = Math.max(0, free - inputRows - dialogRows);
+  // The todo list sits above the prompt and gives way to a dialog; it takes rows from the live part.
+  const todos = dialogOpen ? 0 : todoRows(snap.todos, Math.floor((free - inputRows) / 2));
+  const liveRows = Math.max(0, free - inputRows - dialogRows - todos);
   return (
     <>
       <Static items={snap.items as never[]}>
@@ -38,7 +41,10 @@ export function App({ controller }: { controller: UiController }) {
       ) : snap.tasks ? (
         <TaskList view={snap.tasks} width={width} maxRows={dialogRows} />
       ) : (
-        <PromptView editor={snap.prompt.editor} busy={snap.busy} queued={snap.queued.slice(-queuedRows)} width={width} maxLines={inputLines} />
+        <>
+          {todos && snap.todos ? <TodoPanel view={snap.todos} width={width} rows={todos} /> : null}
+          <PromptView editor={snap.prompt.editor} busy={snap.busy} queued={snap.queued.slice(-queuedRows)} width={width} maxLines={inputLines} />
+        </>
       )}
       {snap.hint ? <Text color={color.muted}>{fitRow(snap.hint, width)}</Text> : null}
       <StatusLine status={snap.status} width={width} />

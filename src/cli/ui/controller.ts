@@ -15,6 +15,7 @@ import { Store } from './store.js';
 import { TaskPicker, type TaskPickerView } from './task-picker.js';
 import { Transcript, type Item, type LiveView } from './transcript.js';
 import { runUiCommand } from './ui-commands.js';
+import { TodoState, type TodoView } from './todos.js';
 
 export interface UiSnapshot {
   items: readonly Item[];
@@ -28,6 +29,7 @@ export interface UiSnapshot {
   dialog?: ApprovalDialog;
   tasks?: TaskPickerView;
   status: StatusView;
+  todos?: TodoView;
 }
 
 export interface ControllerOptions {
@@ -46,6 +48,7 @@ export class UiController {
   readonly driver: AgentDriver;
   readonly approvals: Approvals;
   readonly picker: TaskPicker;
+  readonly todos = new TodoState();
   readonly exited: Promise<void>;
   #exit!: () => void;
   #prompt: PromptState;
@@ -68,10 +71,13 @@ export class UiController {
     this.approvals = new Approvals(() => this.store.publishNow(), (request, answer) => {
       const what = answer.kind === 'once' ? 'allowed once' : answer.kind === 'always' ? `allowed always (${request.suggestedRule})` : 'denied';
       const why = answer.kind === 'deny' && answer.reason ? `: ${answer.reason}` : '';
-      this.transcript.add({ kind: answer.kind === 'deny' ? 'error' : 'info', text: `${what}: ${request.tool} ${request.summary}${why}` });
+      this.transcript.add({ kind: answer.kind === 'deny' ? 'error' : 'info', text: `${what}: ${request.agent ? `subagent ${request.agent}: ` : ''}${request.tool} ${request.summary}${why}` });
     });
     this.picker = new TaskPicker(rt.tasks, () => this.store.publishNow());
-    this.driver = new AgentDriver(rt, this.transcript, { changed, command: (text) => runUiCommand(text, this) });
+    this.todos.restore(rt.messages);
+    this.driver = new AgentDriver(rt, this.transcript, {
+      changed, command: (text) => runUiCommand(text, this), event: (event) => this.todos.apply(event),
+    });
     this.store = new Store(() => this.#snapshot());
   }
 
@@ -256,6 +262,7 @@ export class UiController {
       hint: this.#hint,
       dialog: this.approvals.dialog,
       tasks: this.picker.view,
+      todos: this.todos.view(),
       status: statusView({
         model: this.rt.config.model,
         mode: this.rt.policy.mode,

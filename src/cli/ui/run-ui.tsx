@@ -51,8 +51,9 @@ export async function runUi(rt: Runtime, opts: UiOptions = {}): Promise<number> 
     ink.unmount();
     await unmounted;
   }
-  const running = rt.tasks.list().filter((t) => t.status === 'running').length;
+  const running = rt.tasks.list().filter((t) => t.status === 'running' && !t.persistent).length;
   if (running) process.stderr.write(`tandem: stopping ${running} background ${running === 1 ? 'task' : 'tasks'}\n`);
+  // Persistent ones go on: the runtime's shutdown says which, and how to end them.
   return 0;
 }
 

@@ -43,7 +43,7 @@ export function statusView(input: StatusInput): StatusView {
   const pct = input.lastUsage ? Math.round((contextTokens(input.lastUsage) / input.contextWindow) * 100) : undefined;
   const running = input.tasks.filter((t) => t.status === 'running' && !t.foreground);
   const newest = running.slice(-NEWEST).reverse().map((t) => ({
-    id: t.id, label: oneLine(t.description ?? t.command, 28), runtime: formatDuration(t.runtimeMs),
+    id: t.id, label: `${t.persistent ? '⟳ ' : ''}${oneLine(t.description ?? t.command, 28)}`, runtime: formatDuration(t.runtimeMs),
   }));
   const age = input.flash ? input.now - input.flash.at : Infinity;
   const flash = input.flash && age < FLASH_MS

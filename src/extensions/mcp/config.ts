@@ -53,10 +53,10 @@ export function mcpFiles(home: string, workspaceRoot: string): { file: string; s
 }
 
 /** A cheap test, for start-up: could any server be configured? (No JSON parsing when the answer is no.) */
-export function mayHaveMcpServers(opts: Pick<LoadMcpOptions, 'home' | 'workspaceRoot' | 'flagConfigs' | 'trusted'>): boolean {
+export function mayHaveMcpServers(opts: Pick<LoadMcpOptions, 'home' | 'workspaceRoot' | 'flagConfigs'>): boolean {
   if (opts.flagConfigs?.length) return true;
-  return mcpFiles(opts.home, opts.workspaceRoot).some(({ file, scope }) =>
-    (scope !== 'project' || opts.trusted) && existsSync(file) && /"mcpServers"\s*:/.test(readFileSync(file, 'utf8')));
+  // Untrusted project files count too: /mcp then says what was not started, and why (no SDK is loaded for that).
+  return mcpFiles(opts.home, opts.workspaceRoot).some(({ file }) => existsSync(file) && /"mcpServers"\s*:/.test(readFileSync(file, 'utf8')));
 }
 
 /** Reads every source; later sources win on a name (user < project < local < --mcp-config). */

@@ -1,7 +1,7 @@
 // MCP for a session: reads which servers are configured (cheap, no SDK) and, only when there are some, loads the
 // manager (and through it the SDK) and starts them all in the background.
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { loadMcpServers, mayHaveMcpServers, type LoadMcpOptions } from './config.js';
+import { loadMcpServers, mayHaveMcpServers, type LoadMcpOptions, type McpServerSet } from './config.js';
 import type { McpManager } from './manager.js';
 
 export type { McpManager } from './manager.js';
@@ -37,11 +37,14 @@ export function mcpLimits(env: NodeJS.ProcessEnv) {
 export async function openMcp(opts: OpenMcpOptions): Promise<McpManager | undefined> {
   if (!mayHaveMcpServers(opts)) return undefined;
   const set = loadMcpServers(opts);
-  if (set.untrusted.length) {
-    opts.log(`this workspace is not trusted, so its MCP servers were not started: ${set.untrusted.join(', ')} (tandem trust, or --trust, starts them)`);
-  }
+  // Untrusted project servers are named in the runtime's one-line trust notice, and by /mcp.
   for (const b of set.broken) opts.log(`MCP server ${b.name} (${b.source}) cannot be used: ${b.error}`);
-  if (!set.servers.length && !set.broken.length) return undefined;
+  if (!set.servers.length && !set.broken.length && !set.untrusted.length) return undefined;
+  return startMcp(set, opts);
+}
+
+/** A manager for `set`, its servers starting in the background. */
+export async function startMcp(set: McpServerSet, opts: Omit<OpenMcpOptions, keyof LoadMcpOptions> & { env: NodeJS.ProcessEnv }): Promise<McpManager> {
   const { McpManager } = await import('./manager.js');
   const manager = new McpManager(set, { ...mcpLimits(opts.env), env: opts.serverEnv, cwd: opts.cwd, logDir: opts.logDir, version: opts.version, sdkTransport: opts.sdkTransport });
   void manager.start();

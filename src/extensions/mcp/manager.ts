@@ -1,7 +1,7 @@
 // The session's MCP servers: started together at launch (nobody waits for them but the first model request),
 // their tools offered to the model, their prompts and resources to the front ends, their state to /mcp.
 import type { AgentTool, JsonSchema } from '../../core/types.js';
-import type { BrokenServer, McpServerSet } from './config.js';
+import type { BrokenServer, McpServerConfig, McpServerSet } from './config.js';
 import { McpConnection, type ConnectionOptions, type ServerState } from './connection.js';
 import { createMcpTool, createSchemaTool, mcpToolName } from './tools.js';
 
@@ -35,20 +35,35 @@ export interface McpPromptCommand {
 
 export class McpManager {
   readonly connections: McpConnection[];
+  #pending: Promise<void>[] = [];
   #started?: Promise<void>;
   #loaded = new Set<string>();
   #listeners = new Set<() => void>();
   #reported = new Set<string>();
 
   constructor(readonly set: McpServerSet, private readonly opts: McpManagerOptions) {
-    this.connections = set.servers.map((s) => new McpConnection(s, opts));
-    for (const c of this.connections) c.onListsChanged = () => this.#listeners.forEach((f) => f());
+    this.connections = [];
+    this.#add(set.servers);
+  }
+
+  #add(servers: McpServerConfig[]): McpConnection[] {
+    const added = servers.filter((s) => !this.connection(s.name)).map((s) => new McpConnection(s, this.opts));
+    for (const c of added) c.onListsChanged = () => this.#listeners.forEach((f) => f());
+    this.connections.push(...added);
+    return added;
   }
 
   /** Starts every server at once; resolves when each has connected or failed. Safe to call again. */
   start(): Promise<void> {
     this.#started ??= Promise.all(this.connections.map((c) => c.connect())).then(() => {});
-    return this.#started;
+    return Promise.all([this.#started, ...this.#pending]).then(() => {});
+  }
+
+  /** Servers that arrive later (an SDK program's, named in its initialize request): started at once. */
+  addServers(servers: McpServerConfig[]): void {
+    const added = this.#add(servers);
+    if (!this.#started) return;
+    this.#pending.push(Promise.all(added.map((c) => c.connect())).then(() => {}));
   }
 
   /** Waits for start-up to settle, at most `ms` (servers still starting keep at it; their tools come later). */

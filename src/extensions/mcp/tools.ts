@@ -2,6 +2,7 @@
 // way every tool's result goes (text and image blocks, typed details), cut past a size with the whole text saved
 // to a file, as bash output is. Past a size budget the catalogue carries names and descriptions only; the model
 // fetches a schema with `mcp_tool_schema`, and from the next request on that tool is announced whole.
+import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
@@ -11,8 +12,12 @@ import { McpCallError, type McpConnection } from './connection.js';
 
 /** `mcp__github__create_issue`: Claude Code's names, which permission rules match. */
 export function mcpToolName(server: string, tool: string): string {
-  return `mcp__${server}__${tool.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  const name = `mcp__${server}__${tool.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+  if (name.length <= MAX_TOOL_NAME) return name;
+  // Model APIs take names of at most 64 characters: a long one keeps its start and a hash of the whole.
+  return `${name.slice(0, MAX_TOOL_NAME - 9)}_${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
 }
+const MAX_TOOL_NAME = 64;
 
 export interface McpToolDetails extends ToolDetails {
   kind: 'mcp';
@@ -30,7 +35,9 @@ export interface ToolFactoryOptions {
 }
 
 const IMAGE_TYPES = new Set<string>(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
-const OPEN_SCHEMA: JsonSchema = { type: 'object', additionalProperties: true };
+const OPEN_SCHEMA: JsonSchema = { type: 'object' };
+/** Ends the description of a tool whose schema is left out; mcp_tool_schema's description explains it. */
+export const DEFERRED_MARK = '[schema: mcp_tool_schema]';
 
 /** One MCP tool; `deferred()` says whether its schema is left out of the catalogue for now. */
 export function createMcpTool(conn: McpConnection, tool: Tool, opts: ToolFactoryOptions, deferred: () => boolean): AgentTool {
@@ -41,8 +48,9 @@ export function createMcpTool(conn: McpConnection, tool: Tool, opts: ToolFactory
     name,
     get description() {
       if (!deferred()) return description;
-      const short = description.length > 300 ? `${description.slice(0, 297)}…` : description;
-      return `${short}\n(Input schema not shown: call mcp_tool_schema with {"tools": ["${name}"]} to get it before calling.)`;
+      const first = description.split('\n')[0]!;
+      const short = first.length > 200 ? `${first.slice(0, 199)}…` : first;
+      return `${short} ${DEFERRED_MARK}`;
     },
     get inputSchema() {
       return deferred() ? OPEN_SCHEMA : fullSchema;
@@ -68,8 +76,9 @@ export function createMcpTool(conn: McpConnection, tool: Tool, opts: ToolFactory
 export function createSchemaTool(lookup: (name: string) => { schema: JsonSchema; load(): void } | undefined): AgentTool {
   return {
     name: 'mcp_tool_schema',
-    description: 'Returns the input JSON schema of MCP tools whose schema the tool list leaves out (their description says so). ' +
-      'Call it with the tool names before calling them.',
+    description: `Returns the input JSON schemas of MCP tools whose description ends with ${DEFERRED_MARK}: there are many MCP tools, ` +
+      'so their schemas are left out of the tool list. Call this with the names of the ones you need before calling them; ' +
+      'from your next turn on they are listed with their schemas.',
     inputSchema: {
       type: 'object',
       properties: { tools: { type: 'array', items: { type: 'string' }, description: 'tool names, e.g. ["mcp__github__create_issue"]' } },

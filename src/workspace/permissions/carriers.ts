@@ -89,6 +89,42 @@ export function unwrapCarrier(argv: readonly Arg[]): Carried | undefined {
       return teeCarrier(args);
     case 'trap':
       return trapCarrier(args);
+    case 'flock':
+      return flockCarrier(args);
+    case 'chrt': {
+      if (args.some((a) => typeof a === 'string' && /^-[a-zA-Z]*p|^--pid$/.test(a))) return undefined; // changes a running process
+      const at = operandIndex(args, 0, 'TPD', ['sched-runtime', 'sched-period', 'sched-deadline']);
+      return at.dynamic ? unknownInner('chrt', args, at.index) : replace('chrt', args, at.index + 1, '', []);
+    }
+    case 'taskset': {
+      if (args.some((a) => typeof a === 'string' && /^-[a-zA-Z]*p|^--pid$/.test(a))) return undefined;
+      const at = operandIndex(args, 0, '', []);
+      return at.dynamic ? unknownInner('taskset', args, at.index) : replace('taskset', args, at.index + 1, '', []);
+    }
+    case 'chroot': {
+      const at = operandIndex(args, 0, '', ['userspec', 'groups']);
+      if (at.dynamic) return unknownInner('chroot', args, at.index);
+      return args.length > at.index + 1 ? replace('chroot', args, at.index + 1, '', []) : carried('chroot', { stdinScript: true });
+    }
+    case 'script':
+      return scriptCarrier(args);
+    case 'runuser':
+    case 'sg':
+      return suCarrier(args) ?? (name === 'runuser' ? replace(name, args, 0, 'ugl', ['user', 'group', 'supp-group']) : undefined);
+    case 'npx':
+      return callCarrier('npx -c', args, 0);
+    case 'npm':
+      return args[0] === 'exec' || args[0] === 'x' ? callCarrier('npm exec -c', args, 1) : undefined;
+    case 'unbuffer':
+    case 'caffeinate':
+      return replace(name, args, 0, 'tw', []);
+    case 'strace':
+    case 'ltrace':
+      return replace(name, args, 0, 'eopsuEabIOSXP', ['output']);
+    case 'xvfb-run':
+      return replace(name, args, 0, 'nsfepw', ['server-num', 'server-args', 'auth-file', 'error-file', 'xauth-protocol', 'wait']);
+    case 'git':
+      return gitAliasCarrier(args);
     default:
       return undefined;
   }
@@ -306,4 +342,72 @@ function trapCarrier(args: Arg[]): Carried | undefined {
   const [first] = args;
   if (first === undefined || first === '-' || first === '-l' || first === '-p' || first === '--' || args.length < 2) return undefined;
   return carried('trap', { scripts: [first] });
+}
+
+/** `flock [options] FILE CMD…` or `flock [options] FILE -c CMD`; `flock FD` only locks. */
+function flockCarrier(args: Arg[]): Carried | undefined {
+  const c = args.findIndex((a) => a === '-c' || a === '--command');
+  if (c >= 0) return carried('flock -c', { scripts: [args[c + 1] ?? dynamic('…')] });
+  const at = operandIndex(args, 0, 'wE', ['timeout', 'wait', 'conflict-exit-code']);
+  if (at.dynamic) return unknownInner('flock', args, at.index);
+  const inner = args.slice(at.index + 1);
+  return inner.length ? carried('flock', { inners: [{ argv: inner, assigns: [] }] }) : undefined;
+}
+
+/** `script [options] -c CMD [file]` runs CMD in a new terminal; without -c, an interactive shell on its input. */
+function scriptCarrier(args: Arg[]): Carried {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (isDynamic(a)) return unknownInner('script', args, i);
+    if (a === '--command') return carried('script -c', { scripts: [args[i + 1] ?? dynamic('…')] });
+    if (a.startsWith('--command=')) return carried('script -c', { scripts: [a.slice('--command='.length)] });
+    const short = /^-([a-zA-Z]*)c(.*)$/.exec(a);
+    if (short && !a.startsWith('--')) return carried('script -c', { scripts: [short[2] ? short[2] : args[i + 1] ?? dynamic('…')] });
+  }
+  return carried('script', { stdinScript: true });
+}
+
+/** `npx -c CMD`, `npm exec -c CMD` (`--call`): a shell command run with the package's binaries on PATH. */
+function callCarrier(via: string, args: Arg[], from: number): Carried | undefined {
+  for (let i = from; i < args.length; i++) {
+    const a = args[i];
+    if (isDynamic(a)) return unknownInner(via.split(' -c')[0]!, args, i);
+    if (a === '-c' || a === '--call') return carried(via, { scripts: [args[i + 1] ?? dynamic('…')] });
+    if (a.startsWith('--call=')) return carried(via, { scripts: [a.slice('--call='.length)] });
+    if (a === '--') break;
+  }
+  return undefined;
+}
+
+/**
+ * `git -c alias.NAME=VALUE … NAME ARGS`: the alias is visible, so git is judged as what it expands to
+ * (`!CMD` aliases run CMD in a shell). Aliases from config files are not visible: code-runners.ts.
+ */
+function gitAliasCarrier(args: Arg[]): Carried | undefined {
+  const aliases = new Map<string, string>();
+  let i = 0;
+  const options: Arg[] = [];
+  while (i < args.length) {
+    const a = args[i];
+    if (isDynamic(a) || !a.startsWith('-')) break;
+    if (a === '-c') {
+      const setting = args[i + 1];
+      const m = typeof setting === 'string' ? /^alias\.([^=]+)=(.*)$/is.exec(setting) : null;
+      if (m) aliases.set(m[1]!.toLowerCase(), m[2]!);
+      else options.push(a, ...(setting === undefined ? [] : [setting]));
+      i += 2;
+      continue;
+    }
+    const takesValue = ['-C', '--git-dir', '--work-tree', '--namespace', '--config-env', '--super-prefix', '--exec-path'].includes(a);
+    options.push(a, ...(takesValue && args[i + 1] !== undefined ? [args[i + 1]!] : []));
+    i += takesValue ? 2 : 1;
+  }
+  const sub = args[i];
+  if (!aliases.size || typeof sub !== 'string') return undefined;
+  const value = aliases.get(sub.toLowerCase());
+  if (value === undefined) return undefined;
+  const rest = args.slice(i + 1);
+  if (value.startsWith('!')) return carried('git alias', { scripts: [joinScript([value.slice(1), ...rest])] });
+  const words = value.trim().split(/\s+/).filter(Boolean);
+  return carried('git alias', { inners: [{ argv: ['git', ...options, ...words, ...rest], assigns: [] }] });
 }

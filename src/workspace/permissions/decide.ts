@@ -4,6 +4,7 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { isInside } from '../paths.js';
+import { protectedPathOf } from '../sandbox-protect.js';
 import { commandForms, isFreeBuiltin } from './command-forms.js';
 import { type PathContext, type PermissionRule, type RuleKind, compilePathGlob, matchCommand, matchDomain, parseRule } from './rules.js';
 import type { PermissionSettings } from './settings.js';
@@ -62,9 +63,15 @@ export class PermissionPolicy {
     if (at >= 0) this.rules.splice(at, 1);
   }
 
-  /** Every rule in force, for /permissions-style listings. */
-  describeRules(): { rule: string; kind: RuleKind; source: string }[] {
-    return this.rules.map((r) => ({ rule: r.text, kind: r.kind, source: r.source }));
+  /**
+   * Every rule in force, for /permissions-style listings; `note` says what a bare rule really does (a bare
+   * `Bash` allow rule allows every command), so it is never mistaken for a narrow one.
+   */
+  describeRules(): { rule: string; kind: RuleKind; source: string; note?: string }[] {
+    return this.rules.map((r) => {
+      const note = breadthNote(r);
+      return { rule: r.text, kind: r.kind, source: r.source, ...(note ? { note } : {}) };
+    });
   }
 
   async check(request: AccessRequest): Promise<Decision> {
@@ -130,6 +137,16 @@ export class PermissionPolicy {
         rule: ruleRef(rule),
       };
     }
+    // A command that may run code tandem cannot see is "runs arbitrary code": while any Bash deny or ask rule
+    // is in force, no allow rule or mode can vouch that it does not do what the rule forbids.
+    const guard = part.runsCode ? [...bash('deny'), ...bash('ask')][0] : undefined;
+    if (guard) {
+      return {
+        decision: this.mode === 'plan' ? 'deny' : 'ask',
+        reason: `runs arbitrary code (${part.runsCode}), and with ${guard.kind} rule ${guard.text} in force that needs approval`,
+        rule: ruleRef(guard),
+      };
+    }
     const allow = bash('allow').find((r) => !r.command || matchCommand(r.command, forms.allow, 'certain'));
     if (allow) return { decision: 'allow', reason: `is allowed by ${allow.text}`, rule: ruleRef(allow) };
     if (isFreeBuiltin(part)) return { decision: 'allow', reason: 'is a shell built-in with no side effects' };
@@ -183,6 +200,21 @@ export class PermissionPolicy {
     for (const kind of ['deny', 'ask'] as const) {
       const rule = this.rules.find((r) => r.tool === tool && r.kind === kind && forms.some((p) => matches(r, p)));
       if (rule) return { decision: kind, reason: `${shown} matches ${kind} rule ${rule.text}`, rule: ruleRef(rule) };
+    }
+    // tandem's and Claude Code's configuration, .mcp.json and git hooks/config widen what runs next time: a write
+    // there needs a person's approval in every mode but bypass, unless an allow rule names that path itself.
+    const guarded = access === 'write' ? roots.map((root) => protectedPathOf(root, real)).find(Boolean) : undefined;
+    if (guarded && this.mode !== 'bypassPermissions') {
+      const named = this.rules.find((r) => r.tool === tool && r.kind === 'allow' && r.pathGlob?.includes(guarded.split('/')[0]!)
+        && forms.every((p) => matches(r, p)));
+      if (named) return { decision: 'allow', reason: `${shown} is allowed by ${named.text}`, rule: ruleRef(named) };
+      const suggestion = suggestPathRule(tool, real, { root: roots[0], home: this.opts.home });
+      if (this.mode === 'plan') return { decision: 'deny', reason: `writing ${shown}: plan mode writes nothing`, suggestion };
+      return {
+        decision: 'ask',
+        reason: `writing ${shown} needs approval (${guarded} is configuration that changes what runs: it always needs approval)`,
+        suggestion,
+      };
     }
     const allow = this.rules.find((r) => r.tool === tool && r.kind === 'allow' && forms.every((p) => matches(r, p)));
     if (allow) return { decision: 'allow', reason: `${shown} is allowed by ${allow.text}`, rule: ruleRef(allow) };
@@ -270,6 +302,15 @@ function combine(parts: PartDecision[]): Decision {
     ...(suggestions.length && worst !== 'allow' ? { suggestion: suggestions[0], suggestions } : {}),
     parts,
   };
+}
+
+/** What a rule without a pattern covers: everything its tool does. */
+export function breadthNote(rule: PermissionRule): string | undefined {
+  const every = rule.tool === 'Bash' ? (!rule.command || /^Bash\(\s*:?\*\s*\)$/.test(rule.text)) : !rule.pathGlob || /^\*\*?$|^\/?\*\*$/.test(rule.pathGlob.trim());
+  if (!every) return undefined;
+  const what = rule.tool === 'Bash' ? 'every command' : rule.tool === 'Edit' ? 'every file write' : rule.tool === 'Read' ? 'reading every file' : undefined;
+  if (!what) return undefined;
+  return `${rule.kind === 'allow' ? 'allows' : rule.kind === 'deny' ? 'denies' : 'asks for'} ${what}`;
 }
 
 function ruleRef(rule: PermissionRule): string {

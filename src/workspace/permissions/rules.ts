@@ -3,6 +3,7 @@
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { type Arg, isDynamic } from './shell-words.js';
+import { wildcardMatcher, type WordMatcher } from './wildcard.js';
 
 export type RuleKind = 'allow' | 'ask' | 'deny';
 
@@ -40,7 +41,8 @@ export function parseRule(raw: string): ParsedRule {
   if (text === '') throw new RuleSyntaxError('empty rule; write e.g. "Bash(npm test:*)" or "Edit(src/**)"');
   const open = text.indexOf('(');
   const name = open < 0 ? text : text.slice(0, open);
-  if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name)) {
+  // `mcp__server__*` is Claude Code's way of naming every tool of an MCP server.
+  if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(name) && !/^mcp__[A-Za-z0-9_-]+__\*$/.test(name)) {
     if (name.includes(')')) throw new RuleSyntaxError(`"${text}" has a ")" without a matching "("`);
     throw new RuleSyntaxError(`"${text}" does not start with a tool name (like Bash, Read, Edit)`);
   }
@@ -90,7 +92,7 @@ const STAR = Symbol('*');
 type Segment = string | typeof STAR;
 
 /** One word of a command pattern: a lone `*` (any number of words) or a word matcher. */
-type PatternToken = { star: true } | { star: false; re: RegExp };
+type PatternToken = { star: true } | { star: false; re: WordMatcher };
 
 /** `npm test` (exact), `npm test:*` or `npm test *` (prefix on word boundary), `git * main` (glob). */
 export interface CommandPattern {
@@ -108,8 +110,13 @@ export function parseCommandPattern(spec: string, text = spec): CommandPattern {
   }
   const tokens = tokenize(body, text).map((segments): PatternToken => {
     if (segments.length === 1 && segments[0] === STAR) return { star: true };
-    const source = segments.map((s) => (s === STAR ? '.*' : escapeRegExp(s))).join('');
-    return { star: false, re: new RegExp(`^${source}$`, 's') };
+    // Literal pieces between the stars; matched without a regex (wildcard.ts).
+    const pieces = [''];
+    for (const s of segments) {
+      if (s === STAR) pieces.push('');
+      else pieces[pieces.length - 1] += s;
+    }
+    return { star: false, re: wildcardMatcher(pieces) };
   });
   while (tokens.length && tokens[tokens.length - 1].star) {
     tokens.pop();
@@ -147,9 +154,6 @@ function tokenize(body: string, text: string): Segment[][] {
   return words;
 }
 
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /**
  * Whether a command's words match. `certain`: they match whatever its dynamic words turn out to be (only a
@@ -173,7 +177,7 @@ export function matchCommand(pattern: CommandPattern, words: readonly Arg[], how
       result = false;
     } else {
       const word = words[j];
-      const token = tokens[i] as { star: false; re: RegExp };
+      const token = tokens[i] as { star: false; re: WordMatcher };
       if (isDynamic(word)) result = how === 'possible' && (rec(i, j + 1) || rec(i + 1, j + 1) || rec(i + 1, j));
       else result = token.re.test(word) && rec(i + 1, j + 1);
     }

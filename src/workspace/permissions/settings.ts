@@ -25,6 +25,8 @@ export interface PermissionSettings {
     network: boolean;
     /** Absolute folders writable inside the sandbox besides the workspace and /tmp (e.g. ~/.npm). */
     extraWritable: string[];
+    /** Absolute paths hidden inside the sandbox, besides the credential defaults (sandbox-protect.ts). */
+    denyRead: string[];
   };
   /** Commands keep the model providers' API keys in their environment (`env.inheritCredentials`). */
   inheritCredentials: boolean;
@@ -61,6 +63,8 @@ export interface LoadSettingsOptions {
   cliSandbox?: boolean;
   /** The workspace is trusted (default true): its files may widen permissions and bring hooks. */
   trusted?: boolean;
+  /** Allow rules the person granted here ("yes, always"): untrusted, tandem's local file keeps these. */
+  granted?: readonly string[];
   /** Claude Code's user folder (default `<home>/.claude`; the runtime passes CLAUDE_CONFIG_DIR); null: no Claude Code files. */
   claudeUserDir?: string | null;
 }
@@ -111,6 +115,7 @@ const SettingsSchema = z.looseObject({
     enabled: z.boolean().optional(),
     network: z.boolean().optional(),
     extraWritable: z.array(z.string()).optional(),
+    denyRead: z.array(z.string()).optional(),
   }).optional(),
   env: z.looseObject({ inheritCredentials: z.boolean().optional() }).optional(),
 });
@@ -129,7 +134,7 @@ const ClaudeSettingsSchema = z.looseObject({
 export interface FileSettings {
   rules: PermissionRule[];
   defaultMode?: Mode;
-  sandbox: { enabled?: boolean; network?: boolean; extraWritable: string[] };
+  sandbox: { enabled?: boolean; network?: boolean; extraWritable: string[]; denyRead?: string[] };
   inheritCredentials?: boolean;
   warnings: string[];
   hooks?: unknown;
@@ -176,6 +181,8 @@ function parseSettingsText(text: string, file: string, ctx: { home: string; work
       enabled: sandbox?.enabled,
       network: sandbox?.network,
       extraWritable: (sandbox?.extraWritable ?? []).map((p) => expandPath(p, ctx)),
+      // Hiding more only narrows, so every file (a shared project one too) may add to it.
+      denyRead: (sandbox?.denyRead ?? []).map((p) => expandPath(p, ctx)),
     },
     inheritCredentials: env?.inheritCredentials,
     warnings,
@@ -233,7 +240,7 @@ export async function loadPermissionSettings(opts: LoadSettingsOptions): Promise
     rules: [],
     defaultMode: 'default',
     modeSource: 'default',
-    sandbox: { enabled: false, network: false, extraWritable: [] },
+    sandbox: { enabled: false, network: false, extraWritable: [], denyRead: [] },
     inheritCredentials: false,
     files: [],
     warnings: [],
@@ -249,7 +256,10 @@ export async function loadPermissionSettings(opts: LoadSettingsOptions): Promise
     const text = await readSettingsFile(file);
     if (text === undefined) continue;
     const s = source.format === 'claude' ? parseClaudeSettingsText(text, file) : parseSettingsText(text, file, opts);
-    if (source.scope !== 'user' && !trusted) untrusted(s, merged, path.relative(opts.workspaceRoot, file));
+    if (source.scope !== 'user' && !trusted) {
+      const keep = source.scope === 'local' && source.format === 'tandem' ? new Set(opts.granted ?? []) : new Set<string>();
+      untrusted(s, merged, path.relative(opts.workspaceRoot, file), keep);
+    }
     else if (source.scope === 'project') distrust(s, merged, { user: userFile, local: localFile });
     merged.files.push(file);
     merged.rules.push(...s.rules);
@@ -262,6 +272,7 @@ export async function loadPermissionSettings(opts: LoadSettingsOptions): Promise
     merged.sandbox.enabled = s.sandbox.enabled ?? merged.sandbox.enabled;
     merged.sandbox.network = s.sandbox.network ?? merged.sandbox.network;
     merged.sandbox.extraWritable.push(...s.sandbox.extraWritable);
+    merged.sandbox.denyRead.push(...(s.sandbox.denyRead ?? []));
     merged.inheritCredentials = s.inheritCredentials ?? merged.inheritCredentials;
   }
   const flags: [RuleKind, string, string[] | undefined][] = [['allow', '--allow', opts.cliAllow], ['ask', '--ask', opts.cliAsk], ['deny', '--deny', opts.cliDeny]];
@@ -285,11 +296,11 @@ export async function loadPermissionSettings(opts: LoadSettingsOptions): Promise
  * An untrusted workspace's file (shared or local) may only narrow: its deny and ask rules, plan mode and turning
  * the sandbox on stay; allow rules, other modes, hooks, credentials and sandbox loosening are dropped and listed.
  */
-function untrusted(s: FileSettings, merged: PermissionSettings, shown: string): void {
+function untrusted(s: FileSettings, merged: PermissionSettings, shown: string, granted: ReadonlySet<string>): void {
   const dropped: string[] = [];
-  const allow = s.rules.filter((r) => r.kind === 'allow');
+  const allow = s.rules.filter((r) => r.kind === 'allow' && !granted.has(r.text));
   if (allow.length) dropped.push(`allow ${allow.map((r) => r.text).join(', ')}`);
-  s.rules = s.rules.filter((r) => r.kind !== 'allow');
+  s.rules = s.rules.filter((r) => r.kind !== 'allow' || granted.has(r.text));
   if (s.defaultMode && s.defaultMode !== 'plan') {
     if (s.defaultMode !== 'default') dropped.push(`mode ${s.defaultMode}`);
     s.defaultMode = undefined;

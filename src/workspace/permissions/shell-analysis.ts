@@ -4,6 +4,7 @@
 // stay dynamic so the decision can ask instead of guessing.
 import path from 'node:path';
 import { unwrapCarrier } from './carriers.js';
+import { runsUnseenCode } from './code-runners.js';
 import { type ShNode, type ShellParser, ShellSyntaxError, loadShellParser } from './shell-parser.js';
 import { type Arg, Source, argvText, dynamic, isDynamic, wordValue } from './shell-words.js';
 
@@ -17,6 +18,8 @@ export interface CommandPart {
   via?: string;
   /** Why it could not be read fully, when it could not. */
   note?: string;
+  /** Why it may run code tandem cannot see (an interpreter, a build tool, an unknown program): code-runners.ts. */
+  runsCode?: string;
 }
 
 /** A file a redirection, `tee` or similar writes or reads. `path` is absolute, or missing when unknown. */
@@ -73,7 +76,8 @@ export function plainCommand(command: string): CommandPart | undefined {
   const argv = trimmed.split(/[ \t]+/);
   const name = argv[0]!;
   if (name.includes('=') || RESERVED.has(name) || unwrapCarrier(argv)) return undefined;
-  return { kind: 'command', argv, assigns: [], text: argvText(argv) };
+  const runsCode = runsUnseenCode(argv);
+  return { kind: 'command', argv, assigns: [], text: argvText(argv), ...(runsCode ? { runsCode } : {}) };
 }
 
 export function analyzeWith(sh: ShellParser, command: string, ctx: AnalysisContext): ShellAnalysis {
@@ -272,7 +276,10 @@ class Walker {
     }
     const name = argv[0];
     const carried = unwrapCarrier(argv);
-    if (!carried || carried.keepOuter) this.push({ kind: 'command', argv, assigns, text, via });
+    if (!carried || carried.keepOuter) {
+      const runsCode = carried ? undefined : runsUnseenCode(argv);
+      this.push({ kind: 'command', argv, assigns, text, via, ...(runsCode ? { runsCode } : {}) });
+    }
     if (inShell && typeof name === 'string') this.trackDirectory(name, argv.slice(1), st);
     if (!carried) return;
     for (const w of carried.writes) {

@@ -41,7 +41,7 @@ describe('loadPermissionSettings', () => {
   it('returns the defaults when no file exists', async () => {
     const s = await load();
     expect(s).toMatchObject({ rules: [], defaultMode: 'default', modeSource: 'default', files: [], inheritCredentials: false });
-    expect(s.sandbox).toEqual({ enabled: false, network: false, extraWritable: [] });
+    expect(s.sandbox).toEqual({ enabled: false, network: false, extraWritable: [], denyRead: [] });
   });
 
   it('merges user, project, local and flags in that order, later scalars winning', async () => {
@@ -59,7 +59,7 @@ describe('loadPermissionSettings', () => {
     ]);
     expect(s.defaultMode).toBe('acceptEdits');
     expect(s.modeSource).toBe(projectFile());
-    expect(s.sandbox).toEqual({ enabled: false, network: true, extraWritable: [path.join(home, '.npm')] });
+    expect(s.sandbox).toEqual({ enabled: false, network: true, extraWritable: [path.join(home, ".npm")], denyRead: [] });
     expect(s.inheritCredentials).toBe(true);
     const policy = new PermissionPolicy(s, { workspaceRoot: root, home });
     expect(policy.mode).toBe('acceptEdits');
@@ -76,7 +76,7 @@ describe('loadPermissionSettings', () => {
     expect(s.defaultMode).toBe('default');
     expect(s.modeSource).toBe('default');
     expect(s.inheritCredentials).toBe(false);
-    expect(s.sandbox).toEqual({ enabled: false, network: false, extraWritable: [] });
+    expect(s.sandbox).toEqual({ enabled: false, network: false, extraWritable: [], denyRead: [] });
     expect(s.rules.map((r) => r.text)).toEqual(['Bash(npm test:*)']);
     expect(s.warnings).toEqual([
       `${projectFile()}:2:66: "defaultMode": "bypassPermissions" is ignored in the project's shared settings, which a cloned repository could set; `

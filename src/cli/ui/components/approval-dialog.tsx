@@ -29,7 +29,7 @@ export function ApprovalDialog({ dialog, width, maxRows }: { dialog: Dialog; wid
   const always = request.suggestedRule ? `  [a] always (adds ${request.suggestedRule})` : '';
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={color.warn} paddingX={1} width={width}>
-      <Text bold color={color.warn} wrap="truncate-end">Permission needed: {request.tool}</Text>
+      <Text bold color={color.warn} wrap="truncate-end">Permission needed: {request.tool}{request.agent ? ` (asked by subagent ${request.agent})` : ''}</Text>
       {request.command?.whyParts ? null : <Text color={color.muted} wrap="truncate-end">{request.reason}</Text>}
       {body.slice(0, Math.max(2, maxRows - 6)).map((line, i) => <Text key={i} wrap="truncate-end">{line}</Text>)}
       {step === 'choose' ? (
