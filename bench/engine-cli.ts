@@ -24,7 +24,8 @@ async function runPrint(script: (server: Awaited<ReturnType<typeof startModelSer
   script(server);
   const workspace = tempDir();
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(workspace, name), text);
-  const env = testEnv(server.url);
+  // TANDEM_SUPERVISOR=0 npm run bench compares with tasks spawned from tandem itself.
+  const env = testEnv(server.url, { TANDEM_SUPERVISOR: process.env.TANDEM_SUPERVISOR });
   const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
   const args = [TANDEM_BIN, '--allow', 'Bash(sleep:*)', '--allow', 'Bash(yes:*)', '--allow', 'Bash(head:*)', '--allow', 'Bash(sh:*)', '-p', 'run the shards'];
   const [cmd, argv] = timeBin ? [timeBin, ['-f', 'PEAK_RSS_KB=%M', process.execPath, ...args]] : [process.execPath, args];

@@ -73,6 +73,7 @@ export async function runSlashCommand(input: string, rt: Runtime): Promise<Slash
       rt.messages.length = 0;
       // The old conversation's size must not count towards the new one's (nor trigger a compaction of it).
       rt.compactor.noteUsage(undefined);
+      await rt.hooks.cleared();
       return { kind: 'clear', text: '(new conversation)' };
     case '/compact': {
       if (rt.messages.length < 2) return text('Nothing to compact yet.');

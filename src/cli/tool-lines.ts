@@ -1,5 +1,5 @@
 // One-line renderings of tool activity for people watching (stderr in print mode, the REPL's scrollback).
-import type { ToolResult } from '../core/types.js';
+import { isCommandDetails, type CommandDetails, type ToolResult } from '../core/types.js';
 import { cleanOutput, formatDuration, oneLine, plural, toolResultText } from '../core/text.js';
 
 export function toolStartLine(name: string, summary: string): string {
@@ -11,8 +11,18 @@ export function toolEndLine(name: string, result: ToolResult, durationMs: number
   const lines = text ? text.split('\n') : [];
   const first = oneLine(lines[0] ?? '(no output)', 100);
   const more = lines.length > 1 ? ` (+${plural(lines.length - 1, 'line')})` : '';
-  const mark = result.isError ? 'error' : 'ok';
+  const mark = isCommandDetails(result.details) ? commandMark(result.details) : result.isError ? 'error' : 'ok';
   return `  ${mark} ${formatDuration(durationMs)}: ${first}${more}`;
+}
+
+/** How a command ended, from its typed details: "ok", "exit 1", "interrupted", "killed by SIGTERM", ... */
+export function commandMark(d: CommandDetails): string {
+  if (d.interrupted) return 'interrupted';
+  if (d.backgroundedAs) return `moved to background (${d.backgroundedAs})`;
+  if (d.timedOut) return 'timed out';
+  if (d.signal) return `killed by ${d.signal}`;
+  if (d.exitCode === 0) return 'ok';
+  return d.exitCode === null ? 'ended' : `exit ${d.exitCode}`;
 }
 
 export { formatDuration };

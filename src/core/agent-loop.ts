@@ -131,10 +131,11 @@ export async function runAgent(messages: Message[], opts: AgentLoopOptions): Pro
         signal: opts.signal, emit, timeoutMs: opts.toolTimeoutMs, authorize: opts.authorize, mark: opts.mark,
       });
       invalid.forEach((d, i) => {
-        const result = { content: `${harness} Not run: ${d.reason}. Call ${d.name} again with its arguments as one JSON object.`, isError: true };
+        const result = { content: `Not run: ${d.reason}. Call ${d.name} again with its arguments as one JSON object.`, isError: true };
         emit({ type: 'tool_start', id: d.id!, name: d.name, input: {}, summary: '' });
         emit({ type: 'tool_end', id: d.id!, name: d.name, result, durationMs: 0 });
-        results.push({ type: 'tool_result', tool_use_id: invalidCalls[i]!.id, content: result.content, is_error: true });
+        // The model reads it as the harness's own word; front ends show it plain.
+        results.push({ type: 'tool_result', tool_use_id: invalidCalls[i]!.id, content: opts.mark ? `${harness} ${result.content}` : result.content, is_error: true });
       });
       messages.push({ role: 'user', content: results });
       emit({ type: 'turn_end', turn: turns, stopReason: response.stopReason });

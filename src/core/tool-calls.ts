@@ -81,9 +81,10 @@ async function runOne(
   const tool = findTool(tools, call.name);
   const summary = safeSummary(tool, call.input);
   opts.emit({ type: 'tool_start', id: call.id, name: call.name, input: call.input, summary });
-  const started = Date.now();
-  const result = await execute(call, tool, tools, opts, authorized);
-  opts.emit({ type: 'tool_end', id: call.id, name: call.name, result, durationMs: Date.now() - started });
+  // The duration is the run's: time spent waiting for the person's approval is not counted.
+  const timing = { started: Date.now() };
+  const result = await execute(call, tool, tools, opts, timing, authorized);
+  opts.emit({ type: 'tool_end', id: call.id, name: call.name, result, durationMs: Date.now() - timing.started });
   // The model sees a permission decision opened with the session's note; front ends show it plain.
   const content = opts.mark && harnessMade.has(result) ? markHarness(result.content, opts.mark) : result.content;
   return {
@@ -99,6 +100,7 @@ async function execute(
   tool: AgentTool | undefined,
   tools: AgentTool[],
   opts: ToolCallOptions,
+  timing: { started: number },
   authorized?: () => void,
 ): Promise<ToolResult> {
   if (!tool) {
@@ -119,6 +121,7 @@ async function execute(
       return { content: `Permission check failed, so ${tool.name} did not run: ${err instanceof Error ? err.message : String(err)}`, isError: true };
     }
     if (opts.signal?.aborted) return { content: 'Interrupted by the user before this tool ran.', isError: true };
+    timing.started = Date.now();
   }
   authorized?.();
   const controller = new AbortController();

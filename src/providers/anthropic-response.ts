@@ -50,14 +50,14 @@ export class ResponseAssembler {
   /** The response so far; tool_use blocks whose input JSON does not parse to an object are dropped and listed. */
   finish(stopReason: StopReason = this.#stopReason): ModelResponse {
     const content: ContentBlock[] = [];
-    const dropped: { name: string; reason: string }[] = [];
+    const dropped: { id: string; name: string; reason: string }[] = [];
     for (const [, block] of [...this.#blocks].sort(([a], [b]) => a - b)) {
       if (block.type === 'text') {
         if (block.text !== '') content.push({ type: 'text', text: block.text });
       } else if (block.type === 'tool_use') {
         const input = parseInput(block.json);
         if (input.ok) content.push({ type: 'tool_use', id: block.id, name: block.name, input: input.value });
-        else dropped.push({ name: block.name, reason: `${input.reason} (stop reason: ${stopReason})` });
+        else dropped.push({ id: block.id, name: block.name, reason: `${input.reason} (stop reason: ${stopReason})` });
       } else {
         content.push({ ...block });
       }

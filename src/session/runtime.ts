@@ -41,6 +41,7 @@ import { createPermissionGate } from '../workspace/permission-gate.js';
 import { setUpSandbox } from '../workspace/sandbox-setup.js';
 import type { SessionConfig as Config } from './config.js';
 import { buildSystemPrompt } from './system-prompt.js';
+import { DEFAULT_LOG_RETENTION_DAYS, pruneSessionFolders, removeSessionFolder } from './log-retention.js';
 import { keepWasmOnBaselineCompiler } from './wasm-baseline.js';
 import { Subagents } from './subagents.js';
 import { createAgentTool } from '../tools/agent.js';
@@ -196,6 +197,8 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
   const logDir = path.join(os.tmpdir(), `tandem-${uid}`, session.id);
   await mkdir(logDir, { recursive: true, mode: 0o700 });
+  const retentionDays = retentionFrom(config.env.TANDEM_LOG_RETENTION_DAYS, opts.log);
+  pruneSessionFolders(path.dirname(logDir), retentionDays, logDir);
   const env = commandEnv(process.env, credentials);
   const sandbox = await setUpSandbox(settings.sandbox, { workspace: workspace0.root, log: opts.log, privateDir: logDir, home: os.homedir(), tandemHome: config.home });
   const tasks = new TaskManager({
@@ -317,6 +320,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   };
   const authorize = authorizeThrough(gate);
   const subagents = new Subagents({
+    mark,
     tasks,
     definitions: agentTypes.agents,
     tools: () => rt.tools,
@@ -431,6 +435,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     trusted,
     get mcp() { return mcp; },
     addMcpServers(servers) {
+      if (!servers.length) return mcpAdding ?? Promise.resolve();
       // A turn that starts meanwhile waits for this, so the servers' tools are in its first request.
       mcpAdding = (async () => {
         await mcpAdding;
@@ -538,6 +543,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
       await Promise.all([tasks.shutdown(), mcp?.close(), checkpoints.dispose()]);
       sandbox?.cleanup();
       for (const line of persistentReport(tasks.persistentRunning())) opts.log(line);
+      if (retentionDays === 0 && !tasks.list().some((t) => t.persistent && t.status === 'running')) removeSessionFolder(logDir);
       session.recorder.sync();
       session.writer.close();
     },
@@ -593,4 +599,13 @@ function isInsideGitRepo(dir: string): boolean {
     if (existsSync(path.join(d, '.git'))) return true;
     if (path.dirname(d) === d) return false;
   }
+}
+
+/** TANDEM_LOG_RETENTION_DAYS: days a session's task logs are kept after its last write (0: removed at exit). */
+function retentionFrom(value: string | undefined, log: (line: string) => void): number {
+  if (value === undefined || value.trim() === '') return DEFAULT_LOG_RETENTION_DAYS;
+  const days = Number(value);
+  if (Number.isFinite(days) && days >= 0) return days;
+  log(`TANDEM_LOG_RETENTION_DAYS=${value} is not a number of days; keeping task logs ${DEFAULT_LOG_RETENTION_DAYS} days`);
+  return DEFAULT_LOG_RETENTION_DAYS;
 }

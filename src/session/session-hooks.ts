@@ -41,7 +41,7 @@ export class SessionHooks {
   }
 
   /** Starts the SessionStart hooks; their context goes out with the first request. */
-  sessionStart(source: 'startup' | 'resume'): void {
+  sessionStart(source: 'startup' | 'resume' | 'clear'): void {
     if (!this.engine.has('SessionStart')) return;
     this.#started = this.engine.sessionStart(source).then((o) => this.#take('SessionStart', o));
   }
@@ -131,8 +131,17 @@ export class SessionHooks {
     if (this.engine.has('PreCompact')) this.#background(this.engine.preCompact(trigger));
   }
 
+  /** /clear: the conversation ends (SessionEnd, reason clear) and a new one starts (SessionStart, source clear). */
+  async cleared(): Promise<void> {
+    this.#pending.length = 0;
+    await this.#started;
+    if (this.engine.has('SessionEnd')) await this.engine.sessionEnd('clear');
+    this.sessionStart('clear');
+  }
+
   /** Runs SessionEnd, and waits for hooks still running (each is bounded by its timeout). */
   async sessionEnd(): Promise<void> {
+    await this.#started; // a session that ends at once still starts first
     if (this.engine.has('SessionEnd')) await this.engine.sessionEnd('other');
     await Promise.all([...this.#inflight]);
   }

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { HARNESS_PREFIX, runAgent } from '../core/agent-loop.js';
+import type { HarnessMark } from '../core/harness-mark.js';
 import type { AgentEvent, AgentResult } from '../core/events.js';
 import { appendUserContent } from '../core/messages.js';
 import type { Authorize } from '../core/tool-calls.js';
@@ -20,6 +21,8 @@ import { loadTranscript } from './transcript-load.js';
 import { TranscriptWriter } from './transcript-writer.js';
 
 export interface SubagentDeps {
+  /** The session's harness mark: a subagent's notes carry it and its tool output is shielded from it. */
+  mark?: HarnessMark;
   tasks: TaskManager;
   /** The types on offer; the built-in general-purpose one is added when no file defines it. */
   definitions: AgentDefinition[];
@@ -149,6 +152,7 @@ export class Subagents implements SubagentRunner {
       signal: control.signal,
       emit,
       authorize: this.deps.authorizeFor(label),
+      mark: this.deps.mark,
     };
     let result: AgentResult;
     try {
@@ -159,7 +163,7 @@ export class Subagents implements SubagentRunner {
           { id, agentType: def.name, transcriptPath: a.transcriptPath, stopHookActive: again > 0 }, control.signal,
         );
         if (!reason) break;
-        appendUserContent(messages, [{ type: 'text', text: `${HARNESS_PREFIX} A SubagentStop hook says to go on: ${reason}` }]);
+        appendUserContent(messages, [{ type: 'text', text: `${this.deps.mark?.note ?? HARNESS_PREFIX} A SubagentStop hook says to go on: ${reason}` }]);
         result = await runAgent(messages, loop);
       }
     } finally {

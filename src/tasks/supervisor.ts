@@ -97,7 +97,12 @@ export class Supervisor {
       resume: () => {},
       detach: () => {
         inputOpen = false;
-        if (this.tasks.has(wireId)) child.stdin.write(`D ${wireId}\n`);
+        if (!this.tasks.has(wireId)) return;
+        if (spec.persistent) {
+          // Its keeper goes on alone: this process stops listening (and no longer waits for it to exit).
+          this.tasks.delete(wireId);
+          this.updateRef();
+        } else child.stdin.write(`D ${wireId}\n`);
       },
     };
   }

@@ -384,6 +384,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     this.closed = true;
     await this.killAll('shutdown');
     this.releasePersistent();
+    for (const t of this.tasks.values()) if (t instanceof Task) t.release();
     await Promise.all([...this.tasks.values()].filter((t) => !(t.persistent && t.running)).map((t) => t.settled()));
   }
 

@@ -277,6 +277,11 @@ export class Task {
     this.log.flushSync();
   }
 
+  /** A persistent task left running as this tandem ends: stop following it (a later one re-attaches). */
+  release(): void {
+    if (this.persistent && this.running) this.proc?.detach();
+  }
+
   /** Every live process of the task. */
   members(): ProcInfo[] {
     if (this.pid === undefined) return [];

@@ -3,8 +3,8 @@
 // background and the model gets its id. A non-zero exit is reported in the text, never as a tool error.
 import { StringDecoder } from 'node:string_decoder';
 import { z } from 'zod';
-import { cleanOutput, formatDuration } from '../core/text.js';
-import type { ToolContext } from '../core/types.js';
+import { cleanOutput, formatDuration, oneLine } from '../core/text.js';
+import type { CommandDetails, ToolContext, ToolResult } from '../core/types.js';
 import { describeStatus } from '../tasks/notices.js';
 import type { TaskManager } from '../tasks/task-manager.js';
 import { TaskLimitError, type TaskSnapshot } from '../tasks/types.js';
@@ -37,7 +37,8 @@ export function createBashTool(manager: TaskManager, opts: BashToolOptions = {})
     name: 'bash',
     description: DESCRIPTION.replace('DEFAULT', String(defaultTimeoutS)).replace('MAX', String(maxTimeoutS)),
     schema,
-    summarize: (input) => input.description ?? input.command,
+    // What runs, with the model's description beside it ("npm test (run the tests)").
+    summarize: (input) => (input.description ? `${oneLine(input.command, 70)} (${oneLine(input.description, 40)})` : input.command),
     async execute(input, ctx) {
       let snap: TaskSnapshot;
       try {
@@ -63,15 +64,22 @@ export function createBashTool(manager: TaskManager, opts: BashToolOptions = {})
       manager.on('backgrounded', onBackgrounded);
       try {
         const waited = await manager.wait([id], 'all', timeoutS * 1000, waiting.signal);
-        if (movedByUser) return movedToBackground(manager, manager.get(id)!, 'the user moved it to the background', maxChars);
-        if (waited.interrupted) return await interrupted(manager, id, maxChars);
+        const facts = (snap: TaskSnapshot, more: Partial<CommandDetails> = {}) => commandDetails(input, snap, more);
+        if (movedByUser) {
+          const snap = manager.get(id)!;
+          return { content: movedToBackground(manager, snap, 'the user moved it to the background', maxChars), details: facts(snap, { backgroundedAs: id }) };
+        }
+        if (waited.interrupted) return await interrupted(manager, id, maxChars, facts);
         if (waited.timedOut) {
           const moved = manager.background(id);
           if (moved.status === 'running') {
-            return movedToBackground(manager, moved, `still running after ${formatDuration(timeoutS * 1000)}`, maxChars);
+            return {
+              content: movedToBackground(manager, moved, `still running after ${formatDuration(timeoutS * 1000)}`, maxChars),
+              details: facts(moved, { backgroundedAs: id }),
+            };
           }
         }
-        return finished(manager, id, maxChars);
+        return finished(manager, id, maxChars, facts);
       } finally {
         manager.off('backgrounded', onBackgrounded);
         ctx.signal.removeEventListener('abort', stopWaiting);
@@ -81,22 +89,36 @@ export function createBashTool(manager: TaskManager, opts: BashToolOptions = {})
   });
 }
 
-function finished(manager: TaskManager, id: string, maxChars: number): string {
+type Facts = (snap: TaskSnapshot, more?: Partial<CommandDetails>) => CommandDetails;
+
+/** What front ends show of a command's run, as data (not read back from the text the model gets). */
+function commandDetails(input: { command: string; description?: string }, snap: TaskSnapshot, more: Partial<CommandDetails>): CommandDetails {
+  return {
+    kind: 'command', command: input.command, ...(input.description ? { description: input.description } : {}),
+    exitCode: snap.status === 'exited' && !snap.signal ? snap.exitCode ?? null : null,
+    signal: snap.signal ?? null, timedOut: snap.status === 'timed_out', interrupted: false, durationMs: snap.runtimeMs, ...more,
+  };
+}
+
+function finished(manager: TaskManager, id: string, maxChars: number, facts: Facts): ToolResult {
   const output = manager.readNew(id, { maxChars });
   const snap = manager.get(id)!;
   manager.acknowledge(id);
   if (snap.status === 'failed_to_start') throw new ToolError(`The command ${describeStatus(snap)}`);
-  const ok = snap.status === 'exited' && snap.exitCode === 0;
+  const ok = snap.status === 'exited' && snap.exitCode === 0 && !snap.signal;
   const footer = ok ? '' : `[${describeStatus(snap)}]`;
-  return [output || (ok ? '(no output)' : ''), footer].filter(Boolean).join('\n');
+  return { content: [output || (ok ? '(no output)' : ''), footer].filter(Boolean).join('\n'), details: facts(snap) };
 }
 
-async function interrupted(manager: TaskManager, id: string, maxChars: number): Promise<string> {
+async function interrupted(manager: TaskManager, id: string, maxChars: number, facts: Facts): Promise<ToolResult> {
   const snap = await manager.kill(id, 'user');
   const output = manager.readNew(id, { maxChars });
   manager.acknowledge(id);
   const how = snap.status === 'killed' ? describeStatus(snap) : `it had already ${describeStatus(snap)}`;
-  return [output, `[interrupted by the user: ${how}]`].filter(Boolean).join('\n');
+  return {
+    content: [output, `[interrupted by the user: ${how}]`].filter(Boolean).join('\n'),
+    details: facts(snap, { interrupted: snap.status === 'killed' }),
+  };
 }
 
 function movedToBackground(manager: TaskManager, snap: TaskSnapshot, why: string, maxChars: number): string {

@@ -235,3 +235,25 @@ describe('tandem acp', () => {
   });
 });
 
+describe('tandem acp with the editor\'s MCP servers', () => {
+  it('starts the servers given in session/new: their tools reach the model and their prompts are commands', async () => {
+    const e = env();
+    const everything = path.resolve(TANDEM_BIN, '../../node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+    t.server.enqueue(reply().tool('mcp__editor_ev__echo', { message: 'from the editor' }, 'toolu_echo'));
+    t.server.enqueue(reply().text('Echoed.'));
+    await withTandem(e, async (ctx, editor) => {
+      const init = await ctx.request(acp.methods.agent.initialize, { protocolVersion: acp.PROTOCOL_VERSION, clientCapabilities: {} });
+      expect(init.agentCapabilities?.mcpCapabilities).toEqual({ http: true, sse: true });
+      const session = await ctx.request(acp.methods.agent.session.new, {
+        cwd: t.cwd, mcpServers: [{ name: 'editor ev', command: process.execPath, args: [everything, 'stdio'], env: [] }],
+      });
+      await editor.waitForUpdate((u) => u.sessionUpdate === 'available_commands_update' && JSON.stringify(u).includes('mcp__editor_ev__simple-prompt'));
+      editor.answers.push('allow_once');
+      const done = await ctx.request(acp.methods.agent.session.prompt, { sessionId: session.sessionId, prompt: [{ type: 'text', text: 'echo' }] });
+      expect(done.stopReason).toBe('end_turn');
+      expect((t.server.requests[0]!.body.tools ?? []).map((x) => x.name)).toContain('mcp__editor_ev__echo');
+      expect(editor.asked[0]?.toolCall).toMatchObject({ toolCallId: 'toolu_echo' });
+      expect(toolResultsOf(t.server.requests[1]!).toolu_echo).toMatchObject({ text: 'Echo: from the editor', isError: false });
+    });
+  });
+});

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ContentBlock, Message } from '../../src/core/types.js';
-import { collect, runTandem, startTandem, testEnv } from '../support/cli.js';
+import { collect, runTandem, startTandem, testEnv, watch } from '../support/cli.js';
 import { reply, withoutCacheControl } from '../support/model-server.js';
 import { escapees, eventually, marker, survivors } from '../support/processes.js';
 import { useScriptedServer } from '../support/scripted-server.js';
@@ -20,14 +20,14 @@ const BYPASS = ['--permission-mode', 'bypassPermissions'];
 
 describe('background tasks end to end', () => {
   it('print mode waits for a running task and gives the model a turn with its notice, once', async () => {
-    // The task ends only once its start result is in (not after a time that races the start check).
+    // The task ends only once print mode says it waits for it (not after a time that races the start check).
     t.server.enqueue(reply().text('Starting it.').tool('background_run', { command: 'until [ -e go ]; do sleep 0.02; done; echo bg-finished' }));
-    t.server.enqueue(() => {
-      writeFileSync(path.join(t.cwd, 'go'), '');
-      return reply().text('Started; I will be told when it ends.');
-    });
+    t.server.enqueue(reply().text('Started; I will be told when it ends.'));
     t.server.enqueue(reply().text('The task finished.'));
-    const run = await runTandem([...BYPASS, '-p', 'run it in the background'], { cwd: t.cwd, env: testEnv(t.server.url) });
+    const tandem = watch(startTandem([...BYPASS, '-p', 'run it in the background'], { cwd: t.cwd, env: testEnv(t.server.url) }));
+    await tandem.waitFor(/waiting for 1 background task/, { stream: 'stderr', timeoutMs: 30_000 });
+    writeFileSync(path.join(t.cwd, 'go'), '');
+    const run = await tandem.done;
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('The task finished.\n');
     expect(t.server.requests).toHaveLength(3);

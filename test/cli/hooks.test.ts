@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runTandem, testEnv } from '../support/cli.js';
+import { runTandem, startTandem, testEnv, watch } from '../support/cli.js';
 import { reply, toolResultsOf } from '../support/model-server.js';
 import { useScriptedServer } from '../support/scripted-server.js';
 
@@ -133,5 +133,25 @@ describe('hooks through the CLI', () => {
     expect(existsSync(path.join(t.cwd, 'user-hook-ran'))).toBe(true);
     expect(existsSync(path.join(t.cwd, 'project-hook-ran'))).toBe(false);
     expect(r.stderr).toContain('.claude/settings.json: 1 hook (UserPromptSubmit)');
+  });
+
+  it('/clear ends the conversation (SessionEnd, reason clear) and starts one (SessionStart, source clear); /hooks lists them', async () => {
+    withHooks({
+      SessionStart: [{ hooks: [hook('log.sh')] }],
+      SessionEnd: [{ hooks: [hook('log.sh')] }],
+    }, { 'log.sh': 'line=$(cat); echo "$line" >> "$CLAUDE_PROJECT_DIR/events.jsonl"' });
+    const env = testEnv(t.server.url);
+    cleanup.push(env.TANDEM_HOME!);
+    const repl = watch(startTandem(['--trust'], { cwd: t.cwd, env }));
+    repl.child.stdin!.write('/hooks\n');
+    await repl.waitFor(/SessionEnd:\n {2}\* +"\$CLAUDE_PROJECT_DIR"\/\.claude\/hooks\/log\.sh {2}\(timeout 60s, from .*\.claude\/settings\.json\)/);
+    repl.child.stdin!.write('/clear\n');
+    await repl.waitFor(/\(new conversation\)/);
+    repl.child.stdin!.end();
+    expect((await repl.done).code).toBe(0);
+    const events = readFileSync(path.join(t.cwd, 'events.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(events.map((e) => `${e.hook_event_name} ${e.source ?? e.reason}`)).toEqual([
+      'SessionStart startup', 'SessionEnd clear', 'SessionStart clear', 'SessionEnd other',
+    ]);
   });
 });

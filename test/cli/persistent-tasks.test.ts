@@ -62,6 +62,9 @@ describe('persistent tasks end to end', () => {
     const sent = JSON.stringify(t.server.requests.at(-1)!.body.messages);
     expect(sent.split('is still running (started before tandem restarted; re-attached)').length - 1).toBe(1);
 
+    const unknown = await runTandem(['tasks', 'kill', 'b9'], { cwd: t.cwd, env });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/no persistent task b9\. `tandem tasks` lists them/);
     const killed = await runTandem(['tasks', 'kill', 'b1'], { cwd: t.cwd, env });
     expect(killed.code, killed.stderr).toBe(0);
     expect(killed.stdout).toMatch(/^b1: killed \(\d+ process/);

@@ -220,7 +220,7 @@ describe('tool calls the loop cannot run', () => {
     expect(run.stdout).toBe('Fixed.\n');
     const messages = (s.calls[1]!.body as unknown as { messages: { role: string; content: string; tool_call_id?: string }[] }).messages;
     const result = messages.find((m) => m.role === 'tool' && m.tool_call_id === 'call_bad');
-    expect(result?.content).toMatch(/^Error: Not run: its arguments were not valid JSON .*Call bash again with its arguments as one JSON object\.$/);
+    expect(result?.content).toMatch(/^Error: \[tandem harness [0-9a-f]{12}\] Not run: its arguments were not valid JSON .*Call bash again with its arguments as one JSON object\.$/);
   });
 });
 

@@ -134,3 +134,32 @@ describe('workspace trust', () => {
     expect(run.stderr).toContain('no such directory');
   });
 });
+
+describe('a repository prepared for Claude Code', () => {
+  it('works unchanged once trusted (rules, hooks, CLAUDE.md imports), and only its instructions load untrusted', async () => {
+    const repo = t.cwd;
+    cleanup.push(repo);
+    put(repo, '.claude/settings.json', {
+      permissions: { allow: ['Bash(touch:*)'] },
+      hooks: { PostToolUse: [{ matcher: 'Bash', hooks: [{ type: 'command', command: 'touch "$CLAUDE_PROJECT_DIR/post-hook-ran"' }] }] },
+    });
+    put(repo, 'CLAUDE.md', 'Follow @docs/rules.md.');
+    put(repo, 'docs/rules.md', 'Always say please.');
+    const env = envFor();
+    const system = (i: number) => JSON.stringify((t.server.requests[i]!.body as { system?: unknown }).system);
+
+    t.server.enqueue(reply().tool('bash', { command: 'touch made' }, 'toolu_1'), reply().text('ok'));
+    const untrusted = await runTandem(['-p', 'go'], { cwd: repo, env });
+    expect(untrusted.code).toBe(3);
+    expect(existsSync(path.join(repo, 'made'))).toBe(false);
+    expect(existsSync(path.join(repo, 'post-hook-ran'))).toBe(false);
+    expect(system(0)).toContain('Always say please.'); // instructions are text, not code: they load either way
+
+    t.server.enqueue(reply().tool('bash', { command: 'touch made' }, 'toolu_2'), reply().text('ok'));
+    const trusted = await runTandem(['--trust', '-p', 'go'], { cwd: repo, env });
+    expect(trusted.code).toBe(0);
+    expect(existsSync(path.join(repo, 'made'))).toBe(true);
+    expect(existsSync(path.join(repo, 'post-hook-ran'))).toBe(true);
+    expect(system(2)).toContain(`Instructions from ${path.join(repo, 'docs/rules.md')} (imported by ${path.join(repo, 'CLAUDE.md')})`);
+  });
+});

@@ -174,13 +174,15 @@ describe('commands that cannot start, and the cap', () => {
     t.server.enqueue(reply().tool('background_run', { command: 'while [ ! -e stop ]; do sleep 0.02; done; echo stopped' }));
     t.server.enqueue(reply().tool('background_run', { command: 'echo second' }));
     t.server.enqueue(reply().tool('bash', { command: 'touch stop; echo touched' }));
-    t.server.enqueue(reply().text('Stopped it.'));
-    t.server.enqueue(reply().text('It ended.'));
+    // b1's notice comes with the bash result or in a turn of its own, whichever its end makes.
+    const react = (req: RecordedRequest) => reply().text(lastUserText(req).includes('stopped') ? 'It ended.' : 'Stopped it.');
+    t.server.enqueue(react, react);
     const run = await runTandem([...BYPASS, '-p', 'go'], { cwd: t.cwd, env: testEnv(t.server.url, { TANDEM_MAX_TASKS: '1' }) });
     expect(run.code).toBe(0);
     expect(lastUserText(t.server.requests[2]!)).toMatch(/1 tasks are already running, the limit is 1: b1/);
     expect(lastUserText(t.server.requests[3]!)).toMatch(/^touched/);
     expect(existsSync(path.join(t.cwd, 'stop'))).toBe(true);
     expect(run.stdout).toBe('It ended.\n');
+    expect(JSON.stringify(t.server.requests.at(-1)!.body.messages).match(/<tandem-task-notice[^>]*? id=\\"b1\\"/g)).toHaveLength(1);
   });
 });

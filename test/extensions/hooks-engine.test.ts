@@ -160,3 +160,17 @@ describe('hook answers', () => {
     expect(() => readFileSync(path.join(dir, 'wrong'))).toThrow();
   });
 });
+
+describe('/hooks', () => {
+  it('lists each hook by event with matcher, timeout and file, the run figures, and says when project hooks are off', async () => {
+    const { describeHooks } = await import('../../src/extensions/hooks/describe.js');
+    const e = engine({ PreToolUse: on('Bash', 'true', 5), Stop: cmd('echo done') });
+    await e.preToolUse({ id: 't', name: 'bash', input: {} });
+    const text = describeHooks(e, false);
+    expect(text).toContain('PreToolUse:\n  Bash             true  (timeout 5s, from ');
+    expect(text).toContain('Stop:\n  *                echo done  (timeout 60s');
+    expect(text).toMatch(/Run 1 time so far, \d+ ms each on average; 0 timed out, 0 failed\./);
+    expect(text).toContain('This workspace is not trusted, so its own hooks are not loaded');
+    expect(describeHooks(engine({}), true)).toMatch(/^No hooks\./);
+  });
+});

@@ -82,7 +82,7 @@ describe('assembly', () => {
     const { response } = await collect(model().stream(request()));
     expect(response.stopReason).toBe('max_tokens');
     expect(response.content).toEqual([{ type: 'text', text: 'Writing.' }]);
-    expect(response.droppedToolUse).toEqual([{ name: 'write', reason: expect.stringMatching(/cut off or invalid.*max_tokens/) }]);
+    expect(response.droppedToolUse).toEqual([{ id: expect.any(String), name: 'write', reason: expect.stringMatching(/cut off or invalid.*max_tokens/) }]);
   });
 
   it('reads a tool call with no input as {}', async () => {

@@ -25,8 +25,10 @@ async function open(): Promise<Session> {
   return session;
 }
 
+/** End notices of task `id` in a request's conversation (the tag may carry the session's key first). */
 const noticeCount = (req: RecordedRequest, id: string) =>
-  JSON.stringify(withoutCacheControl(req.body.messages as Message[])).split(`<tandem-task-notice id=\\"${id}\\"`).length - 1;
+  JSON.stringify(withoutCacheControl(req.body.messages as Message[]))
+    .match(new RegExp(`<tandem-task-notice[^>]*? id=\\\\"${id}\\\\"`, 'g'))?.length ?? 0;
 
 describe('notices and interrupted turns', () => {
   it('a notice queued while a turn is interrupted comes with the next turn, once', async () => {

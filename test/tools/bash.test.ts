@@ -11,14 +11,26 @@ const ctx = (over: Partial<ToolContext> = {}): ToolContext => ({
 describe('bash tool', () => {
   it('runs a command and returns its output', async () => {
     const bash = createBashTool(makeManager());
-    expect(await bash.execute({ command: 'echo hello; echo oops >&2' }, ctx())).toEqual({ content: 'hello\noops' });
-    expect(await bash.execute({ command: 'true' }, ctx())).toEqual({ content: '(no output)' });
+    expect(await bash.execute({ command: 'echo hello; echo oops >&2', description: 'greet' }, ctx())).toEqual({
+      content: 'hello\noops',
+      details: {
+        kind: 'command', command: 'echo hello; echo oops >&2', description: 'greet', exitCode: 0, signal: null,
+        timedOut: false, interrupted: false, durationMs: expect.any(Number),
+      },
+    });
+    expect(await bash.execute({ command: 'true' }, ctx())).toMatchObject({ content: '(no output)' });
+    expect(bash.summarize!({ command: 'echo step 1', description: 'step' })).toBe('echo step 1 (step)');
   });
 
   it('reports a non-zero exit in the text, not as a tool error', async () => {
     const bash = createBashTool(makeManager());
     const r = await bash.execute({ command: 'echo partial; exit 3' }, ctx());
-    expect(r).toEqual({ content: 'partial\n[exited with code 3]' });
+    expect(r).toMatchObject({ content: 'partial\n[exited with code 3]', details: { exitCode: 3, signal: null } });
+    expect(r.isError).toBeUndefined();
+    // A shell reports its child's death by signal as 128+N: never "exit 0", and the text names the signal.
+    const killed = await bash.execute({ command: 'sleep 30 & kill -TERM $!; wait $!' }, ctx());
+    expect(killed.details).toMatchObject({ exitCode: 143, interrupted: false });
+    expect(killed.content).toMatch(/ended by SIGTERM/);
     const nf = await bash.execute({ command: 'no-such-command-xyz' }, ctx());
     expect(nf.isError).toBeFalsy();
     expect(nf.content).toMatch(/no-such-command-xyz: command not found\n\[exited with code 127 \(command not found\)\]$/);
@@ -107,7 +119,7 @@ describe('bash tool', () => {
     expect((await bash.execute({ command: 'true', timeout: 601 }, ctx())).isError).toBe(true);
     const reader = m.start({ command: 'read x; echo got $x' });
     // The cap is for background tasks: the command that lets them end must still run.
-    expect(await bash.execute({ command: 'echo still runs' }, ctx())).toEqual({ content: 'still runs' });
+    expect(await bash.execute({ command: 'echo still runs' }, ctx())).toMatchObject({ content: 'still runs' });
     expect(() => m.start({ command: 'true' })).toThrow(/limit is 1: b1 \(read x/);
     m.write(reader.id, 'it\n');
     await m.wait([reader.id], 'all', 10_000);

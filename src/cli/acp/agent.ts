@@ -1,6 +1,7 @@
 // `tandem acp`: the Agent Client Protocol over stdio, for editors (Zed, JetBrains, Neovim, Emacs). Each ACP
 // session is a tandem Session; prompts stream as session/update notifications, permission questions go to the
 // editor as session/request_permission, and background tasks are reported as they start and end.
+import { mcpServersFromEditor } from './mcp-servers.js';
 import { Readable, Writable } from 'node:stream';
 import * as acp from '@agentclientprotocol/sdk';
 import type { ContentBlock } from '../../core/types.js';
@@ -78,7 +79,8 @@ export async function serveAcp(opts: AcpOptions): Promise<number> {
     configOptions: [modelOption(session.model)],
   });
 
-  const announceCommands = (client: acp.AgentContext, sessionId: string) => {
+  const announcedAfterMcp = new Set<string>();
+  const announceCommands = (client: acp.AgentContext, sessionId: string): void => {
     const builtIn = Object.entries(SLASH_COMMANDS)
       .filter(([cmd]) => !cmd.startsWith('/exit'))
       .map(([cmd, description]) => {
@@ -88,7 +90,17 @@ export async function serveAcp(opts: AcpOptions): Promise<number> {
     const custom = (live.get(sessionId)?.session.runtime.commands.list() ?? [])
       .filter((c) => !builtIn.some((b) => `/${b.name}` === c.name))
       .map((c) => ({ name: c.name.slice(1), description: c.description, ...(c.argumentHint ? { input: { hint: c.argumentHint } } : {}) }));
-    const availableCommands = [...builtIn, ...custom];
+    const mcp = live.get(sessionId)?.session.runtime.mcp;
+    // MCP prompts (`/mcp__SERVER__PROMPT`): known once their servers have started, so announced again then.
+    const prompts = (mcp?.prompts() ?? []).map((p) => ({
+      name: p.command.slice(1), description: p.description,
+      ...(p.arguments.length ? { input: { hint: p.arguments.map((a) => (a.required ? a.name : `[${a.name}]`)).join(' ') } } : {}),
+    }));
+    if (mcp && !announcedAfterMcp.has(sessionId)) {
+      announcedAfterMcp.add(sessionId);
+      void mcp.start().then(() => { if (mcp.prompts().length) announceCommands(client, sessionId); });
+    }
+    const availableCommands = [...builtIn, ...custom, ...prompts];
     // Sent after the response, so the editor knows the session by then.
     setImmediate(() => void client.notify(acp.methods.client.session.update, {
       sessionId, update: { sessionUpdate: 'available_commands_update', availableCommands },
@@ -105,7 +117,7 @@ export async function serveAcp(opts: AcpOptions): Promise<number> {
     clientCaps = params.clientCapabilities;
     return {
       protocolVersion: acp.PROTOCOL_VERSION,
-      agentCapabilities: { loadSession: true, promptCapabilities: { image: true, embeddedContext: true } },
+      agentCapabilities: { loadSession: true, promptCapabilities: { image: true, embeddedContext: true }, mcpCapabilities: { http: true, sse: true } },
       agentInfo: { name: 'tandem', version: opts.version },
       authMethods: [],
     };
@@ -113,12 +125,14 @@ export async function serveAcp(opts: AcpOptions): Promise<number> {
 
   app.onRequest(acp.methods.agent.session.new, async ({ params, client }) => {
     const { session } = await open(params.cwd, client);
+    await session.runtime.addMcpServers(mcpServersFromEditor(params.mcpServers));
     announceCommands(client, session.id);
     return { sessionId: session.id, ...sessionState(session) };
   });
 
   app.onRequest(acp.methods.agent.session.load, async ({ params, client }) => {
     const { session } = await open(params.cwd, client, params.sessionId);
+    await session.runtime.addMcpServers(mcpServersFromEditor(params.mcpServers));
     for (const update of replayUpdates(session.messages, session.workspaceRoot)) {
       await client.notify(acp.methods.client.session.update, { sessionId: session.id, update });
     }

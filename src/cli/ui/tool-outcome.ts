@@ -2,7 +2,7 @@
 // result with "+N lines", or for file edits a coloured diff of what changed on disk.
 import path from 'node:path';
 import { cleanOutput, toolResultText } from '../../core/text.js';
-import type { ToolResult } from '../../core/types.js';
+import { isCommandDetails, type CommandDetails, type ToolResult } from '../../core/types.js';
 import { diffView, readForDiff, type DiffView } from './diff-view.js';
 
 export const OUTCOME_LINES = 3;
@@ -37,12 +37,21 @@ export function toolOutcome(name: string, result: ToolResult, before?: { file: s
   let status = result.isError ? 'error' : 'ok';
   let body = all;
   if (name === 'bash' && !result.isError) {
-    status = bashStatus(all.at(-1) ?? '');
+    status = isCommandDetails(result.details) ? statusOf(result.details) : bashStatus(all.at(-1) ?? '');
     if (status !== 'exit 0') body = all.slice(0, -1);
   }
   const shown = body.filter((l) => l.trim()).slice(0, OUTCOME_LINES);
   const ok = !result.isError && (status === 'ok' || status === 'exit 0' || status === 'moved to background');
   return { ok, status, lines: shown, more: Math.max(0, body.filter((l) => l.trim()).length - shown.length) };
+}
+
+/** A command's status from its typed details (results recorded before they existed are read from the text). */
+function statusOf(d: CommandDetails): string {
+  if (d.interrupted) return 'interrupted';
+  if (d.backgroundedAs) return 'moved to background';
+  if (d.timedOut) return 'timed out';
+  if (d.signal) return `killed (${d.signal})`;
+  return d.exitCode === null ? 'ended' : `exit ${d.exitCode}`;
 }
 
 /** bash ends a run that did not exit 0 with a line like "[exited with code 1]" or "[interrupted by the user: ...]". */
