@@ -116,7 +116,7 @@ describe('MCP over streamable HTTP', () => {
       await transport.handleRequest(req, res);
     });
     await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise<void>((resolve) => { httpServer.closeAllConnections(); httpServer.close(() => resolve()); }));
+    cleanups.push(() => new Promise<void>((resolve) => { httpServer.closeAllConnections(); httpServer.close(() => resolve()); }).catch(() => {}));
     const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}/mcp`;
 
     const { mcp } = await open({
@@ -128,6 +128,13 @@ describe('MCP over streamable HTTP', () => {
     expect(bad).toMatchObject({ name: 'bad', state: 'failed' });
     expect(bad!.error).toMatch(/401|unauthori/i);
     expect(await call(toolOf(mcp, 'mcp__good__add'), { a: 2, b: 40 })).toMatchObject({ content: 'sum=42' });
+    // The server goes away: the call says so, and the server counts as stopped (the next call connects again).
+    const add = toolOf(mcp, 'mcp__good__add');
+    await new Promise<void>((resolve) => { httpServer.closeAllConnections(); httpServer.close(() => resolve()); });
+    const gone = await call(add, { a: 1, b: 1 });
+    expect(gone.isError).toBe(true);
+    expect(toolResultText(gone.content)).toMatch(/could not be reached for add: the server stopped answering at http:\/\/127\.0\.0\.1:\d+\/mcp \((connection refused|fetch failed)\)\. It will be connected again on the next call\./);
+    expect(mcp.status()[0]!.state).toBe('closed');
   });
 });
 

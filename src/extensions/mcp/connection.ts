@@ -209,6 +209,17 @@ export class McpConnection {
     if (code === -32001) {
       return new McpCallError(`MCP server "${this.name}" did not answer ${what} within ${Math.round(opts.timeoutMs / 1000)} s (MCP_TOOL_TIMEOUT), so the call was cancelled.`);
     }
+    // An HTTP server that went away: the next call connects again (the transport itself never closes).
+    const codes = errorCodes(err);
+    if ((this.config.type === 'http' || this.config.type === 'sse') && (codes.has('ECONNREFUSED') || codes.has('ECONNRESET') || message === 'fetch failed')) {
+      this.state = 'closed';
+      this.lastError = `the server stopped answering at ${this.config.url} (${codes.has('ECONNREFUSED') ? 'connection refused' : message})`;
+      const client = this.#client;
+      this.#client = undefined;
+      this.#closedByUs = true;
+      void client?.close().catch(() => {});
+      return new McpCallError(`MCP server "${this.name}" could not be reached for ${what}: ${this.lastError}. It will be connected again on the next call.`);
+    }
     if (code === -32000 || this.state !== 'connected') {
       return new McpCallError(`MCP server "${this.name}" stopped during the call to ${what} (${message})${this.#stderrNote()}. It will be restarted on the next call.`);
     }
