@@ -15,7 +15,7 @@ const BYPASS = ['--permission-mode', 'bypassPermissions'];
 const messagesOf = (i: number) => withoutCacheControl(t.server.requests[i]!.body.messages as Message[]);
 /** Task notices in a request part (of one task, if `id` is given). */
 const noticeCount = (value: unknown, id?: string) =>
-  JSON.stringify(value).split(id ? `<tandem-task-notice id=\\"${id}\\"` : '<tandem-task-notice ').length - 1;
+  (JSON.stringify(value).match(new RegExp(id ? `<tandem-task-notice (key=\\\\"[0-9a-f]{12}\\\\" )?id=\\\\"${id}\\\\"` : '<tandem-task-notice ', 'g')) ?? []).length;
 
 interface Repl extends Watched {
   /** Types a line (stdin stays open). */
@@ -86,7 +86,7 @@ describe('plain REPL', () => {
     const last = woken.at(-1)!;
     expect(last.role).toBe('user');
     expect(last.content).toHaveLength(1);
-    expect(JSON.stringify(last)).toMatch(/<tandem-task-notice id=\\"b1\\" status=\\"exited\\"[\s\S]*woke/);
+    expect(JSON.stringify(last)).toMatch(/<tandem-task-notice (key=\\"[0-9a-f]{12}\\" )?id=\\"b1\\" status=\\"exited\\"[\s\S]*woke/);
     repl.send('exit');
     expect((await repl.done).code).toBe(0);
   });

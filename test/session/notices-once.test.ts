@@ -26,7 +26,7 @@ async function open(): Promise<Session> {
 }
 
 const noticeCount = (req: RecordedRequest, id: string) =>
-  JSON.stringify(withoutCacheControl(req.body.messages as Message[])).split(`<tandem-task-notice id=\\"${id}\\"`).length - 1;
+  (JSON.stringify(withoutCacheControl(req.body.messages as Message[])).match(new RegExp(`<tandem-task-notice (key=\\\\"[0-9a-f]{12}\\\\" )?id=\\\\"${id}\\\\"`, 'g')) ?? []).length;
 
 describe('notices and interrupted turns', () => {
   it('a notice queued while a turn is interrupted comes with the next turn, once', async () => {
