@@ -1,8 +1,8 @@
 // The output log of a task whose bytes the supervisor writes (see supervisor-script.ts): tandem holds none of
 // them, only how many there are. Ranges are read back from the file; past the cap (or a disk failure) the
 // latest bytes come from the ring file `<log>.tail`, where byte N lives at (N - cut) mod ring size.
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
-import type { OutputLog, RangePart } from './output-log.js';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { readFully, type OutputLog, type RangePart } from './output-log.js';
 import { TAIL_RING_BYTES } from './supervisor-script.js';
 
 /** Either kind of log, as readers see it. */
@@ -86,11 +86,7 @@ function readInto(file: string, start: number, end: number, parts: RangePart[]):
   let fd: number | undefined;
   try {
     fd = openSync(file, 'r');
-    while (got < buf.length) {
-      const n = readSync(fd, buf, got, buf.length - got, start + got);
-      if (n === 0) break;
-      got += n;
-    }
+    got = readFully(fd, buf, start);
   } catch {
     parts.push({ missing: end - start, why: 'the log file could not be read' });
     return;

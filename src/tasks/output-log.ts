@@ -180,11 +180,7 @@ export class OutputLog {
     let got = 0;
     try {
       fd ??= openSync(this.path, 'r');
-      while (got < buf.length) {
-        const n = readSync(fd, buf, got, buf.length - got, start + got);
-        if (n === 0) break;
-        got += n;
-      }
+      got = readFully(fd, buf, start);
     } catch {
       parts.push({ missing: end - start, why: 'the log file could not be read' });
       return;
@@ -194,4 +190,15 @@ export class OutputLog {
     if (got) parts.push(buf.subarray(0, got));
     if (got < buf.length) parts.push({ missing: buf.length - got, why: 'the log file is shorter than expected' });
   }
+}
+
+/** Reads into all of `buf` from `position` on, or up to the end of the file; returns the bytes read. */
+export function readFully(fd: number, buf: Buffer, position: number): number {
+  let got = 0;
+  while (got < buf.length) {
+    const n = readSync(fd, buf, got, buf.length - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got;
 }
