@@ -202,7 +202,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   const env = commandEnv(process.env, credentials);
   const sandbox = await setUpSandbox(settings.sandbox, { workspace: workspace0.root, log: opts.log, privateDir: logDir, home: os.homedir(), tandemHome: config.home });
   const tasks = new TaskManager({
-    cwd: config.cwd, logDir, registryDir, env, maxConcurrent: config.maxTasks, container: sandbox?.container,
+    cwd: config.cwd, logDir, registryDir, env, maxConcurrent: config.maxTasks, container: sandbox?.container, secrets,
     persistentDir: path.join(config.home, 'persistent-tasks', session.id),
   });
   // The isolation probes (child processes) run while start-up goes on and the first request is answered. The

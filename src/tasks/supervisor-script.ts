@@ -9,7 +9,7 @@
 //   C id             close its stdin             x id code signal    the wrapper exited ('-' for none)
 //   (flags: 1 persistent, n make the pid namespace here; argv is then the shell and the command)
 //   D id             stop draining its output    c id total          its output closed (everything drained)
-//                                                f id message        could not start
+//   R secret…        hide these in every log     f id message        could not start
 //
 // A task's stdout and stderr are one pipe the supervisor drains straight into the log file, up to the cap;
 // past the cap the latest bytes go round a ring file `<log>.tail`; so output never passes through tandem's heap.
@@ -28,6 +28,7 @@ my (%env, %t, %bypid, %keeper, %relay);
 my $sink = \*STDOUT; my $sinkfd = 1; my $out = '';
 my $cmdopen = 1; my $cmdbuf = ''; my $keeping;
 my $chld = 0;
+my @secrets; my $maxsec = 0;
 $SIG{CHLD} = sub { $chld = 1 };
 $SIG{PIPE} = 'IGNORE';
 sub say_ { $out .= join(' ', @_) . "\n" }
@@ -146,6 +147,21 @@ sub become_keeper {
   main_loop();
   POSIX::_exit(0);
 }
+# Known secrets become [REDACTED] on their way into the log; a tail that could begin one waits for the next read
+# (the same rule as stream-redactor.ts).
+sub redact_ {
+  my ($o, $buf) = @_;
+  return $buf unless @secrets;
+  my $s = ($o->{held} // '') . $buf;
+  for my $sec (@secrets) { $s =~ s/\Q$sec\E/[REDACTED]/g }
+  my $hold = 0;
+  for (my $n = ($maxsec - 1 < length($s) ? $maxsec - 1 : length($s)); $n > 0; $n--) {
+    my $tail = substr($s, -$n);
+    if (grep { length($_) > $n && substr($_, 0, $n) eq $tail } @secrets) { $hold = $n; last }
+  }
+  $o->{held} = $hold ? substr($s, -$hold) : '';
+  return $hold ? substr($s, 0, length($s) - $hold) : $s;
+}
 sub log_bytes {
   my ($o, $id, $buf) = @_;
   my $start = $o->{total};
@@ -182,6 +198,7 @@ sub close_out {
   my ($id) = @_;
   my $o = $t{$id};
   return if !$o || $o->{closed};
+  if (length($o->{held} // '')) { my $h = $o->{held}; $o->{held} = ''; log_bytes($o, $id, $h) }
   close $o->{out}; $o->{out} = undef; $o->{closed} = 1;
   say_('o', $id, $o->{total}) if $o->{dirty};
   $o->{dirty} = 0;
@@ -248,6 +265,9 @@ sub command {
     my $o = $t{$f[0]}; $o->{endin} = 1 if $o;
   } elsif ($op eq 'D') {
     close_out($f[0]);
+  } elsif ($op eq 'R') {
+    @secrets = sort { length($b) <=> length($a) } (@secrets, map { unhex($_) } @f);
+    $maxsec = length $secrets[0];
   }
 }
 sub main_loop {
@@ -289,7 +309,8 @@ sub main_loop {
       my $got = sysread($o->{out}, my $buf, 262144);
       if (!defined $got) { next if $!{EAGAIN} || $!{EINTR}; close_out($id); next }
       if ($got == 0) { close_out($id); next }
-      log_bytes($o, $id, $buf);
+      my $clean = redact_($o, $buf);
+      log_bytes($o, $id, $clean) if length $clean;
     }
     for my $id (keys %relay) { relay($id, 0) if vec($rout, fileno($relay{$id}{fh}), 1) }
     # A fast writer is reported every few MiB, anything else as soon as its pipe runs dry.

@@ -5,6 +5,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { signalName } from './spawn.js';
+import { MIN_STREAM_SECRET } from './stream-redactor.js';
 import { SUPERVISOR_SCRIPT } from './supervisor-script.js';
 
 export interface SupervisedSpec {
@@ -18,6 +19,8 @@ export interface SupervisedSpec {
   persistent: boolean;
   /** The supervisor makes the pid namespace itself; argv is then [shell, command] (see nativeNamespaces). */
   native?: boolean;
+  /** Hidden as [REDACTED] in the log (the supervisor keeps every secret it was ever given). */
+  secrets?: readonly string[];
 }
 
 export interface SupervisedHandlers {
@@ -38,6 +41,7 @@ export interface SupervisedProcess {
   detach(): void;
 }
 
+
 const hex = (s: string): string => Buffer.from(s).toString('hex');
 
 export class Supervisor {
@@ -49,6 +53,7 @@ export class Supervisor {
   private envSeq = 0;
   private buffered = '';
   private referenced = false;
+  private readonly secretsSent = new Set<string>();
 
   constructor(private readonly prefix: string[], private readonly perl: string) {}
 
@@ -76,6 +81,11 @@ export class Supervisor {
       this.envKeys.set(spec.env, envKey);
       const vars = Object.entries(spec.env).filter(([, v]) => v !== undefined).map(([k, v]) => hex(`${k}=${v}`));
       lines.push(['E', envKey, ...vars].join(' '));
+    }
+    const fresh = (spec.secrets ?? []).map((v) => v.trim()).filter((v) => v.length >= MIN_STREAM_SECRET && !this.secretsSent.has(v));
+    if (fresh.length) {
+      for (const v of fresh) this.secretsSent.add(v);
+      lines.push(['R', ...fresh.map(hex)].join(' '));
     }
     const flags = `${spec.persistent ? '1' : '0'}${spec.native ? 'n' : ''}`;
     lines.push(['S', wireId, envKey, hex(spec.cwd), hex(spec.logPath), String(spec.maxLogBytes), flags,

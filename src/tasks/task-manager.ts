@@ -62,6 +62,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
   private readonly useSupervisor: boolean;
   private readonly persistentStore?: PersistentStore;
   private readonly sessionId: string;
+  private readonly secrets: readonly string[];
 
   constructor(opts: TaskManagerOptions) {
     super();
@@ -77,6 +78,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     this.container = opts.container;
     this.registry = new TaskRegistry(opts.registryDir);
     this.useSupervisor = opts.supervisor ?? true;
+    this.secrets = opts.secrets ?? [];
     if (opts.persistentDir) this.persistentStore = new PersistentStore(opts.persistentDir);
     this.sessionId = opts.persistentDir ? basename(opts.persistentDir) : '';
   }
@@ -139,6 +141,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
       supervisor,
       persistent: opts.persistent,
       nativeNamespace: native,
+      secrets: this.secrets,
     }, this.hooks(iso));
     this.tasks.set(id, task);
     if (opts.notifyOn) this.watchOutput(task, opts.notifyOn);

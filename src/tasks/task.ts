@@ -10,6 +10,7 @@ import {
   findMembers, isAlive, processStartTime, readNs, scanProcesses, signalGroup, signalProcess, TASK_TOKEN_VAR,
   type ProcInfo,
 } from './process-table.js';
+import { StreamRedactor } from './stream-redactor.js';
 import { spawnWithPipes, spawnWithPty, type ProcessHandlers, type SpawnedProcess } from './spawn.js';
 import type { SupervisedProcess, Supervisor } from './supervisor.js';
 import type { KilledBy, TaskSnapshot, TaskStatus } from './types.js';
@@ -41,6 +42,8 @@ export interface TaskInit {
   /** A persistent task an earlier tandem started (see adopt). */
   adopted?: boolean;
   startedAt?: number;
+  /** Hidden as [REDACTED] in the log. */
+  secrets?: readonly string[];
 }
 
 export interface TaskHooks {
@@ -68,6 +71,7 @@ export class Task {
   readonly startedAt: number;
   readonly log: TaskLog;
   readonly persistent: boolean;
+  private readonly secrets: readonly string[] | undefined;
   /** Put in the task's environment (TANDEM_TASK_TOKEN) to find its processes wherever they went. */
   readonly token: string;
   foreground: boolean;
@@ -118,6 +122,7 @@ export class Task {
     this.token = `${process.pid}.${init.id}.${randomBytes(6).toString('hex')}`;
     this.startedAt = init.startedAt ?? Date.now();
     this.nativeNamespace = !!init.nativeNamespace;
+    this.secrets = init.secrets;
     this.supervisor = init.tty ? undefined : init.supervisor;
     this.persistent = !!((this.supervisor || init.adopted) && init.persistent);
     this.log = this.supervisor || init.adopted ? new ExternalLog(init.logPath, init.maxLogBytes) : new OutputLog(init.logPath, init.maxLogBytes);
@@ -157,13 +162,17 @@ export class Task {
     // stdin with SHLVL unset for an ssh session and sources ~/.bashrc for every command. A SHLVL stops that.
     const env = { SHLVL: '1', ...spec.env, [TASK_TOKEN_VAR]: this.token };
     const log = this.log as OutputLog;
+    const redactor = new StreamRedactor(this.secrets ?? []);
+    const write = (chunk: Buffer): void => {
+      if (!chunk.length) return;
+      if (!log.append(chunk)) this.proc?.pause();
+      this.hooks.output(this, chunk);
+    };
     const handlers: ProcessHandlers = {
-      data: (chunk) => {
-        if (!log.append(chunk)) this.proc?.pause();
-        this.hooks.output(this, chunk);
-      },
+      data: (chunk) => write(redactor.push(chunk)),
       exit: (code, signal) => void this.onExit(code, signal),
       closed: () => {
+        write(redactor.flush());
         this.outputClosed = true;
         this.onClosed?.();
       },
@@ -196,7 +205,7 @@ export class Task {
     };
     this.proc = supervisor.start({
       argv: spec.argv, cwd: spec.cwd, env: spec.env, token: this.token, logPath: log.path,
-      maxLogBytes: log.maxBytes, persistent: this.persistent, native: this.nativeNamespace,
+      maxLogBytes: log.maxBytes, persistent: this.persistent, native: this.nativeNamespace, secrets: this.secrets,
     }, {
       started: (pid) => {
         this.pid = pid;

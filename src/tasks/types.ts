@@ -98,6 +98,8 @@ export interface TaskManagerOptions {
   supervisor?: boolean;
   /** Where persistent tasks' records go (one folder per session); without it persistent tasks are refused. */
   persistentDir?: string;
+  /** Values (API keys) hidden as [REDACTED] in every task's log, even when a command prints them. */
+  secrets?: readonly string[];
 }
 
 /** What a container is asked to run: `shell -c script ...args`, with `cwd` as working directory. */
