@@ -2,9 +2,10 @@
 // task runs and until the model has been told how it ended, so a later tandem (or `tandem tasks`) can find it.
 // A task's keeper writes `<log>.exit` ("code signal epoch-seconds total-bytes", '-' for none) when it ends,
 // with or without a tandem running: that is the real exit status a re-attach reports.
-import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IsolationMode } from './isolation.js';
+import { readRecordFiles, removeRecordFile, writeRecordFile } from './record-files.js';
 import { findMembers, isAlive, scanProcesses, signalProcess, type ProcInfo } from './process-table.js';
 import { signalName } from './spawn.js';
 import type { KilledBy } from './types.js';
@@ -39,40 +40,16 @@ export class PersistentStore {
   constructor(readonly dir: string) {}
 
   save(record: PersistentRecord): void {
-    try {
-      mkdirSync(this.dir, { recursive: true });
-      const file = this.fileOf(record.taskId);
-      writeFileSync(`${file}.tmp`, JSON.stringify(record));
-      renameSync(`${file}.tmp`, file);
-    } catch {
-      // Without a record the task still runs; only re-attaching to it is lost.
-    }
+    // Without a record the task still runs; only re-attaching to it is lost.
+    writeRecordFile(this.fileOf(record.taskId), record);
   }
 
   remove(taskId: string): void {
-    try {
-      unlinkSync(this.fileOf(taskId));
-    } catch {
-      // already gone
-    }
+    removeRecordFile(this.fileOf(taskId));
   }
 
   list(): PersistentRecord[] {
-    let names: string[];
-    try {
-      names = readdirSync(this.dir).filter((n) => n.endsWith('.json'));
-    } catch {
-      return [];
-    }
-    const out: PersistentRecord[] = [];
-    for (const name of names) {
-      try {
-        out.push(JSON.parse(readFileSync(join(this.dir, name), 'utf8')) as PersistentRecord);
-      } catch {
-        // being written
-      }
-    }
-    return out.sort((a, b) => a.startedAt - b.startedAt);
+    return readRecordFiles<PersistentRecord>(this.dir).map((r) => r.record).sort((a, b) => a.startedAt - b.startedAt);
   }
 
   private fileOf(taskId: string): string {

@@ -1,9 +1,9 @@
 // Records of running tasks on disk, one JSON file each, so that a tandem started after one that died can
 // find what it left running and kill it. An owner is dead when its pid is gone or belongs to a process with
 // another start time (pid reuse).
-import { mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { oneLine } from '../core/text.js';
+import { readRecordFiles, removeRecordFile, writeRecordFile } from './record-files.js';
 import { findMembers, isAlive, processStartTime, scanProcesses, signalProcess, type ProcInfo } from './process-table.js';
 
 export interface TaskRecord {
@@ -25,30 +25,16 @@ export interface TaskRecord {
 const ownerStart = processStartTime(process.pid);
 
 export class TaskRegistry {
-  private dirReady = false;
-
   constructor(readonly dir: string) {}
 
   /** Writes a record atomically (temp file + rename); failures are ignored (the registry is best effort). */
   add(record: Omit<TaskRecord, 'ownerPid' | 'ownerStartTime'>): void {
-    const full: TaskRecord = { ...record, ownerPid: process.pid, ownerStartTime: ownerStart };
-    try {
-      if (!this.dirReady) mkdirSync(this.dir, { recursive: true });
-      this.dirReady = true;
-      const file = this.fileOf(record.taskId);
-      writeFileSync(`${file}.tmp`, JSON.stringify(full));
-      renameSync(`${file}.tmp`, file);
-    } catch {
-      // Without a record only orphan reaping after a crash is lost.
-    }
+    // Without a record only orphan reaping after a crash is lost.
+    writeRecordFile(this.fileOf(record.taskId), { ...record, ownerPid: process.pid, ownerStartTime: ownerStart } satisfies TaskRecord);
   }
 
   remove(taskId: string): void {
-    try {
-      unlinkSync(this.fileOf(taskId));
-    } catch {
-      // already gone
-    }
+    removeRecordFile(this.fileOf(taskId));
   }
 
   private fileOf(taskId: string): string {
@@ -63,24 +49,8 @@ const REAP_GRACE_MS = 1000;
  * Returns one human line per record handled.
  */
 export async function reapOrphans(dir: string): Promise<string[]> {
-  let names: string[];
-  try {
-    names = readdirSync(dir).filter((n) => n.endsWith('.json'));
-  } catch {
-    return [];
-  }
-  const orphans: { file: string; record: TaskRecord }[] = [];
-  for (const name of names) {
-    const file = join(dir, name);
-    let record: TaskRecord;
-    try {
-      record = JSON.parse(readFileSync(file, 'utf8')) as TaskRecord;
-    } catch {
-      continue; // being written, or not ours
-    }
-    if (isAlive({ pid: record.ownerPid, startTime: record.ownerStartTime })) continue;
-    orphans.push({ file, record });
-  }
+  const orphans = readRecordFiles<TaskRecord>(dir)
+    .filter(({ record }) => !isAlive({ pid: record.ownerPid, startTime: record.ownerStartTime }));
   if (!orphans.length) return [];
   const table = scanProcesses({ tokens: true });
   const victims = orphans.map(({ record }) => findMembers(table, {
@@ -98,11 +68,7 @@ export async function reapOrphans(dir: string): Promise<string[]> {
     const procs = victims[i];
     let forced = 0;
     for (const p of procs) if (signalProcess(p, 'SIGKILL')) forced++;
-    try {
-      unlinkSync(file);
-    } catch {
-      // another tandem reaped it first
-    }
+    removeRecordFile(file); // another tandem may have reaped it first
     const what = `task ${record.taskId} (\`${oneLine(record.command, 80)}\`) of tandem process ${record.ownerPid}, which is gone`;
     lines.push(procs.length
       ? `killed ${procs.length} leftover process${procs.length === 1 ? '' : 'es'} of ${what}`
