@@ -6,7 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IsolationMode } from './isolation.js';
 import { readRecordFiles, removeRecordFile, writeRecordFile } from './record-files.js';
-import { findMembers, isAlive, scanProcesses, signalProcess, type ProcInfo } from './process-table.js';
+import { findMembers, isAlive, scanProcesses, signalProcess, waitGone, type ProcInfo } from './process-table.js';
 import { signalName } from './spawn.js';
 import type { KilledBy } from './types.js';
 
@@ -104,8 +104,7 @@ export function recordMembers(r: PersistentRecord): ProcInfo[] {
 export async function killRecord(r: PersistentRecord, graceMs = 2000): Promise<{ processes: number; forced: number }> {
   const procs = recordMembers(r);
   for (const p of procs) signalProcess(p, 'SIGTERM');
-  const deadline = Date.now() + graceMs;
-  while (procs.some((p) => isAlive(p)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 25));
+  await waitGone(procs, graceMs);
   let forced = 0;
   for (const p of [...procs, ...recordMembers(r)]) if (isAlive(p) && signalProcess(p, 'SIGKILL')) forced++;
   return { processes: procs.length, forced };

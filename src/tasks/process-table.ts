@@ -216,3 +216,11 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): boolean {
     return false;
   }
 }
+
+/** Polls until these processes are gone or `ms` passes: they are not our children, so no exit event exists. */
+export async function waitGone(procs: ProcIdentity[], ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (procs.some((p) => isAlive(p)) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import { oneLine } from '../core/text.js';
 import { readRecordFiles, removeRecordFile, writeRecordFile } from './record-files.js';
-import { findMembers, isAlive, processStartTime, scanProcesses, signalProcess, type ProcInfo } from './process-table.js';
+import { findMembers, isAlive, processStartTime, scanProcesses, signalProcess, waitGone } from './process-table.js';
 
 export interface TaskRecord {
   taskId: string;
@@ -76,12 +76,4 @@ export async function reapOrphans(dir: string): Promise<string[]> {
       : `removed the record of ${what}; its processes had already ended`);
   });
   return lines;
-}
-
-/** Polls: these processes are not our children, so no exit event exists for them. */
-async function waitGone(procs: ProcInfo[], ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (procs.some((p) => isAlive(p)) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
