@@ -111,10 +111,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     if (!opts.foreground && running.length >= this.maxConcurrent) {
       throw new TaskLimitError(this.maxConcurrent, running.map((t) => t.snapshot()));
     }
-    if (!this.logDirReady) {
-      mkdirSync(this.logDir, { recursive: true });
-      this.logDirReady = true;
-    }
+    this.ensureLogDir();
     const iso = this.isolation;
     const supervisor = opts.tty ? undefined : this.supervisor(iso);
     if (opts.persistent) {
@@ -231,7 +228,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     if (this.closed) throw new Error('The task manager has shut down.');
     const running = this.runningTasks();
     if (running.length >= this.maxConcurrent) throw new TaskLimitError(this.maxConcurrent, running.map((t) => t.snapshot()));
-    mkdirSync(this.logDir, { recursive: true });
+    this.ensureLogDir();
     const id = `a${++this.agentSeq}`;
     const task = new AgentTask(id, opts, join(this.logDir, `${id}.log`), this.maxLogBytes, {
       output: (t, chunk) => this.emit('output', t.id, chunk),
@@ -439,6 +436,12 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
       unqueue: (notice) => { this.notices = this.notices.filter((n) => n !== notice); },
     });
     this.watches.set(task.id, watch);
+  }
+
+  private ensureLogDir(): void {
+    if (this.logDirReady) return;
+    mkdirSync(this.logDir, { recursive: true });
+    this.logDirReady = true;
   }
 
   private runningTasks(): (Task | AgentTask)[] {
