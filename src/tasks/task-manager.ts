@@ -106,11 +106,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
   /** Starts a task. Throws TaskLimitError when maxConcurrent tasks are running, or what a container throws. */
   start(opts: StartOptions): TaskSnapshot {
     if (this.closed) throw new Error('The task manager has shut down.');
-    // The cap is for background tasks: a foreground command (often the one that lets the others end) still runs.
-    const running = this.runningTasks().filter((t) => !t.foreground);
-    if (!opts.foreground && running.length >= this.maxConcurrent) {
-      throw new TaskLimitError(this.maxConcurrent, running.map((t) => t.snapshot()));
-    }
+    this.checkCap(opts.foreground);
     this.ensureLogDir();
     const iso = this.isolation;
     const supervisor = opts.tty ? undefined : this.supervisor(iso);
@@ -221,13 +217,22 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
   }
 
   /**
+   * The cap is for background tasks, commands and agents alike: a foreground one (often what lets the others
+   * end) still runs.
+   */
+  private checkCap(foreground: boolean | undefined): void {
+    if (foreground) return;
+    const running = this.runningTasks().filter((t) => !t.foreground);
+    if (running.length >= this.maxConcurrent) throw new TaskLimitError(this.maxConcurrent, running.map((t) => t.snapshot()));
+  }
+
+  /**
    * Starts a subagent as a task (a1, a2, …; see agent-task.ts): listed, checked, awaited, killed and noticed like
    * any other, and counted by the concurrency cap.
    */
   startAgent(opts: AgentStartOptions): TaskSnapshot {
     if (this.closed) throw new Error('The task manager has shut down.');
-    const running = this.runningTasks();
-    if (running.length >= this.maxConcurrent) throw new TaskLimitError(this.maxConcurrent, running.map((t) => t.snapshot()));
+    this.checkCap(opts.foreground);
     this.ensureLogDir();
     const id = `a${++this.agentSeq}`;
     const task = new AgentTask(id, opts, join(this.logDir, `${id}.log`), this.maxLogBytes, {
