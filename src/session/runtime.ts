@@ -329,7 +329,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
       const target = switchTarget(config, spec);
       const missing = missingKeyMessage(target);
       if (missing) throw new Error(`Cannot use model ${spec} for the subagent: ${missing}`);
-      return { model: withContextBudget(await createModelFor(target, modelOptions)), id: target.qualifiedId };
+      return { model: withContextBudget(await createModelFor(target, modelOptions), { ...DEFAULT_CONTEXT_BUDGET, note: mark.note }), id: target.qualifiedId };
     },
     // A type's own prompt still gets the facts of where it works.
     system: ({ override, append }) => buildSystemPrompt({
