@@ -329,7 +329,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
       const target = switchTarget(config, spec);
       const missing = missingKeyMessage(target);
       if (missing) throw new Error(`Cannot use model ${spec} for the subagent: ${missing}`);
-      return { model: withContextBudget(await createModelFor(target, modelOptions)), id: target.qualifiedId };
+      return { model: withContextBudget(await createModelFor(target, modelOptions), { ...DEFAULT_CONTEXT_BUDGET, note: mark.note }), id: target.qualifiedId };
     },
     // A type's own prompt still gets the facts of where it works.
     system: ({ override, append }) => buildSystemPrompt({
@@ -463,15 +463,10 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     checkpoints,
     addUserMessage(content) {
       const last = session.messages.at(-1);
-      checkpoints.markPrompt(
-        typeof content === 'string' ? content : content.map((b) => (b.type === 'text' ? b.text : '')).join('\n'),
-        session.messages.length, last?.role === 'user' ? last.content.length : -1,
-      );
-      newPrompt = {
-        text: typeof content === 'string' ? content : content.map((b) => (b.type === 'text' ? b.text : '')).join('\n'),
-        messages: session.messages.length,
-        blocks: last?.role === 'user' && Array.isArray(last.content) ? last.content.length : -1,
-      };
+      const text = typeof content === 'string' ? content : content.map((b) => (b.type === 'text' ? b.text : '')).join('\n');
+      const blocks = last?.role === 'user' && Array.isArray(last.content) ? last.content.length : -1;
+      checkpoints.markPrompt(text, session.messages.length, blocks);
+      newPrompt = { text, messages: session.messages.length, blocks };
       appendUserContent(session.messages, typeof content === 'string' ? [{ type: 'text', text: content }] : content);
       session.recorder.sync();
     },

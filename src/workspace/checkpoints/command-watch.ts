@@ -2,6 +2,7 @@
 // does not even refresh its index), the content of files already dirty kept beforehand, and a clean file's
 // previous content read from the index. Outside a git repository commands' changes cannot be seen.
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CheckpointStore } from './store.js';
@@ -18,6 +19,18 @@ function git(cwd: string, args: string[], encoding: 'utf8' | 'buffer' = 'utf8'):
   });
 }
 
+/**
+ * False when git cannot find a repository from `cwd` (no `.git` there or above, no GIT_DIR): a few stats instead
+ * of spawning git before every command outside a repository. Checked each call, so a `git init` is seen.
+ */
+function mayBeInGit(cwd: string): boolean {
+  if (process.env.GIT_DIR) return true;
+  for (let d = path.resolve(cwd); ; d = path.dirname(d)) {
+    if (existsSync(path.join(d, '.git'))) return true;
+    if (path.dirname(d) === d) return false;
+  }
+}
+
 /** Paths git reports as changed or untracked (relative to the repository top), or undefined outside git. */
 async function dirtyPaths(top: string): Promise<string[] | undefined> {
   const out = await git(top, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames']);
@@ -32,6 +45,7 @@ export interface CommandWatch {
 
 /** Call before a command runs in `cwd`; `finish()` after it ends. Resolves to undefined outside git. */
 export async function watchCommand(cwd: string, store: CheckpointStore, by = 'bash'): Promise<CommandWatch | undefined> {
+  if (!mayBeInGit(cwd)) return undefined;
   const top = (await git(cwd, ['rev-parse', '--show-toplevel']) as string | undefined)?.trim();
   if (!top) return undefined;
   const before = await dirtyPaths(top);
