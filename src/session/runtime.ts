@@ -52,6 +52,7 @@ import type { McpServerConfig } from '../extensions/mcp/config.js';
 import type { Transport as McpTransport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { expandMcpInput, McpPromptError, syncMcpTools } from './mcp-wiring.js';
 import { CheckpointStore, checkpointingTool } from '../workspace/checkpoints/index.js';
+import { mayBeInGit } from '../workspace/checkpoints/command-watch.js';
 
 export interface Runtime<C extends Config = Config> {
   config: C;
@@ -273,7 +274,7 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
     platform: `${process.platform} ${os.release()}`,
     shell: process.env.SHELL ?? '/bin/sh',
     date: new Date(),
-    isGitRepo: isInsideGitRepo(workspace.root),
+    isGitRepo: mayBeInGit(workspace.root),
     trusted, warn: opts.log, claudeUserDir: config.env.CLAUDE_CONFIG_DIR?.trim() || undefined,
     override: config.systemPrompt,
     sections: [skillsPromptSection(extensions.skills)].filter((x): x is string => !!x),
@@ -587,13 +588,6 @@ function redactingTool(tool: AgentTool, redact: (text: string) => string): Agent
       return { ...result, content: mapToolResultText(result.content, redact) };
     },
   };
-}
-
-function isInsideGitRepo(dir: string): boolean {
-  for (let d = dir; ; d = path.dirname(d)) {
-    if (existsSync(path.join(d, '.git'))) return true;
-    if (path.dirname(d) === d) return false;
-  }
 }
 
 /** TANDEM_LOG_RETENTION_DAYS: days a session's task logs are kept after its last write (0: removed at exit). */

@@ -23,7 +23,7 @@ function git(cwd: string, args: string[], encoding: 'utf8' | 'buffer' = 'utf8'):
  * False when git cannot find a repository from `cwd` (no `.git` there or above, no GIT_DIR): a few stats instead
  * of spawning git before every command outside a repository. Checked each call, so a `git init` is seen.
  */
-function mayBeInGit(cwd: string): boolean {
+export function mayBeInGit(cwd: string): boolean {
   if (process.env.GIT_DIR) return true;
   for (let d = path.resolve(cwd); ; d = path.dirname(d)) {
     if (existsSync(path.join(d, '.git'))) return true;
