@@ -1,27 +1,17 @@
 // End to end through the built binary: a persistent dev server outlives `tandem -p`, `tandem tasks` lists it,
 // `tandem -c` re-attaches to it (the model is told it still runs), and `tandem tasks kill` ends it from the shell.
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runTandem, testEnv } from '../support/cli.js';
 import { reply } from '../support/model-server.js';
+import { freePort } from '../support/ports.js';
 import { useScriptedServer } from '../support/scripted-server.js';
 
 const t = useScriptedServer();
 const BYPASS = ['--permission-mode', 'bypassPermissions'];
 let cleanup: (() => Promise<unknown>) | undefined;
 afterEach(async () => { await cleanup?.(); cleanup = undefined; });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function answers(port: number): Promise<string | undefined> {
   try {

@@ -2,12 +2,12 @@
 // notices reaching the model in print mode, model regexes that cannot hang tandem (nor stop a signal), a
 // command over the argument-size limit, and the concurrency cap leaving foreground commands alone.
 import { existsSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ContentBlock, Message } from '../../src/core/types.js';
 import { collect, runTandem, startTandem, testEnv, watch } from '../support/cli.js';
 import { reply, withoutCacheControl, type RecordedRequest } from '../support/model-server.js';
+import { freePort } from '../support/ports.js';
 import { useScriptedServer } from '../support/scripted-server.js';
 
 const t = useScriptedServer();
@@ -37,16 +37,6 @@ const timer = setInterval(() => {
   });
 }, 10);
 `;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('watchers end to end', () => {
   it('wait_background until the dev server prints "Local:", then until its port', async () => {

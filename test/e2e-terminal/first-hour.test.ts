@@ -5,6 +5,7 @@ import { runTandem } from '../support/cli.js';
 import { reply, startModelServer } from '../support/model-server.js';
 import { openUi, TEST_MODEL, userTextOf, type UiSession } from './session.js';
 import { tempDir, testEnv } from '../support/cli.js';
+import { until } from '../support/processes.js';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 
@@ -14,14 +15,6 @@ function alive(pid: number): boolean {
     return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
-  }
-}
-
-async function until(test: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!test()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
@@ -114,7 +107,7 @@ describe('terminal UI: the first hour', () => {
     const sleeper = Number(execFileSync('pgrep', ['-f', '^sleep 3017$']).toString().trim().split('\n')[0]);
     expect(alive(sleeper)).toBe(true);
     ui.term.tmux('kill-server');
-    await until(() => !alive(tandem), 'tandem to exit after its terminal closed');
-    await until(() => !alive(sleeper), 'the background task to be killed');
+    await until(() => !alive(tandem), 'tandem to exit after its terminal closed', 15_000);
+    await until(() => !alive(sleeper), 'the background task to be killed', 15_000);
   });
 });

@@ -38,3 +38,12 @@ export async function eventually(check: () => boolean, deadlineMs = 10_000): Pro
   }
   return check();
 }
+
+/** Polls until `probe` holds; fails after `ms`, naming `what`. For process state the kernel changes asynchronously. */
+export async function until(probe: () => Promise<boolean> | boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -4,17 +4,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { allPersistent, killRecord } from '../../src/tasks/persistent.js';
-import { makeManager, marker, survivors, tempRoot } from './helpers.js';
+import { eventually, makeManager, marker, survivors, tempRoot } from './helpers.js';
 
 function pair() {
   const root = tempRoot();
   const opts = { logDir: join(root, 'logs'), persistentDir: join(root, 'persistent', 'session-1') };
   return { root, opts };
 }
-
-const until = async (check: () => boolean) => {
-  while (!check()) await new Promise((r) => setTimeout(r, 20));
-};
 
 describe('persistent tasks', () => {
   it('survive shutdown; a later manager re-attaches with the output since, and can kill them', async () => {
@@ -24,7 +20,7 @@ describe('persistent tasks', () => {
     const t = first.start({ command: `echo seen; sleep ${mark}`, persistent: true });
     expect(t.persistent).toBe(true);
     await first.waitForStartup(t.id);
-    await until(() => first.readNew(t.id) === 'seen');
+    expect(await eventually(() => first.readNew(t.id) === 'seen')).toBe(true);
     await first.shutdown();
     expect(survivors(mark).length).toBeGreaterThan(0);
     expect(allPersistent(join(root, 'persistent')).map((p) => p.record.taskId)).toEqual([t.id]);
@@ -53,7 +49,7 @@ describe('persistent tasks', () => {
     second.drainNotices();
     await second.shutdown();
     // The persistent task has no stdin: `read` fails at once, so the task has already ended (or soon will).
-    await until(() => existsSync(`${t.logPath}.exit`));
+    expect(await eventually(() => existsSync(`${t.logPath}.exit`))).toBe(true);
     const third = makeManager(opts);
     const adopted = third.adopt();
     expect(adopted[0]).toMatchObject({ id: t.id });

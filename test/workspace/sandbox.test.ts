@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildSandboxArgv, checkSandbox } from '../../src/workspace/sandbox.js';
 import { requireBwrap } from '../support/bwrap.js';
+import { until } from '../support/processes.js';
 
 describe('buildSandboxArgv', () => {
   it('returns the complete argv, bwrap first and the shell command last', () => {
@@ -83,15 +84,6 @@ function run(argv: string[]): Promise<Run> {
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
-}
-
-/** Polls until `probe` holds; fails after `ms`. Used for process state the kernel changes asynchronously. */
-async function until(probe: () => Promise<boolean> | boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 async function pidsRunning(marker: string): Promise<number[]> {
