@@ -6,6 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { listField, parseFrontMatter, stringField } from '../frontmatter.js';
 import type { AgentDefinition } from './definition.js';
+import { extensionFolders } from '../folders.js';
 
 export interface AgentFolders {
   workspaceRoot: string;
@@ -26,19 +27,10 @@ export interface LoadedAgents {
 const MAX_FILES = 200;
 const NAME = /^[A-Za-z0-9][\w.-]*$/;
 
-export function agentFolders(f: AgentFolders): { dir: string; scope: 'project' | 'user'; shown: string }[] {
-  return [
-    { dir: path.join(f.workspaceRoot, '.tandem', 'agents'), scope: 'project', shown: '.tandem/agents' },
-    { dir: path.join(f.workspaceRoot, '.claude', 'agents'), scope: 'project', shown: '.claude/agents' },
-    { dir: path.join(f.tandemHome, 'agents'), scope: 'user', shown: '~/.tandem/agents' },
-    { dir: path.join(f.home, '.claude', 'agents'), scope: 'user', shown: '~/.claude/agents' },
-  ];
-}
-
 export async function loadAgentDefinitions(f: AgentFolders): Promise<LoadedAgents> {
   const out: LoadedAgents = { agents: [], warnings: [], skippedUntrusted: 0 };
   const seen = new Set<string>();
-  for (const folder of agentFolders(f)) {
+  for (const folder of extensionFolders(f, 'agents')) {
     const files = await markdownFiles(folder.dir);
     if (folder.scope === 'project' && !f.trusted) {
       out.skippedUntrusted += files.length;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { listField, parseFrontMatter, stringField } from '../frontmatter.js';
 import { expandCommandBody } from './expand.js';
 import type { SlashCommand } from './registry.js';
+import { extensionFolders } from '../folders.js';
 
 export interface CommandFolders {
   workspaceRoot: string;
@@ -28,20 +29,10 @@ const MAX_FILES = 500;
 const MAX_DEPTH = 4;
 const SEGMENT = /^[\w.-]+$/;
 
-/** The folders searched, highest precedence first (a name found twice keeps the first). */
-export function commandFolders(f: CommandFolders): { dir: string; scope: 'project' | 'user'; shown: string }[] {
-  return [
-    { dir: path.join(f.workspaceRoot, '.tandem', 'commands'), scope: 'project', shown: '.tandem/commands' },
-    { dir: path.join(f.workspaceRoot, '.claude', 'commands'), scope: 'project', shown: '.claude/commands' },
-    { dir: path.join(f.tandemHome, 'commands'), scope: 'user', shown: '~/.tandem/commands' },
-    { dir: path.join(f.home, '.claude', 'commands'), scope: 'user', shown: '~/.claude/commands' },
-  ];
-}
-
 export async function loadCommandFiles(f: CommandFolders): Promise<LoadedCommands> {
   const out: LoadedCommands = { commands: [], warnings: [], skippedUntrusted: 0 };
   const seen = new Set<string>();
-  for (const folder of commandFolders(f)) {
+  for (const folder of extensionFolders(f, 'commands')) {
     const files = await markdownFiles(folder.dir);
     if (folder.scope === 'project' && !f.trusted) {
       out.skippedUntrusted += files.length;

@@ -6,6 +6,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseFrontMatter, stringField } from '../frontmatter.js';
 import type { CommandFolders } from '../commands/loader.js';
+import { extensionFolders } from '../folders.js';
 
 export interface Skill {
   name: string;
@@ -27,12 +28,7 @@ const MAX_DESCRIPTION = 1024;
 
 export async function loadSkills(f: CommandFolders): Promise<LoadedSkills> {
   const out: LoadedSkills = { skills: [], warnings: [], skippedUntrusted: 0 };
-  const folders = [
-    { dir: path.join(f.workspaceRoot, '.tandem', 'skills'), scope: 'project' as const, shown: '.tandem/skills' },
-    { dir: path.join(f.workspaceRoot, '.claude', 'skills'), scope: 'project' as const, shown: '.claude/skills' },
-    { dir: path.join(f.tandemHome, 'skills'), scope: 'user' as const, shown: '~/.tandem/skills' },
-    { dir: path.join(f.home, '.claude', 'skills'), scope: 'user' as const, shown: '~/.claude/skills' },
-  ];
+  const folders = extensionFolders(f, 'skills');
   const seen = new Set<string>();
   for (const folder of folders) {
     const entries = await readdir(folder.dir, { withFileTypes: true }).catch(() => []);
