@@ -55,16 +55,6 @@ export async function rememberTrust(tandemHome: string, dir: string, trusted: bo
   return real;
 }
 
-/** Drops the answer for `dir` itself (parents' answers apply again). Returns whether there was one. */
-export async function forgetTrust(tandemHome: string, dir: string): Promise<boolean> {
-  const real = await realDir(dir);
-  const store = readStore(tandemHome);
-  if (!store.workspaces[real]) return false;
-  delete store.workspaces[real];
-  await writeFileAtomic(trustStoreFile(tandemHome), `${JSON.stringify(store, null, 2)}\n`);
-  return true;
-}
-
 /**
  * Remembers that the person allowed `rule` ("yes, always") in the workspace `dir`. The rule is saved in the
  * workspace's settings.local.json as before; this record, out of the repository's reach, lets that file keep it

@@ -31,11 +31,12 @@ export function mayBeInGit(cwd: string): boolean {
   }
 }
 
-/** Paths git reports as changed or untracked (relative to the repository top), or undefined outside git. */
-async function dirtyPaths(top: string): Promise<string[] | undefined> {
+/** Paths git reports as changed or untracked (relative to the repository top), each with whether it is
+ *  untracked (`??`: not in the index), or undefined outside git. */
+async function dirtyPaths(top: string): Promise<Map<string, boolean> | undefined> {
   const out = await git(top, ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames']);
   if (typeof out !== 'string') return undefined;
-  return out.split('\0').filter(Boolean).map((entry) => entry.slice(3));
+  return new Map(out.split('\0').filter(Boolean).map((entry) => [entry.slice(3), entry.startsWith('??')]));
 }
 
 export interface CommandWatch {
@@ -49,10 +50,10 @@ export async function watchCommand(cwd: string, store: CheckpointStore, by = 'ba
   const top = (await git(cwd, ['rev-parse', '--show-toplevel']) as string | undefined)?.trim();
   if (!top) return undefined;
   const before = await dirtyPaths(top);
-  if (!before || before.length > MAX_DIRTY) return undefined;
+  if (!before || before.size > MAX_DIRTY) return undefined;
   const kept = new Map<string, Buffer | null>();
   let bytes = 0;
-  for (const rel of before) {
+  for (const rel of before.keys()) {
     const content = await readFile(path.join(top, rel)).catch(() => null);
     bytes += content?.length ?? 0;
     if (bytes > MAX_DIRTY_BYTES) return undefined;
@@ -62,11 +63,12 @@ export async function watchCommand(cwd: string, store: CheckpointStore, by = 'ba
     async finish() {
       const after = await dirtyPaths(top);
       if (!after) return;
-      for (const rel of new Set([...before, ...after])) {
+      for (const rel of new Set([...before.keys(), ...after.keys()])) {
         const abs = path.join(top, rel);
         const now = await readFile(abs).catch(() => null);
         let previous: Buffer | null;
         if (kept.has(rel)) previous = kept.get(rel)!;
+        else if (after.get(rel)) previous = null; // new and untracked: not in the index, no git call needed
         else {
           // Clean before: its content was the index's (absent there: a new untracked file).
           const blob = await git(top, ['cat-file', 'blob', `:${rel}`], 'buffer');
