@@ -1,5 +1,6 @@
 // What a reader sees of a byte range of a task's output: bounded (head and tail of big ranges, with the
 // log path to read more), cleaned (no ANSI, collapsed progress lines), optionally filtered or tailed.
+import { StringDecoder } from 'node:string_decoder';
 import { cleanOutput, collapseCarriageReturns, formatDuration, headTail, stripAnsi } from '../core/text.js';
 import type { LinePattern } from '../core/line-pattern.js';
 import type { TaskLog } from './external-log.js';
@@ -115,13 +116,15 @@ function renderFiltered(
 }
 
 export function decode(parts: RangePart[]): string {
+  // One decoder across the parts: a character split between two stored chunks is decoded whole.
+  const decoder = new StringDecoder('utf8');
   let out = '';
   for (const part of parts) {
     out += Buffer.isBuffer(part)
-      ? part.toString('utf8')
-      : `\n[... ${part.missing} bytes were not kept (${part.why}) ...]\n`;
+      ? decoder.write(part)
+      : `${decoder.end()}\n[... ${part.missing} bytes were not kept (${part.why}) ...]\n`;
   }
-  return out;
+  return out + decoder.end();
 }
 
 function countNewlines(text: string): number {

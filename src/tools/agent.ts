@@ -1,11 +1,13 @@
 // agent: hands a piece of work to a subagent with its own context and tools. Foreground, the result is its
 // final report; background, it is a task (aN) like any other, whose notice carries the report. The tool only
 // knows the SubagentRunner interface; the session implements it (its model, tools, permissions, transcript).
+import { StringDecoder } from 'node:string_decoder';
 import { z } from 'zod';
 import type { ToolContext, ToolDetails, ToolResult } from '../core/types.js';
 import type { TaskManager } from '../tasks/task-manager.js';
-import { TaskLimitError, type TaskSnapshot } from '../tasks/types.js';
-import { defineTool, ToolError } from './tool.js';
+import type { TaskSnapshot } from '../tasks/types.js';
+import { startTask, waitForeground } from './foreground-task.js';
+import { defineTool } from './tool.js';
 
 export interface SubagentType {
   name: string;
@@ -75,13 +77,7 @@ export function createAgentTool(runner: SubagentRunner, manager: TaskManager) {
         prompt: input.prompt, description: input.description, agentType: input.agent_type, model: input.model, resume: input.resume,
       };
       if (input.background) {
-        let snap: TaskSnapshot;
-        try {
-          snap = await runner.start(request, { foreground: false });
-        } catch (err) {
-          if (err instanceof TaskLimitError) throw new ToolError(`${err.message} (kill_background ends one.)`);
-          throw err;
-        }
+        const snap = await startTask(() => runner.start(request, { foreground: false }));
         const details = agentDetails(snap, true);
         return {
           content: [
@@ -92,14 +88,8 @@ export function createAgentTool(runner: SubagentRunner, manager: TaskManager) {
           details,
         };
       }
-      let snap: TaskSnapshot;
-      try {
-        snap = await runner.start(request, { foreground: true });
-      } catch (err) {
-        if (err instanceof TaskLimitError) throw new ToolError(`${err.message} (kill_background ends one.)`);
-        throw err;
-      }
-      return waitForeground(manager, snap.id, ctx);
+      const snap = await startTask(() => runner.start(request, { foreground: true }));
+      return waitForAgent(manager, snap.id, ctx);
     },
   });
 }
@@ -108,26 +98,19 @@ export function createAgentTool(runner: SubagentRunner, manager: TaskManager) {
  * Waits for a foreground subagent: its report when it ends; the task goes on in the background if the person
  * moves it there (Ctrl+B); an interrupt stops it.
  */
-async function waitForeground(manager: TaskManager, id: string, ctx: ToolContext): Promise<ToolResult> {
-  const waiting = new AbortController();
-  const stopWaiting = () => waiting.abort();
-  if (ctx.signal.aborted) waiting.abort();
-  else ctx.signal.addEventListener('abort', stopWaiting, { once: true });
-  let moved = false;
-  const onBackgrounded = (t: TaskSnapshot) => {
-    if (t.id !== id) return;
-    moved = true;
-    waiting.abort();
-  };
+async function waitForAgent(manager: TaskManager, id: string, ctx: ToolContext): Promise<ToolResult> {
+  // One decoder for the stream: a character split across two chunks is shown whole.
+  const decoder = new StringDecoder('utf8');
   const onOutput = (taskId: string, chunk: Buffer) => {
-    if (taskId === id) ctx.onProgress?.(chunk.toString('utf8').trimEnd());
+    if (taskId !== id) return;
+    const text = decoder.write(chunk).trimEnd();
+    if (text) ctx.onProgress?.(text);
   };
-  manager.on('backgrounded', onBackgrounded);
   manager.on('output', onOutput);
   try {
-    await manager.wait([id], 'all', 24 * 3600_000, waiting.signal);
+    const waited = await waitForeground(manager, id, ctx, 24 * 3600_000);
     let snap = manager.get(id)!;
-    if (moved && snap.status === 'running') {
+    if (waited.movedByUser && snap.status === 'running') {
       return {
         content: `[the user moved subagent ${id} to the background; it goes on working. Its notice, with its final `
           + `report, arrives when it ends; wait_background, check_background or kill_background take task_id "${id}".]`,
@@ -138,9 +121,7 @@ async function waitForeground(manager: TaskManager, id: string, ctx: ToolContext
     manager.acknowledge(id);
     return reportOf(snap);
   } finally {
-    manager.off('backgrounded', onBackgrounded);
     manager.off('output', onOutput);
-    ctx.signal.removeEventListener('abort', stopWaiting);
   }
 }
 

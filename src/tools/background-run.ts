@@ -3,9 +3,9 @@
 import { z } from 'zod';
 import { describeStatus } from '../tasks/notices.js';
 import type { TaskManager } from '../tasks/task-manager.js';
-import { TaskLimitError, type TaskSnapshot } from '../tasks/types.js';
 import { parseFilter } from './check-background.js';
-import { defineTool, ToolError } from './tool.js';
+import { startTask } from './foreground-task.js';
+import { defineTool } from './tool.js';
 
 const DESCRIPTION = `Start a command as a background task; returns its id at once so you keep working.
 - Use it for builds, test suites, installs, dev servers, watchers.
@@ -34,20 +34,14 @@ export function createBackgroundRunTool(manager: TaskManager) {
     summarize: (input) => input.description ?? input.command,
     async execute(input) {
       const notifyOn = await parseFilter(input.notify_on, 'notify_on');
-      let snap: TaskSnapshot;
-      try {
-        snap = manager.start({
+      let snap = startTask(() => manager.start({
           command: input.command,
           description: input.description,
           timeoutMs: input.timeout_s !== undefined ? input.timeout_s * 1000 : undefined,
           tty: input.tty ?? false,
           notifyOn,
-          persistent: input.persistent,
-        });
-      } catch (err) {
-        if (err instanceof TaskLimitError) throw new ToolError(`${err.message} (kill_background ends one.)`);
-        throw err;
-      }
+        persistent: input.persistent,
+      }));
       snap = await manager.waitForStartup(snap.id, STARTUP_MS);
       const output = manager.readNew(snap.id, { maxChars: 4000 });
       if (snap.status !== 'running') {

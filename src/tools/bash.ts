@@ -7,7 +7,8 @@ import { cleanOutput, formatDuration, oneLine } from '../core/text.js';
 import type { CommandDetails, ToolContext, ToolResult } from '../core/types.js';
 import { describeStatus } from '../tasks/notices.js';
 import type { TaskManager } from '../tasks/task-manager.js';
-import { TaskLimitError, type TaskSnapshot } from '../tasks/types.js';
+import type { TaskSnapshot } from '../tasks/types.js';
+import { startTask, waitForeground } from './foreground-task.js';
 import { defineTool, ToolError } from './tool.js';
 
 export interface BashToolOptions {
@@ -40,32 +41,14 @@ export function createBashTool(manager: TaskManager, opts: BashToolOptions = {})
     // What runs, with the model's description beside it ("npm test (run the tests)").
     summarize: (input) => (input.description ? `${oneLine(input.command, 70)} (${oneLine(input.description, 40)})` : input.command),
     async execute(input, ctx) {
-      let snap: TaskSnapshot;
-      try {
-        snap = manager.start({ command: input.command, description: input.description, foreground: true });
-      } catch (err) {
-        if (err instanceof TaskLimitError) throw new ToolError(`${err.message} (kill_background ends one.)`);
-        throw err;
-      }
+      const snap = startTask(() => manager.start({ command: input.command, description: input.description, foreground: true }));
       const id = snap.id;
       const stopProgress = ctx.onProgress ? streamLines(manager, id, ctx.onProgress) : undefined;
       const timeoutS = input.timeout ?? defaultTimeoutS;
-      // The person may move the command to the background (Ctrl+B) while we wait: stop waiting then.
-      const waiting = new AbortController();
-      const stopWaiting = () => waiting.abort();
-      if (ctx.signal.aborted) waiting.abort();
-      else ctx.signal.addEventListener('abort', stopWaiting, { once: true });
-      let movedByUser = false;
-      const onBackgrounded = (t: TaskSnapshot) => {
-        if (t.id !== id) return;
-        movedByUser = true;
-        waiting.abort();
-      };
-      manager.on('backgrounded', onBackgrounded);
       try {
-        const waited = await manager.wait([id], 'all', timeoutS * 1000, waiting.signal);
+        const waited = await waitForeground(manager, id, ctx, timeoutS * 1000);
         const facts = (snap: TaskSnapshot, more: Partial<CommandDetails> = {}) => commandDetails(input, snap, more);
-        if (movedByUser) {
+        if (waited.movedByUser) {
           const snap = manager.get(id)!;
           return { content: movedToBackground(manager, snap, 'the user moved it to the background', maxChars), details: facts(snap, { backgroundedAs: id }) };
         }
@@ -81,8 +64,6 @@ export function createBashTool(manager: TaskManager, opts: BashToolOptions = {})
         }
         return finished(manager, id, maxChars, facts);
       } finally {
-        manager.off('backgrounded', onBackgrounded);
-        ctx.signal.removeEventListener('abort', stopWaiting);
         stopProgress?.();
       }
     },
