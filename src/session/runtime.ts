@@ -218,7 +218,9 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   extensions.commands.add(createInitCommand()); // a project's own /init keeps the name
   // Skills' folders outside the workspace (the user's) are read like tandem's own: their files need no rule.
   const skillRoots = extensions.skills.map((s) => s.dir).filter((d) => !d.startsWith(workspace0.root + path.sep));
-  const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir, ...skillRoots] };
+  // Under --sandbox the file tools may write where commands may: the workspace plus sandbox.extraWritable.
+  const writeRoots = sandbox?.note ? (await createWorkspace(config.cwd, [], settings.sandbox.extraWritable)).writeRoots : undefined;
+  const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir, ...skillRoots], ...(writeRoots && { writeRoots }) };
   const mcpOptions = {
     env: config.env, serverEnv: env, cwd: config.cwd, logDir, version: opts.version, log: opts.log, sdkTransport: opts.mcpSdkTransport,
   };

@@ -10,6 +10,11 @@ export interface Workspace {
   root: string;
   /** Extra real paths readable but not writable, e.g. tandem's task log folder. */
   readRoots: string[];
+  /**
+   * Extra real paths readable and writable: under --sandbox, `sandbox.extraWritable`, so the file tools obey the
+   * same writable set as commands. Writes there still go through the permission rules (outside the workspace).
+   */
+  writeRoots?: string[];
 }
 
 /** A path a tool may not touch; its message says why and what is allowed instead. */
@@ -20,11 +25,14 @@ export class PathError extends ToolError {
 /** Same limit as Linux's MAXSYMLINKS: more links than this on one path is treated as a loop. */
 const MAX_SYMLINKS = 40;
 
-/** Resolves `cwd` (must exist) and `readRoots` (may not exist yet) to real paths. */
-export async function createWorkspace(cwd: string, readRoots: string[] = []): Promise<Workspace> {
+/** Resolves `cwd` (must exist), `readRoots` and `writeRoots` (may not exist yet) to real paths. */
+export async function createWorkspace(cwd: string, readRoots: string[] = [], writeRoots: string[] = []): Promise<Workspace> {
   const root = await realpath(path.resolve(cwd));
-  const reals = await Promise.all(readRoots.map((r) => realTarget(path.resolve(root, r), r)));
-  return { root, readRoots: [...new Set(reals)].filter((r) => !isInside(root, r)) };
+  const real = async (roots: string[]) => [...new Set(await Promise.all(roots.map((r) => realTarget(path.resolve(root, r), r))))]
+    .filter((r) => !isInside(root, r));
+  const ws: Workspace = { root, readRoots: await real(readRoots) };
+  if (writeRoots.length) ws.writeRoots = await real(writeRoots);
+  return ws;
 }
 
 /**
@@ -44,6 +52,7 @@ export async function resolveInWorkspace(ws: Workspace, p: string, access: 'read
   // The walk gets the path unnormalized: ".." after a symlink must apply to the link's target, as in a shell.
   const real = await realTarget(path.isAbsolute(p) ? p : ws.root + path.sep + p, p);
   if (isInside(ws.root, real)) return real;
+  if (ws.writeRoots?.some((r) => isInside(r, real))) return real;
   const readRoot = ws.readRoots.find((r) => isInside(r, real));
   if (readRoot && access === 'read') return real;
   if (readRoot) {
@@ -51,9 +60,8 @@ export async function resolveInWorkspace(ws: Workspace, p: string, access: 'read
       `Path "${p}" is in ${readRoot}, which is read-only; tools may only change files inside the workspace ${ws.root}.`,
     );
   }
-  const allowed = access === 'read' && ws.readRoots.length
-    ? ` (or read files in ${ws.readRoots.join(', ')})`
-    : '';
+  const extra = [...(access === 'read' ? ws.readRoots : []), ...(ws.writeRoots ?? [])];
+  const allowed = extra.length ? ` (or ${access === 'read' ? 'read' : 'change'} files in ${extra.join(', ')})` : '';
   if (isInside(ws.root, path.resolve(ws.root, p))) {
     throw new PathError(
       `Path "${p}" resolves through a symlink to ${real}, outside the workspace ${ws.root}; ` +

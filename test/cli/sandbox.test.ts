@@ -2,7 +2,7 @@
 // read-only outside the workspace, no network unless settings allow it, nothing left running when tandem
 // exits, and no command at all when bubblewrap is missing.
 import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -13,6 +13,16 @@ import { escapees, eventually, marker, survivors } from '../support/processes.js
 import { useScriptedServer } from '../support/scripted-server.js';
 
 const t = useScriptedServer();
+
+const varTemps: string[] = [];
+function varTempDir(prefix: string): string {
+  const dir = realpathSync(mkdtempSync(path.join('/var/tmp', prefix)));
+  varTemps.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of varTemps.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
 
 const SANDBOX = ['--sandbox', '--permission-mode', 'bypassPermissions'];
 
@@ -80,6 +90,30 @@ describe('tandem --sandbox', () => {
     expect(readFileSync(path.join(t.cwd, '.git/config'), 'utf8')).toBe(config);
     expect(existsSync(path.join(t.cwd, '.git/hooks/pre-commit'))).toBe(false);
     expect(existsSync(path.join(t.cwd, '.tandem'))).toBe(true); // the user's own folder stays
+  });
+
+  it('the file tools write where commands may: the workspace and sandbox.extraWritable, nowhere else', async () => {
+    // Outside /tmp, which the sandbox replaces with a private one.
+    const extra = varTempDir('tandem-extra-');
+    const other = varTempDir('tandem-other-');
+    mkdirSync(path.join(t.cwd, '.tandem'));
+    writeFileSync(path.join(t.cwd, '.tandem', 'settings.local.json'), JSON.stringify({ sandbox: { extraWritable: [extra] } }));
+    t.server.enqueue(reply()
+      .tool('write_file', { path: path.join(extra, 'cache.txt'), content: 'kept\n' }, 'toolu_extra')
+      .tool('write_file', { path: path.join(other, 'no.txt'), content: 'no\n' }, 'toolu_other')
+      .tool('bash', { command: `cat ${path.join(extra, 'cache.txt')}; echo y > ${path.join(other, 'cmd.txt')}` }, 'toolu_cmd'));
+    t.server.enqueue(reply().text('done'));
+    const run = await runTandem([...SANDBOX, '--trust', '-p', 'write'], { cwd: t.cwd, env: testEnv(t.server.url) });
+    expect(run.code).toBe(0);
+    const r = results(1);
+    expect(r.toolu_extra!.isError).toBe(false);
+    expect(readFileSync(path.join(extra, 'cache.txt'), 'utf8')).toBe('kept\n');
+    expect(r.toolu_other!.isError).toBe(true);
+    expect(r.toolu_other!.text).toMatch(/outside the workspace .*or change files in /);
+    expect(existsSync(path.join(other, 'no.txt'))).toBe(false);
+    // The command sees the file tool's write and is refused the same folder the file tool was.
+    expect(r.toolu_cmd!.text).toMatch(/^kept\n[\s\S]*Read-only file system/);
+    expect(existsSync(path.join(other, 'cmd.txt'))).toBe(false);
   });
 
   it('credentials in the home folder are hidden; ~/.npmrc keeps its registry but not its token', async () => {

@@ -115,6 +115,18 @@ describe('createWorkspace', () => {
     expect(ws.readRoots).toEqual([path.join(f.base, 'later')]);
   });
 
+  it('write roots (sandbox.extraWritable) take writes; read roots stay read-only; the rest stays outside', async () => {
+    const extra = path.join(f.base, 'extra');
+    await mkdir(extra);
+    const ws = await createWorkspace(f.root, [f.logs], [extra, path.join(f.root, 'inside-already')]);
+    expect(ws.writeRoots).toEqual([extra]);
+    expect(await resolveInWorkspace(ws, path.join(extra, 'new', 'x.txt'), 'write')).toBe(path.join(extra, 'new', 'x.txt'));
+    expect(await resolveInWorkspace(ws, path.join(extra, 'x.txt'), 'read')).toBe(path.join(extra, 'x.txt'));
+    await expect(resolveInWorkspace(ws, path.join(f.logs, 'task.log'), 'write')).rejects.toThrow(/read-only/);
+    await expect(resolveInWorkspace(ws, path.join(f.outside, 'secret.txt'), 'write')).rejects.toThrow(/or change files in .*extra/);
+    expect((await createWorkspace(f.root)).writeRoots).toBeUndefined();
+  });
+
   it('displayPath names inside paths relative to the root', () => {
     expect(displayPath(f.ws, f.at('src', 'a.ts'))).toBe('src/a.ts');
     expect(displayPath(f.ws, f.root)).toBe('.');
