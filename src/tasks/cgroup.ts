@@ -128,6 +128,11 @@ export function cgroupEmpty(dir: string): boolean {
   }
 }
 
+/** Removes this tandem's parent cgroup if no task cgroup is left in it (a later task makes it again). */
+export function removeOwnCgroup(): void {
+  if (probed) removeCgroup(probed.parent);
+}
+
 /**
  * The cgroups of tandem processes that are gone (a SIGKILL gave them no time to clean up): kills everything in
  * them and removes them. Returns one line per task cgroup that still held processes. Waits (polls, bounded) for

@@ -6,7 +6,7 @@ import { basename, join } from 'node:path';
 import {
   buildArgv, containerIsolation, prepareIsolation, resolveIsolation, resolveShell, type ResolvedIsolation,
 } from './isolation.js';
-import { cgroupRoot, sweepDeadCgroups, TaskCgroup } from './cgroup.js';
+import { cgroupRoot, removeOwnCgroup, sweepDeadCgroups, TaskCgroup } from './cgroup.js';
 import { LineScanner } from './line-scanner.js';
 import { NotifyWatch } from './notify-watch.js';
 import { latestLines, renderRange, utf8SafeEnd } from './output-view.js';
@@ -406,6 +406,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     this.releasePersistent();
     for (const t of this.tasks.values()) if (t instanceof Task) t.release();
     await Promise.all([...this.tasks.values()].filter((t) => !(t.persistent && t.running)).map((t) => t.settled()));
+    removeOwnCgroup();
   }
 
   /** Running persistent tasks (they go on after tandem: a later session re-attaches). */

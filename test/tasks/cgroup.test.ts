@@ -27,6 +27,8 @@ async function escapedPid(pidFile: string, mark: string): Promise<number> {
 
 const taskCgroups = (): string[] => {
   const root = cgroupRoot()!;
+  // shutdown() removes the parent once it is empty.
+  if (!existsSync(root.parent)) return [];
   return readdirSync(root.parent, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
 };
 
