@@ -8,7 +8,8 @@
 // dies of signal N reaches tandem as exit code 128+N, as a shell would report it.
 //
 // process-group: `<shell> -c 'exec "$0" -c "$1" 2>&1' <shell> <command>`, spawned detached (own group). What
-// leaves the group (setsid) is found by walking descendants, which works only while its parent lives.
+// leaves the group (setsid) is found by walking descendants, which works only while its parent lives. Where a
+// cgroup v2 can be used (cgroup.ts), the shell joins the task's cgroup first, and that finds everything.
 //
 // Either way, `setpriv --pdeathsig KILL` (when present) makes the wrapper die with the tandem process.
 //
@@ -42,6 +43,11 @@ export const NAMESPACE_INIT =
   'exec 3>&1 >/dev/null 2>&1; trap : TERM INT HUP QUIT; ( exec "$0" -c "$1" >&3 2>&3 3>&- ); exit $?';
 /** Process-group mode: the command's own shell, with stderr joined to stdout. */
 export const GROUP_EXEC = 'exec "$0" -c "$1" 2>&1';
+/**
+ * Process-group mode with a task cgroup: the shell first moves itself into the cgroup ($2 is its cgroup.procs),
+ * so the command and all it starts are born in it. If that fails the command still runs (as without cgroups).
+ */
+export const GROUP_JOIN_EXEC = '{ echo $$ >"$2"; } 2>/dev/null; exec "$0" -c "$1" 2>&1';
 
 const UNSHARE_FLAGS = ['--pid', '--fork', '--kill-child'];
 /**
@@ -150,9 +156,13 @@ export function containerIsolation(container: TaskContainer): ResolvedIsolation 
 }
 
 /** The argv that runs `command` under the resolved isolation; `cwd` is passed to a container. */
-export function buildArgv(iso: ResolvedIsolation, shell: string, command: string, cwd: string): string[] {
+export function buildArgv(iso: ResolvedIsolation, shell: string, command: string, cwd: string, cgroupProcs?: string): string[] {
   if (iso.container) return iso.container.argv({ shell: initShell(shell), script: NAMESPACE_INIT, args: [shell, command], cwd });
-  if (iso.mode === 'process-group') return [...iso.prefix, shell, '-c', GROUP_EXEC, shell, command];
+  if (iso.mode === 'process-group') {
+    return cgroupProcs
+      ? [...iso.prefix, shell, '-c', GROUP_JOIN_EXEC, shell, command, cgroupProcs]
+      : [...iso.prefix, shell, '-c', GROUP_EXEC, shell, command];
+  }
   // PID 1 only waits: the lightest POSIX shell there is will do (dash starts faster than bash).
   return [...iso.prefix, initShell(shell), '-c', NAMESPACE_INIT, shell, command];
 }

@@ -6,6 +6,7 @@ import { basename, join } from 'node:path';
 import {
   buildArgv, containerIsolation, prepareIsolation, resolveIsolation, resolveShell, type ResolvedIsolation,
 } from './isolation.js';
+import { cgroupRoot, removeOwnCgroup, sweepDeadCgroups, TaskCgroup } from './cgroup.js';
 import { LineScanner } from './line-scanner.js';
 import { NotifyWatch } from './notify-watch.js';
 import { latestLines, renderRange, utf8SafeEnd } from './output-view.js';
@@ -84,13 +85,21 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
   }
 
   /** Kills what dead tandem processes left running (see registry.ts); returns what it did, one line each. */
-  static reapOrphans(registryDir: string): Promise<string[]> {
-    return reapOrphans(registryDir);
+  static async reapOrphans(registryDir: string): Promise<string[]> {
+    const [records, cgroups] = await Promise.all([reapOrphans(registryDir), sweepDeadCgroups()]);
+    return [...records, ...cgroups];
   }
 
   /** The isolation in use (probed on first use; the container, when there is one). */
   get isolation(): ResolvedIsolation {
-    this.iso ??= this.container ? containerIsolation(this.container) : resolveIsolation(this.requestedIsolation, this.shell);
+    if (this.iso) return this.iso;
+    const iso = this.container ? containerIsolation(this.container) : resolveIsolation(this.requestedIsolation, this.shell);
+    const cgroups = iso.mode === 'process-group' && !iso.container ? cgroupRoot() : undefined;
+    if (cgroups) {
+      // What dead tandems left in their cgroups goes first (a SIGKILL gave them no chance to clean up).
+      void sweepDeadCgroups();
+      this.iso = { ...iso, detail: `${iso.detail}, every process found by its cgroup v2 (${cgroups.parent})` };
+    } else this.iso = iso;
     return this.iso;
   }
 
@@ -118,9 +127,14 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     // Before the task exists: a container that refuses the command leaves no trace.
     const native = !!supervisor?.nativeNamespaces && iso.mode === 'pid-namespace' && !iso.container
       && iso.prefix.join(' ') === NATIVE_PREFIX;
-    const argv = native ? [this.shell, opts.command] : buildArgv(iso, this.shell, opts.command, this.cwd);
+    const containerArgv = iso.container ? buildArgv(iso, this.shell, opts.command, this.cwd) : undefined;
     // Background tasks are b1, b2, …; the bash tool's foreground commands f1, f2, … (an id never changes).
     const id = opts.foreground ? `f${++this.fgSeq}` : `b${++this.bgSeq}`;
+    // Persistent tasks outlive tandem, so they stay out of its cgroups (a sweep would kill them).
+    const cgroup = iso.mode === 'process-group' && !iso.container && !opts.persistent && cgroupRoot()
+      ? TaskCgroup.create(`${id}-${basename(this.logDir)}-${Date.now().toString(36)}`) : undefined;
+    const argv = containerArgv ?? (native ? [this.shell, opts.command]
+      : buildArgv(iso, this.shell, opts.command, this.cwd, cgroup?.procsFile));
     const task = new Task({
       id,
       command: opts.command,
@@ -135,6 +149,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
       persistent: opts.persistent,
       nativeNamespace: native,
       secrets: this.secrets,
+      cgroup,
     }, this.hooks(iso));
     this.tasks.set(id, task);
     if (opts.notifyOn) this.watchOutput(task, opts.notifyOn);
@@ -391,6 +406,7 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     this.releasePersistent();
     for (const t of this.tasks.values()) if (t instanceof Task) t.release();
     await Promise.all([...this.tasks.values()].filter((t) => !(t.persistent && t.running)).map((t) => t.settled()));
+    removeOwnCgroup();
   }
 
   /** Running persistent tasks (they go on after tandem: a later session re-attaches). */

@@ -2,6 +2,7 @@
 // exits (not when its pipes close); whatever it started is then gone (pid namespace) or killed (process group).
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
+import { untilEmpty, type TaskCgroup } from './cgroup.js';
 import type { ResolvedIsolation } from './isolation.js';
 import { ExternalLog, type TaskLog } from './external-log.js';
 import { readExitFile, type PersistentRecord } from './persistent.js';
@@ -44,6 +45,8 @@ export interface TaskInit {
   startedAt?: number;
   /** Hidden as [REDACTED] in the log. */
   secrets?: readonly string[];
+  /** Process-group mode: the cgroup v2 its shell joins before the command runs (see cgroup.ts). */
+  cgroup?: TaskCgroup;
 }
 
 export interface TaskHooks {
@@ -110,6 +113,7 @@ export class Task {
   private timer?: NodeJS.Timeout;
   private resolveEnded!: () => void;
   private readonly killGraceMs: number;
+  private readonly cgroup?: TaskCgroup;
 
   constructor(init: TaskInit, private readonly hooks: TaskHooks) {
     this.id = init.id;
@@ -123,6 +127,7 @@ export class Task {
     this.startedAt = init.startedAt ?? Date.now();
     this.nativeNamespace = !!init.nativeNamespace;
     this.secrets = init.secrets;
+    this.cgroup = init.cgroup;
     this.supervisor = init.tty ? undefined : init.supervisor;
     this.persistent = !!((this.supervisor || init.adopted) && init.persistent);
     this.log = this.supervisor || init.adopted ? new ExternalLog(init.logPath, init.maxLogBytes) : new OutputLog(init.logPath, init.maxLogBytes);
@@ -283,6 +288,7 @@ export class Task {
     if (!this.live) return;
     this.syncKilled = true;
     this.signalAll('SIGKILL');
+    this.cgroup?.kill();
     this.log.flushSync();
   }
 
@@ -295,7 +301,7 @@ export class Task {
   members(): ProcInfo[] {
     if (this.pid === undefined) return [];
     const inNs = this.isolation?.mode === 'pid-namespace';
-    return findMembers(scanProcesses({ ns: inNs, tokens: !inNs }), {
+    const found = findMembers(scanProcesses({ ns: inNs, tokens: !inNs }), {
       rootPid: this.exited ? -1 : this.pid,
       rootStartTime: this.pidStartTime,
       // Once the root is reaped, its pid (so the group id) and its namespace's inode number may be reused.
@@ -304,6 +310,10 @@ export class Task {
       token: inNs ? undefined : this.token,
       notBefore: this.pidStartTime,
     });
+    if (!this.cgroup) return found;
+    // The cgroup holds what left group, parent and environment (`env -i setsid -f`).
+    const pids = new Set(found.map((p) => p.pid));
+    return [...found, ...this.cgroup.members().filter((p) => !pids.has(p.pid) && p.pid !== process.pid)];
   }
 
   private async runKill(): Promise<void> {
@@ -431,14 +441,23 @@ export class Task {
     const scan = (): void => this.remember(this.members());
     scan();
     const alive = (): ProcInfo[] => [...this.known.values()].filter((p) => isAlive(p));
-    if (!alive().length) return;
+    if (!alive().length) return this.removeCgroup();
     this.leftoversPending = true;
     for (const p of alive()) signalProcess(p, 'SIGTERM');
     const deadline = Date.now() + this.killGraceMs;
     while (alive().length && Date.now() < deadline) await delay(25);
     scan();
     for (const p of alive()) signalProcess(p, 'SIGKILL');
+    await this.removeCgroup();
     this.leftoversPending = false;
+  }
+
+  /** Kills whatever is still in the task's cgroup, waits for the kernel to empty it, and removes it. */
+  private async removeCgroup(): Promise<void> {
+    if (!this.cgroup) return;
+    this.cgroup.kill();
+    await untilEmpty(this.cgroup.dir);
+    this.cgroup.remove();
   }
 
   private failToStart(reason: string): void {
@@ -446,6 +465,7 @@ export class Task {
     this.status = 'failed_to_start';
     this.failReason = reason;
     this.log.append(Buffer.from(`[tandem: failed to start: ${reason}]\n`));
+    this.cgroup?.remove();
     void this.log.close();
     this.finish(Date.now());
   }
