@@ -86,8 +86,9 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
 
   /** Kills what dead tandem processes left running (see registry.ts); returns what it did, one line each. */
   static async reapOrphans(registryDir: string): Promise<string[]> {
-    const [records, cgroups] = await Promise.all([reapOrphans(registryDir), sweepDeadCgroups()]);
-    return [...records, ...cgroups];
+    // The records first: their lines name the tasks' commands; the cgroups then catch what escaped the group walk.
+    const records = await reapOrphans(registryDir);
+    return [...records, ...await sweepDeadCgroups()];
   }
 
   /** The isolation in use (probed on first use; the container, when there is one). */

@@ -40,7 +40,8 @@ describe('TaskManager.reapOrphans', () => {
     // The owner died without cleaning up: records remain and the tasks' processes survive it.
     expect(records(root)).toHaveLength(2);
     expect(survivors(mark).length).toBeGreaterThan(0);
-    const lines = await TaskManager.reapOrphans(join(root, 'registry'));
+    // Where cgroups v2 work, their sweep may add lines for processes still dying in them (cgroup.test.ts).
+    const lines = (await TaskManager.reapOrphans(join(root, 'registry'))).filter((l) => !l.endsWith('(its cgroup)'));
     expect(lines).toHaveLength(2);
     for (const line of lines) expect(line).toMatch(/^killed \d+ leftover process(es)? of task b[12] \(`sleep .*`\) of tandem process \d+, which is gone/);
     expect(survivors(mark)).toEqual([]);
