@@ -1,12 +1,11 @@
 // agent: hands a piece of work to a subagent with its own context and tools. Foreground, the result is its
 // final report; background, it is a task (aN) like any other, whose notice carries the report. The tool only
 // knows the SubagentRunner interface; the session implements it (its model, tools, permissions, transcript).
-import { StringDecoder } from 'node:string_decoder';
 import { z } from 'zod';
 import type { ToolContext, ToolDetails, ToolResult } from '../core/types.js';
 import type { TaskManager } from '../tasks/task-manager.js';
 import type { TaskSnapshot } from '../tasks/types.js';
-import { startTask, waitForeground } from './foreground-task.js';
+import { startTask, streamLines, waitForeground } from './foreground-task.js';
 import { defineTool } from './tool.js';
 
 export interface SubagentType {
@@ -99,14 +98,7 @@ export function createAgentTool(runner: SubagentRunner, manager: TaskManager) {
  * moves it there (Ctrl+B); an interrupt stops it.
  */
 async function waitForAgent(manager: TaskManager, id: string, ctx: ToolContext): Promise<ToolResult> {
-  // One decoder for the stream: a character split across two chunks is shown whole.
-  const decoder = new StringDecoder('utf8');
-  const onOutput = (taskId: string, chunk: Buffer) => {
-    if (taskId !== id) return;
-    const text = decoder.write(chunk).trimEnd();
-    if (text) ctx.onProgress?.(text);
-  };
-  manager.on('output', onOutput);
+  const stopProgress = ctx.onProgress ? streamLines(manager, id, ctx.onProgress) : undefined;
   try {
     const waited = await waitForeground(manager, id, ctx, 24 * 3600_000);
     let snap = manager.get(id)!;
@@ -121,7 +113,7 @@ async function waitForAgent(manager: TaskManager, id: string, ctx: ToolContext):
     manager.acknowledge(id);
     return reportOf(snap);
   } finally {
-    manager.off('output', onOutput);
+    stopProgress?.();
   }
 }
 

@@ -35,11 +35,11 @@ export function createBackgroundRunTool(manager: TaskManager) {
     async execute(input) {
       const notifyOn = await parseFilter(input.notify_on, 'notify_on');
       let snap = startTask(() => manager.start({
-          command: input.command,
-          description: input.description,
-          timeoutMs: input.timeout_s !== undefined ? input.timeout_s * 1000 : undefined,
-          tty: input.tty ?? false,
-          notifyOn,
+        command: input.command,
+        description: input.description,
+        timeoutMs: input.timeout_s !== undefined ? input.timeout_s * 1000 : undefined,
+        tty: input.tty ?? false,
+        notifyOn,
         persistent: input.persistent,
       }));
       snap = await manager.waitForStartup(snap.id, STARTUP_MS);

@@ -1,14 +1,13 @@
 // bash: runs a command in the foreground as an engine task (same isolation as background tasks, so
 // `server &` leaves nothing behind). A command that outlives its timeout is not killed: it moves to the
 // background and the model gets its id. A non-zero exit is reported in the text, never as a tool error.
-import { StringDecoder } from 'node:string_decoder';
 import { z } from 'zod';
-import { cleanOutput, formatDuration, oneLine } from '../core/text.js';
+import { formatDuration, oneLine } from '../core/text.js';
 import type { CommandDetails, ToolContext, ToolResult } from '../core/types.js';
 import { describeStatus } from '../tasks/notices.js';
 import type { TaskManager } from '../tasks/task-manager.js';
 import type { TaskSnapshot } from '../tasks/types.js';
-import { startTask, waitForeground } from './foreground-task.js';
+import { startTask, streamLines, waitForeground } from './foreground-task.js';
 import { defineTool, ToolError } from './tool.js';
 
 export interface BashToolOptions {
@@ -112,33 +111,3 @@ function movedToBackground(manager: TaskManager, snap: TaskSnapshot, why: string
   ].join('\n');
 }
 
-/** Sends complete, cleaned output lines to onProgress, at most every 100 ms and 20 lines at a time. */
-function streamLines(manager: TaskManager, id: string, onProgress: NonNullable<ToolContext['onProgress']>): () => void {
-  const decoder = new StringDecoder('utf8');
-  let partial = '';
-  let lines: string[] = [];
-  let timer: NodeJS.Timeout | undefined;
-  const flush = (): void => {
-    timer = undefined;
-    if (lines.length) onProgress(lines.slice(-20).join('\n'));
-    lines = [];
-  };
-  const onOutput = (taskId: string, chunk: Buffer): void => {
-    if (taskId !== id) return;
-    const parts = (partial + decoder.write(chunk)).split('\n');
-    partial = (parts.pop() ?? '').slice(-4096);
-    for (const p of parts) {
-      const line = cleanOutput(p);
-      if (line) lines.push(line);
-    }
-    if (lines.length > 20) lines = lines.slice(-20);
-    timer ??= setTimeout(flush, 100);
-  };
-  manager.on('output', onOutput);
-  return () => {
-    manager.off('output', onOutput);
-    clearTimeout(timer);
-    if (partial) lines.push(cleanOutput(partial));
-    flush();
-  };
-}

@@ -1,5 +1,8 @@
 // What the tools that run a task in the foreground share: starting it (the task cap becomes a message for
-// the model) and waiting for it while the person may move it to the background (Ctrl+B) or interrupt.
+// the model), showing its output as it comes, and waiting for it while the person may move it to the background
+// (Ctrl+B) or interrupt.
+import { StringDecoder } from 'node:string_decoder';
+import { cleanOutput } from '../core/text.js';
 import type { ToolContext } from '../core/types.js';
 import type { TaskManager } from '../tasks/task-manager.js';
 import { TaskLimitError, type TaskSnapshot } from '../tasks/types.js';
@@ -49,4 +52,35 @@ export async function waitForeground(manager: TaskManager, id: string, ctx: Tool
     manager.off('backgrounded', onBackgrounded);
     ctx.signal.removeEventListener('abort', stopWaiting);
   }
+}
+
+/** Sends complete, cleaned output lines to onProgress, at most every 100 ms and 20 lines at a time. */
+export function streamLines(manager: TaskManager, id: string, onProgress: NonNullable<ToolContext['onProgress']>): () => void {
+  const decoder = new StringDecoder('utf8');
+  let partial = '';
+  let lines: string[] = [];
+  let timer: NodeJS.Timeout | undefined;
+  const flush = (): void => {
+    timer = undefined;
+    if (lines.length) onProgress(lines.slice(-20).join('\n'));
+    lines = [];
+  };
+  const onOutput = (taskId: string, chunk: Buffer): void => {
+    if (taskId !== id) return;
+    const parts = (partial + decoder.write(chunk)).split('\n');
+    partial = (parts.pop() ?? '').slice(-4096);
+    for (const p of parts) {
+      const line = cleanOutput(p);
+      if (line) lines.push(line);
+    }
+    if (lines.length > 20) lines = lines.slice(-20);
+    timer ??= setTimeout(flush, 100);
+  };
+  manager.on('output', onOutput);
+  return () => {
+    manager.off('output', onOutput);
+    clearTimeout(timer);
+    if (partial) lines.push(cleanOutput(partial));
+    flush();
+  };
 }
