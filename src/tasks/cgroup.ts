@@ -14,23 +14,39 @@ export interface CgroupRoot {
   parent: string;
 }
 
+let located: string | null | undefined;
 let probed: CgroupRoot | null | undefined;
 
 /**
- * The cgroup v2 tandem can use, or undefined: cgroup2 mounted, our own cgroup known (`0::PATH`) and a child
- * cgroup can be made there (delegated, or root). Probed once, on first use; TANDEM_CGROUP=0 turns it off.
+ * Where tandem's own cgroup is in the cgroup2 mount (`0::PATH` in /proc/self/cgroup), or undefined; reads only,
+ * so the start-up sweep costs two small reads. TANDEM_CGROUP=0 turns cgroups off.
  */
-export function cgroupRoot(): CgroupRoot | undefined {
-  if (probed !== undefined) return probed ?? undefined;
-  probed = null;
+function cgroupBase(): string | undefined {
+  if (located !== undefined) return located ?? undefined;
+  located = null;
   if (process.platform !== 'linux' || process.env.TANDEM_CGROUP === '0') return undefined;
   try {
     const mount = readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
       .map((line) => line.split(' ')).find((f) => f[f.indexOf('-') + 1] === 'cgroup2')?.[4];
     const own = /^0::(\/.*)$/m.exec(readFileSync('/proc/self/cgroup', 'utf8'))?.[1];
-    if (!mount || !own) return undefined;
-    const base = join(mount, own);
-    const parent = join(base, `tandem-${process.pid}-${processStartTime(process.pid) ?? 0}`);
+    if (mount && own) located = join(mount, own);
+  } catch {
+    // no /proc here
+  }
+  return located ?? undefined;
+}
+
+/**
+ * The cgroup v2 tandem can use for its tasks, or undefined: a base (above) where a child cgroup can be made
+ * (delegated, or root). Probed once, when the process-group fallback first needs it; makes the parent.
+ */
+export function cgroupRoot(): CgroupRoot | undefined {
+  if (probed !== undefined) return probed ?? undefined;
+  probed = null;
+  const base = cgroupBase();
+  if (!base) return undefined;
+  const parent = join(base, `tandem-${process.pid}-${processStartTime(process.pid) ?? 0}`);
+  try {
     mkdirSync(parent, { recursive: true });
     probed = { base, parent };
   } catch {
@@ -139,15 +155,15 @@ export function removeOwnCgroup(): void {
  * the kernel to empty each before removing it.
  */
 export async function sweepDeadCgroups(): Promise<string[]> {
-  const root = cgroupRoot();
-  if (!root) return [];
+  const base = cgroupBase();
+  if (!base) return [];
   const lines: string[] = [];
-  for (const name of subdirs(root.base)) {
+  for (const name of subdirs(base)) {
     const m = /^tandem-(\d+)-(\d+)$/.exec(name);
     if (!m) continue;
     const owner = { pid: Number(m[1]), startTime: Number(m[2]) || undefined };
     if (isAlive(owner)) continue;
-    const parent = join(root.base, name);
+    const parent = join(base, name);
     for (const task of subdirs(parent)) {
       const dir = join(parent, task);
       const count = readPids(dir).length;

@@ -96,11 +96,8 @@ export class TaskManager extends EventEmitter<TaskManagerEvents> {
     if (this.iso) return this.iso;
     const iso = this.container ? containerIsolation(this.container) : resolveIsolation(this.requestedIsolation, this.shell);
     const cgroups = iso.mode === 'process-group' && !iso.container ? cgroupRoot() : undefined;
-    if (cgroups) {
-      // What dead tandems left in their cgroups goes first (a SIGKILL gave them no chance to clean up).
-      void sweepDeadCgroups();
-      this.iso = { ...iso, detail: `${iso.detail}, every process found by its cgroup v2 (${cgroups.parent})` };
-    } else this.iso = iso;
+    // (What dead tandems left in their cgroups, reapOrphans sweeps, as it does their records.)
+    this.iso = cgroups ? { ...iso, detail: `${iso.detail}, every process found by its cgroup v2 (${cgroups.parent})` } : iso;
     return this.iso;
   }
 

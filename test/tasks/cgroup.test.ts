@@ -107,25 +107,4 @@ describe('process-group mode with cgroups v2', () => {
     expect(readdirSync(base).filter((n) => n.startsWith(`tandem-${child.pid}-`))).toEqual([]);
   });
 
-  it('a new manager in process-group mode sweeps a dead tandem\'s cgroups by itself', async () => {
-    const root = tempRoot('tandem-cgroup-');
-    const mark = marker();
-    const child = spawn(process.execPath, ['--import', 'tsx', OWNER, root, mark], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('ready')) resolve();
-      });
-      child.once('exit', () => reject(new Error(`owner exited early: ${out}`)));
-    });
-    const pid = await escapedPid(join(root, 'escaped.pid'), mark);
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-    expect(survivors(mark).map((p) => p.pid)).toContain(pid);
-    const fresh = new TaskManager({ cwd: root, logDir: join(root, 'logs2'), registryDir: join(root, 'registry2'), isolation: 'process-group' });
-    expect(fresh.isolation.mode).toBe('process-group');
-    expect(await eventually(() => survivors(mark).length === 0)).toBe(true);
-  });
 });
