@@ -27,7 +27,7 @@ import { createTools } from '../tools/index.js';
 import type { FileIO } from '../tools/file-io.js';
 import { loadPermissionSettings, PermissionPolicy } from '../workspace/permissions/index.js';
 import { commandEnv, redactSecrets, secretValues } from '../workspace/secrets.js';
-import { createWorkspace, type Workspace } from '../workspace/paths.js';
+import { createWorkspace, realPaths, realRoots, type Workspace } from '../workspace/paths.js';
 import { grantedRules, projectInventory, rememberGrantedRule, trustOf, untrustedNotice } from '../workspace/trust.js';
 import type { Authorize } from '../core/tool-calls.js';
 import type { Mode } from '../workspace/permissions/types.js';
@@ -218,9 +218,13 @@ export async function createRuntime<C extends Config>(config: C, opts: RuntimeOp
   extensions.commands.add(createInitCommand()); // a project's own /init keeps the name
   // Skills' folders outside the workspace (the user's) are read like tandem's own: their files need no rule.
   const skillRoots = extensions.skills.map((s) => s.dir).filter((d) => !d.startsWith(workspace0.root + path.sep));
-  // Under --sandbox the file tools may write where commands may: the workspace plus sandbox.extraWritable.
-  const writeRoots = sandbox?.note ? (await createWorkspace(config.cwd, [], settings.sandbox.extraWritable)).writeRoots : undefined;
-  const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir, ...skillRoots], ...(writeRoots && { writeRoots }) };
+  // Under --sandbox the file tools may write where commands may: the workspace plus sandbox.extraWritable,
+  // minus what the sandbox hides.
+  const writable = sandbox?.writable?.extra.length ? {
+    writeRoots: await realRoots(workspace0.root, sandbox.writable.extra),
+    hidden: await realPaths(sandbox.writable.hidden),
+  } : {};
+  const workspace = { ...workspace0, readRoots: [...workspace0.readRoots, logDir, ...skillRoots], ...writable };
   const mcpOptions = {
     env: config.env, serverEnv: env, cwd: config.cwd, logDir, version: opts.version, log: opts.log, sdkTransport: opts.mcpSdkTransport,
   };

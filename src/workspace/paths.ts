@@ -15,6 +15,8 @@ export interface Workspace {
    * same writable set as commands. Writes there still go through the permission rules (outside the workspace).
    */
   writeRoots?: string[];
+  /** Real paths inside the write roots that no tool may touch: the sandbox's hidden credentials (denyRead). */
+  hidden?: string[];
 }
 
 /** A path a tool may not touch; its message says why and what is allowed instead. */
@@ -25,14 +27,20 @@ export class PathError extends ToolError {
 /** Same limit as Linux's MAXSYMLINKS: more links than this on one path is treated as a loop. */
 const MAX_SYMLINKS = 40;
 
-/** Resolves `cwd` (must exist), `readRoots` and `writeRoots` (may not exist yet) to real paths. */
-export async function createWorkspace(cwd: string, readRoots: string[] = [], writeRoots: string[] = []): Promise<Workspace> {
+/** Resolves `cwd` (must exist) and `readRoots` (may not exist yet) to real paths. */
+export async function createWorkspace(cwd: string, readRoots: string[] = []): Promise<Workspace> {
   const root = await realpath(path.resolve(cwd));
-  const real = async (roots: string[]) => [...new Set(await Promise.all(roots.map((r) => realTarget(path.resolve(root, r), r))))]
-    .filter((r) => !isInside(root, r));
-  const ws: Workspace = { root, readRoots: await real(readRoots) };
-  if (writeRoots.length) ws.writeRoots = await real(writeRoots);
-  return ws;
+  return { root, readRoots: await realRoots(root, readRoots) };
+}
+
+/** Real paths of `roots` (relative ones start at `root`; they may not exist yet), without those inside `root`. */
+export async function realRoots(root: string, roots: string[]): Promise<string[]> {
+  return (await realPaths(roots, root)).filter((r) => !isInside(root, r));
+}
+
+/** Real paths of `paths` (relative ones start at `from`; they may not exist yet), each once. */
+export async function realPaths(paths: string[], from = '/'): Promise<string[]> {
+  return [...new Set(await Promise.all(paths.map((p) => realTarget(path.resolve(from, p), p))))];
 }
 
 /**
@@ -52,7 +60,11 @@ export async function resolveInWorkspace(ws: Workspace, p: string, access: 'read
   // The walk gets the path unnormalized: ".." after a symlink must apply to the link's target, as in a shell.
   const real = await realTarget(path.isAbsolute(p) ? p : ws.root + path.sep + p, p);
   if (isInside(ws.root, real)) return real;
-  if (ws.writeRoots?.some((r) => isInside(r, real))) return real;
+  if (ws.writeRoots?.some((r) => isInside(r, real))) {
+    const hidden = ws.hidden?.find((h) => isInside(h, real));
+    if (!hidden) return real;
+    throw new PathError(`Path "${p}" is in ${hidden}, which the sandbox hides (sandbox.denyRead); tools may not touch it.`);
+  }
   const readRoot = ws.readRoots.find((r) => isInside(r, real));
   if (readRoot && access === 'read') return real;
   if (readRoot) {

@@ -11,6 +11,11 @@ export interface SandboxSetup {
   container: TaskContainer;
   /** For the system prompt: what commands can and cannot do. Undefined when the sandbox is unavailable. */
   note?: string;
+  /**
+   * Where commands may write besides the workspace (`sandbox.extraWritable`) and what they cannot see
+   * (`hidden`), for the file tools to obey the same; undefined when the sandbox is unavailable.
+   */
+  writable?: { extra: string[]; hidden: string[] };
   /** Removes the empty mount points bwrap left for protected paths that did not exist; call when no command runs. */
   cleanup(): void;
 }
@@ -60,6 +65,7 @@ export async function setUpSandbox(
       }),
     },
     cleanup: () => removePlaceholders(placeholders),
+    writable: { extra: sandbox.extraWritable, hidden },
     note: 'Commands run in a sandbox: the file system is read-only outside the workspace, /tmp is private to each '
       + `command${sandbox.network ? '' : ', and there is no network'}; .tandem/, .claude/, .mcp.json, .git/hooks and .git/config `
       + 'are read-only, and credentials (~/.ssh, ~/.aws, …) are hidden. A "Read-only file system" or network error '

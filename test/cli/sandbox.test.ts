@@ -92,15 +92,16 @@ describe('tandem --sandbox', () => {
     expect(existsSync(path.join(t.cwd, '.tandem'))).toBe(true); // the user's own folder stays
   });
 
-  it('the file tools write where commands may: the workspace and sandbox.extraWritable, nowhere else', async () => {
+  it('the file tools write where commands may: the workspace and sandbox.extraWritable minus denyRead, nowhere else', async () => {
     // Outside /tmp, which the sandbox replaces with a private one.
     const extra = varTempDir('tandem-extra-');
     const other = varTempDir('tandem-other-');
     mkdirSync(path.join(t.cwd, '.tandem'));
-    writeFileSync(path.join(t.cwd, '.tandem', 'settings.local.json'), JSON.stringify({ sandbox: { extraWritable: [extra] } }));
+    writeFileSync(path.join(t.cwd, '.tandem', 'settings.local.json'), JSON.stringify({ sandbox: { extraWritable: [extra], denyRead: [path.join(extra, 'secret')] } }));
     t.server.enqueue(reply()
       .tool('write_file', { path: path.join(extra, 'cache.txt'), content: 'kept\n' }, 'toolu_extra')
       .tool('write_file', { path: path.join(other, 'no.txt'), content: 'no\n' }, 'toolu_other')
+      .tool('write_file', { path: path.join(extra, 'secret', 'key'), content: 'no\n' }, 'toolu_hidden')
       .tool('bash', { command: `cat ${path.join(extra, 'cache.txt')}; echo y > ${path.join(other, 'cmd.txt')}` }, 'toolu_cmd'));
     t.server.enqueue(reply().text('done'));
     const run = await runTandem([...SANDBOX, '--trust', '-p', 'write'], { cwd: t.cwd, env: testEnv(t.server.url) });
@@ -111,6 +112,8 @@ describe('tandem --sandbox', () => {
     expect(r.toolu_other!.isError).toBe(true);
     expect(r.toolu_other!.text).toMatch(/outside the workspace .*or change files in /);
     expect(existsSync(path.join(other, 'no.txt'))).toBe(false);
+    expect(r.toolu_hidden).toMatchObject({ isError: true, text: expect.stringMatching(/sandbox hides/) });
+    expect(existsSync(path.join(extra, 'secret'))).toBe(false);
     // The command sees the file tool's write and is refused the same folder the file tool was.
     expect(r.toolu_cmd!.text).toMatch(/^kept\n[\s\S]*Read-only file system/);
     expect(existsSync(path.join(other, 'cmd.txt'))).toBe(false);

@@ -1,7 +1,7 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createWorkspace, displayPath, PathError, resolveInWorkspace } from '../../src/workspace/paths.js';
+import { createWorkspace, displayPath, PathError, realRoots, resolveInWorkspace } from '../../src/workspace/paths.js';
 import { makeFixture, type Fixture } from '../tools/fs-fixture.js';
 
 let f: Fixture;
@@ -118,13 +118,17 @@ describe('createWorkspace', () => {
   it('write roots (sandbox.extraWritable) take writes; read roots stay read-only; the rest stays outside', async () => {
     const extra = path.join(f.base, 'extra');
     await mkdir(extra);
-    const ws = await createWorkspace(f.root, [f.logs], [extra, path.join(f.root, 'inside-already')]);
+    const ws = { ...await createWorkspace(f.root, [f.logs]), writeRoots: await realRoots(f.root, [extra, path.join(f.root, 'inside-already')]) };
     expect(ws.writeRoots).toEqual([extra]);
     expect(await resolveInWorkspace(ws, path.join(extra, 'new', 'x.txt'), 'write')).toBe(path.join(extra, 'new', 'x.txt'));
     expect(await resolveInWorkspace(ws, path.join(extra, 'x.txt'), 'read')).toBe(path.join(extra, 'x.txt'));
     await expect(resolveInWorkspace(ws, path.join(f.logs, 'task.log'), 'write')).rejects.toThrow(/read-only/);
     await expect(resolveInWorkspace(ws, path.join(f.outside, 'secret.txt'), 'write')).rejects.toThrow(/or change files in .*extra/);
     expect((await createWorkspace(f.root)).writeRoots).toBeUndefined();
+    // What the sandbox hides stays out of reach inside a write root, for reading too.
+    const hiding = { ...ws, hidden: [path.join(extra, '.ssh')] };
+    await expect(resolveInWorkspace(hiding, path.join(extra, '.ssh', 'id_rsa'), 'read')).rejects.toThrow(/sandbox hides/);
+    expect(await resolveInWorkspace(hiding, path.join(extra, 'x.txt'), 'write')).toBe(path.join(extra, 'x.txt'));
   });
 
   it('displayPath names inside paths relative to the root', () => {
